@@ -1,0 +1,32 @@
+# Two commands: `make run` (set up, open the app on the sample article) and `make test`.
+# Everything is installed into .venv inside the clone; nothing outside it is touched.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE := samples/global-times-2022-04-26-wei-fenghe-kazakhstan.txt
+
+.PHONY: setup run test lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Annotator needs Python 3.11 or newer; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/annotator $(SAMPLE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check annotator tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

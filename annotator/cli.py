@@ -1,0 +1,162 @@
+"""The `annotator` command: opens the window by default; `import` and `list` work without one."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError
+from annotator.core.paths import ENV_VAR, resolve_db_path
+from annotator.core.store import Store
+from annotator.gui.platform_check import display_problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _project_options(func: F) -> F:
+    """--db and --analyst, accepted before or after the command name."""
+    func = click.option(
+        "--analyst",
+        metavar="NAME",
+        help="Who is working (default: remembered name, $ANNOTATOR_ANALYST, or your user name).",
+    )(func)
+    func = click.option(
+        "--db",
+        "db",
+        metavar="PATH",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Project file to use (default: ${ENV_VAR}, else the file in your data folder).",
+    )(func)
+    return func
+
+
+def _settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[Path, str | None]:
+    parent = ctx.find_root().params
+    db_path = resolve_db_path(db or parent.get("db"))
+    return db_path, analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
+
+
+def _open_store(db_path: Path) -> Store:
+    try:
+        return Store.open(db_path)
+    except AnnotatorError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=DefaultGroup, default="open", invoke_without_command=True)
+@click.version_option(__version__, "--version", "-V", prog_name="annotator")
+@_project_options
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """Annotator: tag claims, speakers, targets and sentiment in news articles.
+
+    Run without a command (or with files) to open the window. Every change is saved at once
+    in the project file; there is no Save.
+    """
+    if ctx.invoked_subcommand is None:  # `annotator --db X` with no files: just the window
+        ctx.invoke(open_window)
+
+
+@cli.command("open")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--encoding", metavar="CODEC", help="Decode the FILES with this encoding.")
+@_project_options
+@click.pass_context
+def open_window(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    encoding: str | None,
+    db: Path | None,
+    analyst: str | None,
+) -> None:
+    """Open the window, importing FILES (articles or folders) first."""
+    db_path, analyst_name = _settings(ctx, db, analyst)
+    problem = display_problem()
+    if problem:
+        raise click.ClickException(problem)
+    from annotator.gui.app import run  # Qt is imported only when a window is wanted
+
+    sys.exit(run(db_path=db_path, analyst=analyst_name, files=list(files), encoding=encoding))
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--encoding", metavar="CODEC", help="Decode with this encoding instead of detecting it."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
+@_project_options
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    encoding: str | None,
+    quiet: bool,
+    db: Path | None,
+    analyst: str | None,
+) -> None:
+    """Import articles (.txt .md .html .htm .docx) or whole folders into the project.
+
+    Prints each file's import report (encoding, repairs, warnings). Exits with status 1 if any
+    file could not be imported; the others are imported all the same.
+    """
+    from annotator.core.ingest import import_paths
+
+    db_path, analyst_name = _settings(ctx, db, analyst)
+    with _open_store(db_path) as store:
+        try:
+            analyst_id = store.ensure_analyst(analyst_name or getpass.getuser()).id
+            with click.progressbar(
+                length=1, label="Importing", file=sys.stderr, show_pos=True
+            ) as bar:
+
+                def progress(index: int, total: int, path: Path) -> bool:
+                    bar.length = max(total, 1)
+                    bar.update(index - bar.pos)
+                    return True
+
+                outcome = import_paths(
+                    store, files, analyst_id=analyst_id, encoding=encoding, progress=progress
+                )
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        for _summary, report in outcome.added:
+            click.echo(report.summary())
+            click.echo()
+    click.echo(outcome.summary())
+    click.echo(f"Project: {db_path}")
+    if outcome.refused:
+        sys.exit(1)
+
+
+@cli.command("list")
+@_project_options
+@click.pass_context
+def list_command(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """List the project's documents with their annotation counts."""
+    db_path, _ = _settings(ctx, db, analyst)
+    with _open_store(db_path) as store:
+        documents = store.documents.list()
+    if not documents:
+        click.echo(f"No documents yet in {db_path}. Add some with: annotator import FILES")
+        return
+    click.echo(f"{'ID':8}  {'DATE':10}  {'ANNOT.':>6}  {'CHARS':>8}  TITLE")
+    for doc in documents:
+        click.echo(
+            f"{doc.id[:8]}  {doc.published or '':10}  {doc.annotation_count:>6}  "
+            f"{doc.char_count:>8}  {doc.title}"
+        )
+    click.echo(f"{len(documents)} document(s) in {db_path}")
+
+
+def main() -> None:
+    cli(prog_name="annotator")

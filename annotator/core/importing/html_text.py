@@ -1,0 +1,179 @@
+"""HTML → visible text with the standard-library parser (nothing is fetched or executed).
+
+Block elements become line breaks, whitespace inside a paragraph collapses as a browser
+would (except in `<pre>`), and entities are decoded, so `&lt;b&gt;` reads as `<b>`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from html.parser import HTMLParser
+
+# Elements whose content is never shown as text. `embed` is void, so it has no content.
+_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
+# fmt: off
+_BLOCK = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+        "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+        "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol",
+        "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+    }
+)
+# fmt: on
+_CELLS = frozenset({"td", "th"})
+# Anything else seen inside an unclosed <head> means the body has begun.
+_HEAD_ONLY = frozenset({"title", "meta", "link", "base", "style", "script", "noscript", "template"})
+_PUBLISHED_KEYS = frozenset({"article:published_time", "og:published_time", "datepublished"})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must survive
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass
+class HtmlText:
+    """What an HTML page yields: its title (maybe empty), visible text and publication date."""
+
+    title: str
+    text: str
+    published: str | None
+
+
+def _collapse(text: str) -> str:
+    return _HTML_SPACE.sub(" ", text).strip(" ")
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._current: list[str] = []
+        self._skip: list[str] = []  # open elements whose content is hidden
+        self._in_head = False
+        self._in_title = False
+        self._title: list[str] = []
+        self._h1: list[str] | None = None  # collecting the first <h1>
+        self.first_h1 = ""
+        self._pre = 0
+        self._pre_start = False
+        self.meta_date: str | None = None
+        self.time_date: str | None = None
+
+    @property
+    def title(self) -> str:
+        return _collapse("".join(self._title))
+
+    def _flush(self) -> None:
+        text = "".join(self._current)
+        self._current = []
+        if self._pre:
+            text = text.rstrip("\n")
+            if text.strip():
+                self.paragraphs.append(text)
+        elif text := _collapse(text):
+            self.paragraphs.append(text)
+
+    def finish(self) -> None:
+        """Keep the text of a final paragraph that was never closed."""
+        self._flush()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in _SKIP:
+            self._skip.append(tag)
+        if self._skip:
+            return
+        self._pre_start = self._pre_start and tag == "pre"
+        if tag == "head":
+            self._in_head = True
+        elif self._in_head and tag not in _HEAD_ONLY:
+            self._in_head = False
+        if tag == "meta":
+            key = values.get("property") or values.get("name") or values.get("itemprop") or ""
+            if key.lower() in _PUBLISHED_KEYS and self.meta_date is None:
+                self.meta_date = values.get("content")
+        elif tag == "time" and self.time_date is None and values.get("datetime"):
+            self.time_date = values["datetime"]
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "h1" and self._h1 is None and not self.first_h1:
+            self._h1 = []
+        if tag in _BLOCK:
+            if self._pre and tag == "br":
+                self._current.append("\n")
+            else:
+                self._flush()
+            if tag == "pre":
+                self._pre += 1
+                self._pre_start = True
+        elif tag in _CELLS:
+            self._current.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <svg/> and friends have no content, so nothing must be pushed on the skip stack.
+        if tag not in _SKIP:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._skip:
+            while self._skip.pop() != tag:
+                pass
+            return
+        if self._skip:
+            return
+        self._pre_start = self._pre_start and tag == "pre"
+        if tag == "head":
+            self._in_head = False
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "h1" and self._h1 is not None:
+            self.first_h1 = _collapse("".join(self._h1))
+            self._h1 = None
+        if tag in _BLOCK and tag != "br":
+            self._flush()
+            if tag == "pre" and self._pre:
+                self._pre -= 1
+        elif tag in _CELLS:
+            self._current.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._in_title:
+            self._title.append(data)
+            return
+        if self._in_head:
+            return
+        if self._pre_start:
+            # As in browsers, a newline right after <pre> is not content.
+            data = data[1:] if data.startswith("\n") else data
+            self._pre_start = False
+        if self._h1 is not None:
+            self._h1.append(data)
+        self._current.append(data)
+
+
+def _iso_date(value: str | None) -> str | None:
+    """The YYYY-MM-DD a date/datetime attribute starts with, if it is a real date."""
+    match = _DATE.match(value.strip()) if value else None
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
+def html_to_text(markup: str) -> HtmlText:
+    """Extract the title, the visible text (paragraphs joined by "\\n") and the date."""
+    parser = _Extractor()
+    parser.feed(markup)
+    parser.close()
+    parser.finish()
+    published = _iso_date(parser.meta_date) or _iso_date(parser.time_date)
+    return HtmlText(
+        title=parser.title or parser.first_h1,
+        text="\n".join(parser.paragraphs),
+        published=published,
+    )

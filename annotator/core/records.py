@@ -1,0 +1,103 @@
+"""Typed ids and the plain records the core hands to the GUI and the CLI."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import NewType
+
+DocumentId = NewType("DocumentId", str)
+AnnotationId = NewType("AnnotationId", str)
+AnalystId = NewType("AnalystId", str)
+LabelId = NewType("LabelId", str)
+LinkId = NewType("LinkId", str)
+
+#: Characters of context kept either side of a quote, for re-anchoring in another copy of a text.
+CONTEXT_CHARS = 32
+
+
+def new_id() -> str:
+    """A random UUID: ids must never collide when colleagues' projects are merged."""
+    return str(uuid.uuid4())
+
+
+def now_iso() -> str:
+    """UTC time with milliseconds, sortable as text."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Analyst:
+    id: AnalystId
+    name: str
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What the document list shows; the text itself is loaded only for the open document."""
+
+    id: DocumentId
+    title: str
+    source: str
+    published: str | None
+    imported_at: str
+    char_count: int
+    annotation_count: int
+
+
+@dataclass(frozen=True)
+class Document:
+    id: DocumentId
+    title: str
+    source: str
+    published: str | None
+    imported_at: str
+    text: str
+    text_hash: str
+    import_report: str  # JSON of annotator.core.importing.ImportReport
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A tagged span. `start`/`end` are Unicode code-point offsets into the document text."""
+
+    id: AnnotationId
+    document_id: DocumentId
+    analyst_id: AnalystId
+    label_id: LabelId
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    sentiment: str | None = None
+    speaker_name: str | None = None
+    note: str = ""
+    created: str = field(default_factory=now_iso)
+    modified: str = field(default_factory=now_iso)
+
+
+@dataclass(frozen=True)
+class Link:
+    """claim → speaker ("said_by") or claim → target ("about"): to a span, or to a typed name."""
+
+    id: LinkId
+    source_id: AnnotationId
+    kind: str
+    target_id: AnnotationId | None
+    name: str | None
+    analyst_id: AnalystId
+    created: str
+
+
+LINK_KINDS = ("said_by", "about")
+
+
+def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """Quote, prefix and suffix of text[start:end], for storage next to the offsets."""
+    return (
+        text[start:end],
+        text[max(0, start - CONTEXT_CHARS) : start],
+        text[end : end + CONTEXT_CHARS],
+    )

@@ -1,0 +1,96 @@
+"""Documents in the store: added once per distinct text (content hash), text never changed."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from annotator.core.errors import ProjectError
+from annotator.core.importing import ExtractedDocument
+from annotator.core.records import AnalystId, Document, DocumentId, DocumentSummary, new_id, now_iso
+from annotator.core.store import history
+
+if TYPE_CHECKING:
+    from annotator.core.store.project import Store
+
+_SUMMARY_SQL = """
+SELECT d.id, d.title, d.source, d.published, d.imported_at, d.char_count,
+       (SELECT count(*) FROM annotations a WHERE a.document_id = d.id)
+FROM documents d
+"""
+
+
+def text_hash(text: str) -> str:
+    """Content hash that recognises the same article imported twice (from any file or format)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Documents:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        # The open document's text, kept so that every annotation doesn't re-read a 1 MB row.
+        self._text_cache: tuple[DocumentId, str] | None = None
+
+    def add(
+        self, extracted: ExtractedDocument, *, analyst_id: AnalystId | None
+    ) -> tuple[DocumentSummary, bool]:
+        """Store an imported document; returns (summary, False) if the same text is already here."""
+        digest = text_hash(extracted.text)
+        existing = self._store.conn.execute(
+            "SELECT id FROM documents WHERE text_hash = ?", [digest]
+        ).fetchone()
+        if existing:
+            return self.summary(DocumentId(existing[0])), False
+        doc_id = DocumentId(new_id())
+        row = {
+            "id": doc_id,
+            "title": extracted.title,
+            "source": str(extracted.source),
+            "published": extracted.published,
+            "imported_at": now_iso(),
+            "text": extracted.text,
+            "text_hash": digest,
+            "char_count": len(extracted.text),
+            "import_report": extracted.report.to_json(),
+        }
+        with self._store.transaction() as db:
+            db.table("documents").insert(row)
+            history.record(
+                db,
+                analyst_id=analyst_id,
+                action="import",
+                entity="document",
+                entity_id=doc_id,
+                document_id=doc_id,
+                after={k: v for k, v in row.items() if k != "text"},
+            )
+        return self.summary(doc_id), True
+
+    def list(self) -> list[DocumentSummary]:
+        rows = self._store.conn.execute(
+            _SUMMARY_SQL + " ORDER BY d.published IS NULL, d.published, d.title"
+        ).fetchall()
+        return [DocumentSummary(DocumentId(r[0]), *r[1:]) for r in rows]
+
+    def summary(self, doc_id: DocumentId) -> DocumentSummary:
+        row = self._store.conn.execute(_SUMMARY_SQL + " WHERE d.id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise ProjectError(f"There is no document with id {doc_id} in this project.")
+        return DocumentSummary(DocumentId(row[0]), *row[1:])
+
+    def get(self, doc_id: DocumentId) -> Document:
+        row = self._store.conn.execute(
+            "SELECT id, title, source, published, imported_at, text, text_hash, import_report "
+            "FROM documents WHERE id = ?",
+            [doc_id],
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"There is no document with id {doc_id} in this project.")
+        self._text_cache = (doc_id, row[5])
+        return Document(DocumentId(row[0]), *row[1:])
+
+    def text(self, doc_id: DocumentId) -> str:
+        if self._text_cache is None or self._text_cache[0] != doc_id:
+            self.get(doc_id)
+        assert self._text_cache is not None
+        return self._text_cache[1]

@@ -1,0 +1,151 @@
+"""The project store: one SQLite file with documents, analysts, codebook, annotations, history."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.core.errors import ProjectError, ValidationError
+from annotator.core.records import Analyst, AnalystId, new_id, now_iso
+from annotator.core.store import history
+from annotator.core.store.annotations import Annotations
+from annotator.core.store.codebook_repo import CodebookRepo
+from annotator.core.store.connection import open_connection
+from annotator.core.store.documents import Documents
+
+
+def _save_failure(exc: sqlite3.Error) -> ProjectError:
+    text = str(exc)
+    if "full" in text:
+        return ProjectError(
+            "The disk is full: this change was not saved and the project is unchanged. "
+            "Free some space and try again."
+        )
+    if "locked" in text or "busy" in text:
+        return ProjectError(
+            "The project is busy in another window or process: this change was not saved. "
+            "Try again in a moment."
+        )
+    if "readonly" in text or "read-only" in text:
+        return ProjectError(
+            "The project file is read-only: this change was not saved. "
+            "Check the file's permissions or open a copy."
+        )
+    return ProjectError(f"This change could not be saved ({text}); the project is unchanged.")
+
+
+class Store:
+    """An open project. Every write happens inside `transaction()`: one user action, one commit."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = Database(conn)
+        self.codebook = CodebookRepo(self)
+        self.documents = Documents(self)
+        self.annotations = Annotations(self)
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        """Open or create the project at `path`; refuses files that are not projects."""
+        store = cls(open_connection(Path(path), create=create), Path(path))
+        try:
+            with store.transaction():
+                if store.meta("project_id") is None:
+                    store.set_meta("project_id", new_id())
+                    store.set_meta("created", now_iso())
+                store.codebook.ensure_default()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic unit of work; nested calls become savepoints of the outer one."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        try:
+            # IMMEDIATE takes the write lock up front, so a second process waits (busy
+            # timeout) instead of failing half-way through the action.
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _save_failure(exc) from exc
+        try:
+            yield self.db
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise ValidationError(f"Refused: {exc}.") from exc
+            raise _save_failure(exc) from exc
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    # -- project metadata -------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    # -- analysts ---------------------------------------------------------------------------
+
+    def ensure_analyst(self, name: str) -> Analyst:
+        """The analyst with this name, created on first use."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError("The analyst's name cannot be empty.")
+        row = self.conn.execute("SELECT id, name FROM analysts WHERE name = ?", [name]).fetchone()
+        if row:
+            return Analyst(AnalystId(row[0]), row[1])
+        analyst = Analyst(AnalystId(new_id()), name)
+        with self.transaction():
+            self.db.table("analysts").insert({"id": analyst.id, "name": name, "created": now_iso()})
+            history.record(
+                self.db,
+                analyst_id=analyst.id,
+                action="create",
+                entity="analyst",
+                entity_id=analyst.id,
+                after={"name": name},
+            )
+        return analyst
+
+    def analysts(self) -> list[Analyst]:
+        rows = self.conn.execute("SELECT id, name FROM analysts ORDER BY name").fetchall()
+        return [Analyst(AnalystId(r[0]), r[1]) for r in rows]
+
+    def history(self, *, entity_id: str | None = None) -> list[history.HistoryEntry]:
+        return history.entries(self.db, entity_id=entity_id)
+
+    def stats(self) -> dict[str, int]:
+        """Counts for status lines and `annotator list`."""
+        counts = {}
+        for table in ("documents", "annotations", "analysts", "links"):
+            counts[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return counts

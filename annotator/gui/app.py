@@ -1,0 +1,73 @@
+"""Starting the GUI: QApplication, the analyst's name, the project, optional imports."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.records import DocumentId
+from annotator.core.store import Store
+from annotator.gui import settings as app_settings
+from annotator.gui.analyst_dialog import AnalystDialog
+from annotator.gui.main_window import MainWindow
+
+
+def _fatal(title: str, message: str) -> int:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+    print(f"annotator: {message}", file=sys.stderr)
+    return 1
+
+
+def ask_analyst(given: str | None) -> str | None:
+    """The analyst's name: given, remembered, or asked once (then remembered)."""
+    name = given or app_settings.remembered_analyst()
+    if name:
+        return name
+    dialog = AnalystDialog()
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name():
+        return None
+    app_settings.remember_analyst(dialog.name())
+    return dialog.name()
+
+
+def create_window(
+    *, db_path: Path, analyst: str | None, files: list[Path], encoding: str | None = None
+) -> MainWindow | None:
+    """Everything `run` does before the event loop; returns None after telling the user why."""
+    name = ask_analyst(analyst)
+    if name is None:
+        return None
+    try:
+        store = Store.open(db_path)
+        analyst_record = store.ensure_analyst(name)
+    except AnnotatorError as exc:
+        _fatal("Cannot open the project", str(exc))
+        return None
+    window = MainWindow(store, analyst_record)
+    window.show()
+    if files:
+        window.import_paths(files, encoding=encoding)
+    elif (
+        last := app_settings.settings().value("session/document")
+    ) and window.documents.model.row_of(DocumentId(str(last))) >= 0:
+        window.open_document(str(last))
+    return window
+
+
+def run(*, db_path: Path, analyst: str | None, files: list[Path], encoding: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Annotator")
+    app.setOrganizationName(app_settings.ORGANISATION)
+    window = create_window(db_path=db_path, analyst=analyst, files=files, encoding=encoding)
+    if window is None:
+        return 1
+    try:
+        return app.exec()
+    finally:
+        window.store.close()

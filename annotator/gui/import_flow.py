@@ -1,0 +1,104 @@
+"""Importing from the GUI: a progress dialog, then the import report as plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.ingest import IngestOutcome, import_paths
+from annotator.core.records import AnalystId
+from annotator.core.store import Store
+
+
+def import_with_progress(
+    parent: QWidget | None,
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    analyst_id: AnalystId,
+    encoding: str | None = None,
+) -> IngestOutcome:
+    """Import files/folders with a cancellable progress dialog; every file is its own commit."""
+    dialog = QProgressDialog("Importing…", "Cancel", 0, 1, parent)
+    dialog.setObjectName("importProgress")
+    dialog.setWindowTitle("Import")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+
+    def progress(index: int, total: int, path: Path) -> bool:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(index)
+        if path.name:
+            dialog.setLabelText(f"Importing {path.name} ({index + 1} of {total})")
+        QApplication.processEvents()
+        return not dialog.wasCanceled()
+
+    try:
+        return import_paths(
+            store, paths, analyst_id=analyst_id, encoding=encoding, progress=progress
+        )
+    finally:
+        dialog.close()
+
+
+def outcome_text(outcome: IngestOutcome) -> str:
+    """The whole report: per-document details, then the summary."""
+    parts = [report.summary() for _doc, report in outcome.added]
+    parts.append(outcome.summary())
+    return "\n\n".join(parts)
+
+
+def outcome_needs_attention(outcome: IngestOutcome) -> bool:
+    """Show the report unasked when something was repaired, refused or warned about."""
+    return bool(
+        outcome.refused
+        or outcome.cancelled
+        or any(report.repairs or report.warnings for _doc, report in outcome.added)
+    )
+
+
+def attention_line(outcome: IngestOutcome) -> str:
+    """One line for the info bar: what the analyst should know about this import."""
+    repairs = sum(len(report.repairs) for _doc, report in outcome.added)
+    warnings = sum(len(report.warnings) for _doc, report in outcome.added)
+    parts = [f"Imported {len(outcome.added)} document(s)"]
+    if repairs:
+        parts.append(f"{repairs} broken character sequence(s) repaired")
+    if warnings:
+        parts.append(f"{warnings} warning(s)")
+    if outcome.refused:
+        parts.append(f"{len(outcome.refused)} file(s) could not be imported")
+    if outcome.cancelled:
+        parts.append("cancelled")
+    return "; ".join(parts) + "."
+
+
+class ReportDialog(QDialog):
+    """A read-only plain-text report (never rendered as HTML)."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importReport")
+        self.setWindowTitle(title)
+        self.resize(720, 420)
+        self.text_view = QPlainTextEdit(self)
+        self.text_view.setReadOnly(True)
+        self.text_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text_view.setPlainText(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text_view)
+        layout.addWidget(buttons)

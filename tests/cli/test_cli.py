@@ -1,0 +1,106 @@
+"""The command line: version, help, import with reports and exit codes, list, headless message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import __version__
+from annotator.cli import cli
+from support import SAMPLE
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_version() -> None:
+    code, out = invoke("--version")
+    assert code == 0 and __version__ in out
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["open"], ["import"], ["list"]])
+def test_help_everywhere(command: list[str]) -> None:
+    code, out = invoke(*command, "--help")
+    assert code == 0
+    assert "Usage:" in out and "--db" in out
+
+
+def test_import_sample_prints_report_with_the_repair(db_path: Path) -> None:
+    code, out = invoke("import", str(SAMPLE), "--db", str(db_path), "--analyst", "Ana")
+    assert code == 0, out
+    assert "Ă©" in out and "é" in out  # the repair, before and after
+    assert "Imported 1 document(s)." in out
+    code, out = invoke("list", "--db", str(db_path))
+    assert code == 0
+    assert "1 document(s)" in out and "2022-04-26" in out
+
+
+def test_importing_the_same_text_twice_adds_nothing(db_path: Path) -> None:
+    invoke("import", str(SAMPLE), "--db", str(db_path))
+    code, out = invoke("import", str(SAMPLE), "--db", str(db_path))
+    assert code == 0
+    assert "Imported 0 document(s)." in out and "Already in the project" in out
+    _, listing = invoke("list", "--db", str(db_path))
+    assert "1 document(s)" in listing
+
+
+def test_db_option_before_the_command_and_environment_variable(tmp_path: Path) -> None:
+    db = tmp_path / "env.sqlite"
+    code, _ = invoke("import", str(SAMPLE), env={"ANNOTATOR_DB": str(db)})
+    assert code == 0 and db.exists()
+    code, out = invoke("--db", str(db), "list")
+    assert code == 0 and "1 document(s)" in out
+
+
+def test_missing_file_exits_nonzero_naming_the_file(db_path: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.txt"
+    code, out = invoke("import", str(missing), "--db", str(db_path))
+    assert code == 1
+    assert "nowhere.txt" in out and "Traceback" not in out
+
+
+def test_folder_import_continues_past_bad_files_and_lists_them(
+    db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "batch"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("First article\nText of the first article.", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (folder / "sub" / "b.md").write_text("# Second\nBody text here.", encoding="utf-8")
+    code, out = invoke("import", str(folder), "--db", str(db_path))
+    assert code == 1
+    assert "Imported 2 document(s)." in out
+    assert "empty.txt" in out and "binary.txt" in out
+    _, listing = invoke("list", "--db", str(db_path))
+    assert "2 document(s)" in listing
+
+
+def test_not_a_project_gives_a_message_not_a_traceback(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.sqlite"
+    bogus.write_text("hello", encoding="utf-8")
+    code, out = invoke("list", "--db", str(bogus))
+    assert code == 1
+    assert "not an Annotator project" in out and "Traceback" not in out
+    assert bogus.read_text(encoding="utf-8") == "hello"
+
+
+def test_window_without_a_display_explains_instead_of_aborting(db_path: Path) -> None:
+    env = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}
+    code, out = invoke("--db", str(db_path), env=env)
+    assert code == 1
+    assert "needs a graphical display" in out
+    assert "annotator import" in out
