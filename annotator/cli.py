@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from click_default_group import DefaultGroup
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.paths import ENV_VAR, resolve_db_path
+from annotator.core.preferences import os_user_name, remembered_analyst
 from annotator.core.store import Store
 from annotator.gui.platform_check import display_problem
 
@@ -26,7 +26,7 @@ def _project_options(func: F) -> F:
     func = click.option(
         "--analyst",
         metavar="NAME",
-        help="Who is working (default: remembered name, $ANNOTATOR_ANALYST, or your user name).",
+        help="Who is working (default: $ANNOTATOR_ANALYST, else the name given on first start).",
     )(func)
     func = click.option(
         "--db",
@@ -41,7 +41,8 @@ def _project_options(func: F) -> F:
 def _settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[Path, str | None]:
     parent = ctx.find_root().params
     db_path = resolve_db_path(db or parent.get("db"))
-    return db_path, analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
+    name = analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
+    return db_path, name or remembered_analyst()
 
 
 def _open_store(db_path: Path) -> Store:
@@ -113,7 +114,7 @@ def import_command(
     db_path, analyst_name = _settings(ctx, db, analyst)
     with _open_store(db_path) as store:
         try:
-            analyst_id = store.ensure_analyst(analyst_name or getpass.getuser()).id
+            analyst_id = store.ensure_analyst(analyst_name or os_user_name() or "analyst").id
             with click.progressbar(
                 length=1, label="Importing", file=sys.stderr, show_pos=True
             ) as bar:

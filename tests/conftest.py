@@ -20,7 +20,16 @@ os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
 os.environ.pop("ANNOTATOR_DB", None)
 os.environ.pop("ANNOTATOR_ANALYST", None)
 
+from annotator.core.preferences import preferences_path  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def fresh_preferences() -> Iterator[None]:
+    """Every test starts as a first start: no remembered analyst."""
+    preferences_path().unlink(missing_ok=True)
+    yield
+    preferences_path().unlink(missing_ok=True)
 
 
 @pytest.fixture

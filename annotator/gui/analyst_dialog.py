@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,6 +11,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from annotator.core.preferences import os_user_name
 
 
 class AnalystDialog(QDialog):
@@ -28,7 +28,7 @@ class AnalystDialog(QDialog):
         intro.setWordWrap(True)
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("analystName")
-        self.name_edit.setText(_os_user())
+        self.name_edit.setText(os_user_name())
         self.name_edit.selectAll()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         buttons.accepted.connect(self.accept)
@@ -45,10 +45,3 @@ class AnalystDialog(QDialog):
 
     def name(self) -> str:
         return " ".join(self.name_edit.text().split())
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers)
-        return ""

@@ -151,7 +151,10 @@ class MainWindow(QMainWindow):
         opened = [doc for doc, _report in outcome.added] or [doc for _p, doc in outcome.duplicates]
         if opened:
             self.open_document(opened[0].id)
-        self.statusBar().showMessage(outcome.summary().splitlines()[0], 8000)
+        status = outcome.summary().splitlines()[0]
+        if not outcome.added and outcome.duplicates:
+            status = f"Already in the project: {outcome.duplicates[0][1].title}"
+        self.statusBar().showMessage(status, 8000)
         if outcome_needs_attention(outcome):
             self.info_bar.show_message(
                 attention_line(outcome), title="Import report", details=outcome_text(outcome)

@@ -1,8 +1,12 @@
-"""Per-user settings remembered between sessions (analyst name, last document, geometry)."""
+"""Per-user window settings (last document, geometry); the analyst's name is a core preference."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+
+from annotator.core.preferences import remember_analyst, remembered_analyst
+
+__all__ = ["remember_analyst", "remembered_analyst", "settings"]
 
 ORGANISATION = "Annotator"
 APPLICATION = "Annotator"
@@ -10,12 +14,3 @@ APPLICATION = "Annotator"
 
 def settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
-
-
-def remembered_analyst() -> str | None:
-    value = settings().value("analyst/name")
-    return str(value) if value else None
-
-
-def remember_analyst(name: str) -> None:
-    settings().setValue("analyst/name", name)

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from annotator import __version__
 from annotator.cli import cli
+from annotator.core.preferences import remember_analyst
+from annotator.core.store import Store
 from support import SAMPLE
 
 
@@ -104,3 +106,11 @@ def test_window_without_a_display_explains_instead_of_aborting(db_path: Path) ->
     assert code == 1
     assert "needs a graphical display" in out
     assert "annotator import" in out
+
+
+def test_import_is_attributed_to_the_analyst_remembered_from_first_start(db_path: Path) -> None:
+    remember_analyst("Olga Petrova")
+    invoke("import", str(SAMPLE), "--db", str(db_path))
+    with Store.open(db_path) as store:
+        assert [a.name for a in store.analysts()] == ["Olga Petrova"]
+        assert store.history()[-1].analyst_id == store.analysts()[0].id

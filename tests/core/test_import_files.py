@@ -129,7 +129,7 @@ def test_text_title_is_first_non_empty_line(tmp_path: Path) -> None:
 
 def test_long_first_line_falls_back_to_file_name(tmp_path: Path) -> None:
     doc = read_document(touch(tmp_path / "my_long-story.txt", "x" * 121 + "\nBody"))
-    assert doc.title == "my long story"
+    assert doc.title == "My Long Story"
     assert read_document(touch(tmp_path / "b.txt", "y" * 120)).title == "y" * 120
 
 

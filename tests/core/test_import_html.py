@@ -71,7 +71,7 @@ def test_title_falls_back_to_first_h1_then_file_stem(tmp_path: Path) -> None:
     with_h1 = read_document(write(tmp_path, "x.html", "<h1>The <em>H1</em></h1><h1>Second</h1>"))
     assert with_h1.title == "The H1"
     plain = read_document(write(tmp_path, "my-story_page.html", "<p>Just a paragraph.</p>"))
-    assert plain.title == "my story page"
+    assert plain.title == "My Story Page"
 
 
 def test_unclosed_head_and_final_paragraph(tmp_path: Path) -> None:
@@ -170,3 +170,8 @@ def test_html_mojibake_is_repaired_and_reported(tmp_path: Path) -> None:
     doc = read_document(write(tmp_path, "a.html", "<p>It&#8217;s a cafÃ©</p>"))
     assert doc.text == "It’s a café"
     assert [(r.before, r.after) for r in doc.report.repairs] == [("Ã©", "é")]
+
+
+def test_non_text_codec_declaration_is_ignored(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "a.html", '<meta charset="base64"><p>café</p>'))
+    assert (doc.text, doc.report.encoding) == ("café", "utf-8")

@@ -57,3 +57,9 @@ def test_every_sample_imports() -> None:
     assert {RUSSIAN, ARABIC, EMOJI} <= set(files)
     for path in files:
         assert read_document(path).text.strip()
+
+
+def test_long_first_line_falls_back_to_a_readable_title_from_the_file_name() -> None:
+    doc = read_document(SAMPLES / "global-times-2022-04-26-wei-fenghe-kazakhstan.txt")
+    assert doc.title == "Global Times Wei Fenghe Kazakhstan"
+    assert doc.published == "2022-04-26"

@@ -20,7 +20,7 @@ from support import SAMPLE, find_top_level
 def test_first_start_asks_the_analyst_once_prefilled_from_os_user(
     qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(getpass, "getuser", lambda: "opetrova")
+    monkeypatch.setattr(getpass, "getuser", lambda: "opetrova")  # read by os_user_name()
     seen: dict[str, str] = {}
 
     def answer() -> None:

@@ -20,6 +20,7 @@ BINARY = "looks like a binary file, not text"
 # Share of control characters above which decoded "text" is taken to be binary data.
 _MAX_CONTROL_SHARE = 0.10
 _MIN_UTF16_BLOCK_SHARE = 0.7
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # UTF-32 LE must be tested before UTF-16 LE: its BOM starts with the UTF-16 LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -44,12 +45,7 @@ def bom_encoding(data: bytes) -> str | None:
 
 def _control_share(text: str) -> float:
     """Share of C0/C1 control characters, ignoring ordinary whitespace controls."""
-    if not text:
-        return 0.0
-    controls = sum(
-        1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0x7F <= ord(ch) <= 0x9F
-    )
-    return controls / len(text)
+    return len(_CONTROL_CHARS.findall(text)) / len(text) if text else 0.0
 
 
 def _checked(text: str, source: Path) -> str:
@@ -147,10 +143,12 @@ def declared_html_charset(data: bytes) -> str | None:
     if match is None:
         return None
     try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
+        info = codecs.lookup(match.group(1).decode("ascii"))
     except (LookupError, UnicodeDecodeError):
         return None
-    return _HTML_LABELS.get(name, name)
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    return _HTML_LABELS.get(info.name, info.name)
 
 
 def decode_html_bytes(

@@ -34,6 +34,7 @@ _LEADS = frozenset(
     if ch != "\ufffd"
 )
 _LEAD = re.compile("[" + re.escape("".join(sorted(_LEADS))) + "]")
+_MAYBE = re.compile(_LEAD.pattern + r"[^\x00-\x7f]")  # a lead char then another non-ASCII
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 _Edit = tuple[int, int, str]  # start, end (in the current text), replacement
@@ -165,6 +166,8 @@ def _find_edits(text: str) -> list[_Edit]:
     """
     edits: list[_Edit] = []
     for paragraph in _PARAGRAPH.finditer(text):
+        if not _MAYBE.search(text, paragraph.start(), paragraph.end()):
+            continue  # the common case, checked at C speed
         runs: list[tuple[int, str, list[_Edit]]] = []
         covered = 0
         for match in _RUN.finditer(text, paragraph.start(), paragraph.end()):
@@ -184,9 +187,7 @@ def _find_edits(text: str) -> list[_Edit]:
             confirmed.extend((offset + s, offset + e, after) for s, e, after in accepted)
             if whole and accepted:
                 edits.extend(
-                    (offset + s, offset + e, after)
-                    for offset, _, candidates in runs
-                    for s, e, after in candidates
+                    (at + s, at + e, repl) for at, _, found in runs for s, e, repl in found
                 )
                 break
         else:

@@ -91,7 +91,12 @@ def _date_from_name(path: Path) -> str | None:
 
 
 def _fallback_title(path: Path) -> str:
-    return re.sub(r"[-_]+", " ", path.stem).strip() or path.name
+    """A readable title from a file name: the date (kept as `published`) and dashes removed."""
+    stem = re.sub(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)", " ", path.stem)
+    words = re.sub(r"[-_\s]+", " ", stem).strip()
+    if words and words == words.lower():
+        words = " ".join(w[:1].upper() + w[1:] for w in words.split())
+    return words or path.name
 
 
 def _first_line_title(text: str, path: Path) -> str:

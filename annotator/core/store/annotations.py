@@ -1,4 +1,9 @@
-"""Annotations and links in the store: validated, one transaction each, every change in history."""
+"""Annotations and links in the store: validated, recorded in history, replayable by undo.
+
+Every change is one of four primitives: put or remove an annotation, put or remove a link.
+`put` writes a whole row (insert or replace), which makes each change's inverse another put
+or remove: that is what the undo log stores (see annotator.core.session).
+"""
 
 from __future__ import annotations
 
@@ -28,11 +33,12 @@ _COLUMNS = (
     'id, document_id, analyst_id, label_id, start, "end", quote, prefix, suffix, '
     "sentiment, speaker_name, note, created, modified"
 )
-_EDITABLE = frozenset({"label_id", "start", "end", "sentiment", "speaker_name", "note"})
+_LINK_COLUMNS = "id, source_id, kind, target_id, name, analyst_id, created"
+EDITABLE = frozenset({"label_id", "start", "end", "sentiment", "speaker_name", "note"})
 
 
-def _row(annotation: Annotation) -> dict[str, Any]:
-    return dataclasses.asdict(annotation)
+def row_of(record: Annotation | Link) -> dict[str, Any]:
+    return dataclasses.asdict(record)
 
 
 class Annotations:
@@ -41,13 +47,17 @@ class Annotations:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def get(self, annotation_id: AnnotationId) -> Annotation:
+    def find(self, annotation_id: AnnotationId) -> Annotation | None:
         row = self._store.conn.execute(
             f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", [annotation_id]
         ).fetchone()
-        if row is None:
+        return None if row is None else Annotation(*row)
+
+    def get(self, annotation_id: AnnotationId) -> Annotation:
+        annotation = self.find(annotation_id)
+        if annotation is None:
             raise ValidationError(f"There is no annotation with id {annotation_id}.")
-        return Annotation(*row)
+        return annotation
 
     def for_document(self, document_id: DocumentId) -> list[Annotation]:
         rows = self._store.conn.execute(
@@ -58,15 +68,39 @@ class Annotations:
 
     def links_for_document(self, document_id: DocumentId) -> list[Link]:
         rows = self._store.conn.execute(
-            "SELECT l.id, l.source_id, l.kind, l.target_id, l.name, l.analyst_id, l.created "
+            f"SELECT {', '.join('l.' + c for c in _LINK_COLUMNS.split(', '))} "
             "FROM links l JOIN annotations a ON a.id = l.source_id WHERE a.document_id = ?",
             [document_id],
         ).fetchall()
         return [Link(*r) for r in rows]
 
-    # -- validation -------------------------------------------------------------------------
+    def links_touching(self, annotation_id: AnnotationId) -> list[Link]:
+        """Links from or to this annotation (removed with it by the foreign-key cascade)."""
+        rows = self._store.conn.execute(
+            f"SELECT {_LINK_COLUMNS} FROM links WHERE source_id = ? OR target_id = ?",
+            [annotation_id, annotation_id],
+        ).fetchall()
+        return [Link(*r) for r in rows]
 
-    def _validated(self, annotation: Annotation) -> Annotation:
+    def get_link(self, link_id: LinkId) -> Link:
+        row = self._store.conn.execute(
+            f"SELECT {_LINK_COLUMNS} FROM links WHERE id = ?", [link_id]
+        ).fetchone()
+        if row is None:
+            raise ValidationError(f"There is no link with id {link_id}.")
+        return Link(*row)
+
+    def speaker_names(self) -> list[str]:
+        """Canonical names used anywhere in the project (speaker spans and typed link names)."""
+        rows = self._store.conn.execute(
+            "SELECT speaker_name FROM annotations WHERE speaker_name IS NOT NULL "
+            "UNION SELECT name FROM links WHERE name IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- building validated records ---------------------------------------------------------
+
+    def validated(self, annotation: Annotation) -> Annotation:
         """Check offsets, label and attributes; recompute quote and context from the text."""
         text = self._store.documents.text(annotation.document_id)
         if not 0 <= annotation.start < annotation.end <= len(text):
@@ -84,14 +118,17 @@ class Annotations:
             raise ValidationError(
                 f"Sentiment “{annotation.sentiment}” is not in the codebook ({allowed})."
             )
-        if annotation.speaker_name and label.role != "speaker":
+        speaker_name = (
+            " ".join(annotation.speaker_name.split()) if annotation.speaker_name else None
+        )
+        if speaker_name and label.role != "speaker":
             raise ValidationError("Only speaker spans carry a canonical speaker name.")
         quote, prefix, suffix = anchor(text, annotation.start, annotation.end)
-        return dataclasses.replace(annotation, quote=quote, prefix=prefix, suffix=suffix)
+        return dataclasses.replace(
+            annotation, quote=quote, prefix=prefix, suffix=suffix, speaker_name=speaker_name
+        )
 
-    # -- changes ----------------------------------------------------------------------------
-
-    def create(
+    def new(
         self,
         *,
         document_id: DocumentId,
@@ -102,13 +139,12 @@ class Annotations:
         sentiment: str | None = None,
         speaker_name: str | None = None,
         note: str = "",
-        annotation_id: AnnotationId | None = None,
     ) -> Annotation:
-        """Tag text[start:end] (code points) with a label; returns the stored annotation."""
+        """A validated, not yet stored annotation of text[start:end] (code points)."""
         stamp = now_iso()
-        annotation = self._validated(
+        return self.validated(
             Annotation(
-                id=annotation_id or AnnotationId(new_id()),
+                id=AnnotationId(new_id()),
                 document_id=document_id,
                 analyst_id=analyst_id,
                 label_id=label_id,
@@ -124,59 +160,17 @@ class Annotations:
                 modified=stamp,
             )
         )
-        with self._store.transaction() as db:
-            db.table("annotations").insert(_row(annotation))
-            history.record(
-                db,
-                analyst_id=analyst_id,
-                action="create",
-                entity="annotation",
-                entity_id=annotation.id,
-                document_id=document_id,
-                after=_row(annotation),
-            )
-        return annotation
 
-    def update(
-        self, annotation_id: AnnotationId, *, analyst_id: AnalystId, **changes: Any
-    ) -> Annotation:
-        """Change label, boundaries, sentiment, speaker name or note of one annotation."""
-        unknown = set(changes) - _EDITABLE
+    def changed(self, annotation_id: AnnotationId, **changes: Any) -> tuple[Annotation, Annotation]:
+        """(before, after) for a change of label, boundaries, sentiment, name or note."""
+        unknown = set(changes) - EDITABLE
         if unknown:
             raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of an annotation.")
         before = self.get(annotation_id)
-        after = self._validated(dataclasses.replace(before, **changes, modified=now_iso()))
-        with self._store.transaction() as db:
-            db.table("annotations").update(annotation_id, _row(after))
-            history.record(
-                db,
-                analyst_id=analyst_id,
-                action="update",
-                entity="annotation",
-                entity_id=annotation_id,
-                document_id=before.document_id,
-                before=_row(before),
-                after=_row(after),
-            )
-        return after
+        after = self.validated(dataclasses.replace(before, **changes, modified=now_iso()))
+        return before, after
 
-    def delete(self, annotation_id: AnnotationId, *, analyst_id: AnalystId) -> Annotation:
-        """Remove an annotation (and its links); the history keeps what it was."""
-        before = self.get(annotation_id)
-        with self._store.transaction() as db:
-            db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
-            history.record(
-                db,
-                analyst_id=analyst_id,
-                action="delete",
-                entity="annotation",
-                entity_id=annotation_id,
-                document_id=before.document_id,
-                before=_row(before),
-            )
-        return before
-
-    def link(
+    def new_link(
         self,
         *,
         source_id: AnnotationId,
@@ -185,7 +179,7 @@ class Annotations:
         target_id: AnnotationId | None = None,
         name: str | None = None,
     ) -> Link:
-        """Attribute a claim: `said_by` a speaker, or `about` a target (a span or a typed name)."""
+        """A validated link: a claim `said_by` a speaker or `about` a target (span or name)."""
         if kind not in LINK_KINDS:
             raise ValidationError(f"Unknown link kind {kind!r}; use one of {LINK_KINDS}.")
         name = " ".join(name.split()) if name else None
@@ -202,29 +196,57 @@ class Annotations:
                 raise ValidationError("A claim can only be linked to spans of its own document.")
             if codebook.by_id(target.label_id).role != wanted:
                 raise ValidationError(f"A “{kind}” link must point to a {wanted} span.")
-        link = Link(LinkId(new_id()), source_id, kind, target_id, name, analyst_id, now_iso())
+        return Link(LinkId(new_id()), source_id, kind, target_id, name, analyst_id, now_iso())
+
+    # -- the four primitives (call inside a transaction) ------------------------------------
+
+    def put(self, annotation: Annotation, *, analyst_id: AnalystId | None) -> None:
+        """Insert or replace the whole row, validated, with its history entry."""
+        annotation = self.validated(annotation)
+        before = self.find(annotation.id)
         with self._store.transaction() as db:
-            db.table("links").insert(dataclasses.asdict(link))
+            db.table("annotations").upsert(row_of(annotation), pk="id")
+            history.record(
+                db,
+                analyst_id=analyst_id,
+                action="create" if before is None else "update",
+                entity="annotation",
+                entity_id=annotation.id,
+                document_id=annotation.document_id,
+                before=None if before is None else row_of(before),
+                after=row_of(annotation),
+            )
+
+    def remove(self, annotation_id: AnnotationId, *, analyst_id: AnalystId | None) -> Annotation:
+        """Delete an annotation (its links go with it); history keeps what it was."""
+        before = self.get(annotation_id)
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+            history.record(
+                db,
+                analyst_id=analyst_id,
+                action="delete",
+                entity="annotation",
+                entity_id=annotation_id,
+                document_id=before.document_id,
+                before=row_of(before),
+            )
+        return before
+
+    def put_link(self, link: Link, *, analyst_id: AnalystId | None) -> None:
+        with self._store.transaction() as db:
+            db.table("links").upsert(row_of(link), pk="id")
             history.record(
                 db,
                 analyst_id=analyst_id,
                 action="create",
                 entity="link",
                 entity_id=link.id,
-                document_id=source.document_id,
-                after=dataclasses.asdict(link),
+                after=row_of(link),
             )
-        return link
 
-    def unlink(self, link_id: LinkId, *, analyst_id: AnalystId) -> None:
-        row = self._store.conn.execute(
-            "SELECT id, source_id, kind, target_id, name, analyst_id, created FROM links "
-            "WHERE id = ?",
-            [link_id],
-        ).fetchone()
-        if row is None:
-            raise ValidationError(f"There is no link with id {link_id}.")
-        link = Link(*row)
+    def remove_link(self, link_id: LinkId, *, analyst_id: AnalystId | None) -> Link:
+        link = self.get_link(link_id)
         with self._store.transaction() as db:
             db.execute("DELETE FROM links WHERE id = ?", [link_id])
             history.record(
@@ -233,5 +255,6 @@ class Annotations:
                 action="delete",
                 entity="link",
                 entity_id=link_id,
-                before=dataclasses.asdict(link),
+                before=row_of(link),
             )
+        return link

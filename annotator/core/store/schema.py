@@ -140,5 +140,28 @@ def _history(db: Database) -> None:
     _stamp(db, 2)
 
 
+@migrations(name="0003_undo_log")
+def _undo_log(db: Database) -> None:
+    # Undo lives in the data layer: each step stores its forward and inverse operations, so
+    # undo and redo survive a restart and every undo is itself a saved change.
+    _run(
+        db,
+        """
+        CREATE TABLE undo_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            analyst_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            description TEXT NOT NULL,
+            document_id TEXT,
+            forward TEXT NOT NULL,
+            inverse TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+        );
+        CREATE INDEX undo_log_by_analyst ON undo_log(analyst_id, undone, seq);
+        """,
+    )
+    _stamp(db, 3)
+
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 SCHEMA_VERSION = len(MIGRATION_NAMES)

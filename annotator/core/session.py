@@ -1,0 +1,247 @@
+"""An analyst's operations on a project: one transaction each, described, undoable.
+
+This is the only path for annotation changes from the GUI: action → Session operation → store
+commit (with history and undo-log entries) → the returned `Change` tells views what to refresh.
+The undo log lives in the project file, so undo and redo survive a restart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.errors import ValidationError
+from annotator.core.records import (
+    Analyst,
+    Annotation,
+    AnnotationId,
+    DocumentId,
+    LabelId,
+    Link,
+    LinkId,
+    now_iso,
+)
+from annotator.core.store import Store
+from annotator.core.store.annotations import row_of
+
+#: Undo steps kept per analyst; older ones are dropped.
+UNDO_LIMIT = 1000
+
+Op = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one step changed, so each view refreshes only that."""
+
+    description: str
+    document_id: DocumentId
+    touched: frozenset[AnnotationId]  # created or modified: re-read these
+    removed: frozenset[AnnotationId]
+    links: bool
+
+
+class Session:
+    def __init__(self, store: Store, analyst: Analyst) -> None:
+        self.store = store
+        self.analyst = analyst
+
+    # -- operations -------------------------------------------------------------------------
+
+    def create_annotation(
+        self,
+        *,
+        document_id: DocumentId,
+        label_id: LabelId,
+        start: int,
+        end: int,
+        sentiment: str | None = None,
+        speaker_name: str | None = None,
+        note: str = "",
+    ) -> tuple[Annotation, Change]:
+        """Tag text[start:end] (code-point offsets) with a label."""
+        annotation = self.store.annotations.new(
+            document_id=document_id,
+            analyst_id=self.analyst.id,
+            label_id=label_id,
+            start=start,
+            end=end,
+            sentiment=sentiment,
+            speaker_name=speaker_name,
+            note=note,
+        )
+        label = self.store.codebook.get().by_id(label_id).name
+        change = self._do(
+            f"Tag “{_short(annotation.quote)}” as {label}",
+            document_id,
+            [{"op": "put", "annotation": row_of(annotation)}],
+            [{"op": "remove", "id": annotation.id}],
+        )
+        return annotation, change
+
+    def update_annotation(self, annotation_id: AnnotationId, **changes: Any) -> Change:
+        """Change label, boundaries, sentiment, speaker name or note."""
+        before, after = self.store.annotations.changed(annotation_id, **changes)
+        what = ", ".join(sorted(changes)).replace("_id", "").replace("_", " ")
+        return self._do(
+            f"Change {what} of “{_short(before.quote)}”",
+            before.document_id,
+            [{"op": "put", "annotation": row_of(after)}],
+            [{"op": "put", "annotation": row_of(before)}],
+        )
+
+    def delete_annotation(self, annotation_id: AnnotationId) -> Change:
+        annotation = self.store.annotations.get(annotation_id)
+        links = self.store.annotations.links_touching(annotation_id)
+        return self._do(
+            f"Delete “{_short(annotation.quote)}”",
+            annotation.document_id,
+            [{"op": "remove", "id": annotation_id}],
+            [{"op": "put", "annotation": row_of(annotation)}]
+            + [{"op": "put_link", "link": row_of(link)} for link in links],
+        )
+
+    def set_link(
+        self,
+        *,
+        source_id: AnnotationId,
+        kind: str,
+        target_id: AnnotationId | None = None,
+        name: str | None = None,
+    ) -> Change:
+        """Attribute a claim (replacing its previous link of this kind); no target clears it."""
+        old = [
+            link
+            for link in self.store.annotations.links_touching(source_id)
+            if link.source_id == source_id and link.kind == kind
+        ]
+        forward: list[Op] = [{"op": "remove_link", "id": link.id} for link in old]
+        inverse: list[Op] = [{"op": "put_link", "link": row_of(link)} for link in old]
+        if target_id is not None or (name and name.strip()):
+            link = self.store.annotations.new_link(
+                source_id=source_id,
+                kind=kind,
+                analyst_id=self.analyst.id,
+                target_id=target_id,
+                name=name if target_id is None else None,
+            )
+            forward.append({"op": "put_link", "link": row_of(link)})
+            inverse.insert(0, {"op": "remove_link", "id": link.id})
+        if not forward:
+            raise ValidationError("Nothing to change.")
+        verb = "Attribute" if kind == "said_by" else "Set target of"
+        claim = self.store.annotations.get(source_id)
+        return self._do(f"{verb} “{_short(claim.quote)}”", claim.document_id, forward, inverse)
+
+    # -- undo / redo ------------------------------------------------------------------------
+
+    def undo_description(self) -> str | None:
+        row = self._top(undone=0)
+        return None if row is None else str(row[1])
+
+    def redo_description(self) -> str | None:
+        row = self._top(undone=1)
+        return None if row is None else str(row[1])
+
+    def undo(self) -> Change | None:
+        """Revert the analyst's latest step (saved at once); None when there is nothing."""
+        return self._replay(undone=0)
+
+    def redo(self) -> Change | None:
+        return self._replay(undone=1)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _top(self, *, undone: int) -> tuple[Any, ...] | None:
+        # Undo takes the newest done step; redo the oldest undone one.
+        order = "DESC" if undone == 0 else "ASC"
+        row: tuple[Any, ...] | None = self.store.conn.execute(
+            "SELECT seq, description, forward, inverse, document_id FROM undo_log "
+            f"WHERE analyst_id = ? AND undone = ? ORDER BY seq {order} LIMIT 1",
+            [self.analyst.id, undone],
+        ).fetchone()
+        return row
+
+    def _replay(self, *, undone: int) -> Change | None:
+        row = self._top(undone=undone)
+        if row is None:
+            return None
+        seq, description, forward, inverse, document_id = row
+        ops = json.loads(inverse if undone == 0 else forward)
+        try:
+            with self.store.transaction():
+                change = self._apply(description, DocumentId(document_id), ops)
+                self.store.conn.execute(
+                    "UPDATE undo_log SET undone = ? WHERE seq = ?", [1 - undone, seq]
+                )
+        except ValidationError as exc:
+            # The annotation was changed elsewhere (another window, a merge): this step can no
+            # longer be replayed. Drop it rather than block every step behind it.
+            with self.store.transaction():
+                self.store.conn.execute("DELETE FROM undo_log WHERE seq = ?", [seq])
+            verb = "undo" if undone == 0 else "redo"
+            raise ValidationError(f"Cannot {verb} “{description}”: {exc}") from exc
+        return change
+
+    def _do(
+        self, description: str, document_id: DocumentId, forward: list[Op], inverse: list[Op]
+    ) -> Change:
+        with self.store.transaction():
+            change = self._apply(description, document_id, forward)
+            conn = self.store.conn
+            conn.execute(
+                "DELETE FROM undo_log WHERE analyst_id = ? AND undone = 1", [self.analyst.id]
+            )
+            conn.execute(
+                "INSERT INTO undo_log (analyst_id, at, description, document_id, forward, "
+                "inverse) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    self.analyst.id,
+                    now_iso(),
+                    description,
+                    document_id,
+                    json.dumps(forward, ensure_ascii=False),
+                    json.dumps(inverse, ensure_ascii=False),
+                ],
+            )
+            conn.execute(
+                "DELETE FROM undo_log WHERE analyst_id = ? AND seq <= "
+                "(SELECT seq FROM undo_log WHERE analyst_id = ? ORDER BY seq DESC "
+                "LIMIT 1 OFFSET ?)",
+                [self.analyst.id, self.analyst.id, UNDO_LIMIT],
+            )
+        return change
+
+    def _apply(self, description: str, document_id: DocumentId, ops: list[Op]) -> Change:
+        annotations = self.store.annotations
+        who = self.analyst.id
+        touched: set[AnnotationId] = set()
+        removed: set[AnnotationId] = set()
+        links = False
+        for op in ops:
+            kind = op["op"]
+            if kind == "put":
+                annotation = Annotation(**op["annotation"])
+                annotations.put(annotation, analyst_id=who)
+                touched.add(annotation.id)
+                removed.discard(annotation.id)
+            elif kind == "remove":
+                gone = annotations.remove(AnnotationId(op["id"]), analyst_id=who)
+                removed.add(gone.id)
+                touched.discard(gone.id)
+                links = True  # its links went with it
+            elif kind == "put_link":
+                annotations.put_link(Link(**op["link"]), analyst_id=who)
+                links = True
+            elif kind == "remove_link":
+                annotations.remove_link(LinkId(op["id"]), analyst_id=who)
+                links = True
+            else:
+                raise ValueError(f"unknown undo operation {kind!r}")
+        return Change(description, document_id, frozenset(touched), frozenset(removed), links)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,130 @@
+"""Undo and redo in the data layer: every step saved, replayable after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_store_annotations import TEXT, add_document, label, tag
+
+from annotator.core.errors import ValidationError
+from annotator.core.records import DocumentId
+from annotator.core.session import Session
+from annotator.core.store import Store
+
+
+@pytest.fixture
+def doc(fresh_store: Store) -> DocumentId:
+    return add_document(fresh_store)
+
+
+@pytest.fixture
+def session(fresh_store: Store) -> Session:
+    return Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+
+
+def quotes(session: Session, doc: DocumentId) -> list[str]:
+    return [a.quote for a in session.store.annotations.for_document(doc)]
+
+
+def test_undo_and_redo_a_creation(session: Session, doc: DocumentId) -> None:
+    ann = tag(session, doc, "Claim", 0, 6)
+    assert session.undo_description() == "Tag “Global” as Claim"
+    change = session.undo()
+    assert change is not None and change.removed == {ann.id} and change.document_id == doc
+    assert quotes(session, doc) == []
+    change = session.redo()
+    assert change is not None and change.touched == {ann.id}
+    assert session.store.annotations.get(ann.id) == ann  # same id, same times
+
+
+def test_undo_restores_every_field_of_an_update(session: Session, doc: DocumentId) -> None:
+    ann = tag(session, doc, "Claim", 0, 6, sentiment="negative")
+    session.update_annotation(
+        ann.id, label_id=label(session.store, "Target"), end=12, sentiment=None, note="n"
+    )
+    session.undo()
+    assert session.store.annotations.get(ann.id) == ann
+
+
+def test_undo_of_a_delete_brings_back_the_links_on_both_sides(
+    session: Session, doc: DocumentId
+) -> None:
+    claim = tag(session, doc, "Claim", 15, 50)
+    start = TEXT.index("Wei Fenghe")
+    speaker = tag(session, doc, "Speaker", start, start + 10)
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    before = session.store.annotations.links_for_document(doc)
+    session.delete_annotation(speaker.id)
+    assert session.store.annotations.links_for_document(doc) == []
+    change = session.undo()
+    assert change is not None and change.links
+    assert session.store.annotations.links_for_document(doc) == before
+
+
+def test_a_new_action_discards_the_redo_steps(session: Session, doc: DocumentId) -> None:
+    tag(session, doc, "Claim", 0, 6)
+    session.undo()
+    assert session.redo_description() is not None
+    tag(session, doc, "Claim", 7, 12)
+    assert session.redo_description() is None
+    assert session.redo() is None
+
+
+def test_undo_order_is_newest_first_and_redo_oldest_first(
+    session: Session, doc: DocumentId
+) -> None:
+    tag(session, doc, "Claim", 0, 6)
+    tag(session, doc, "Claim", 7, 12)
+    tag(session, doc, "Claim", 15, 20)
+    session.undo()
+    session.undo()
+    assert quotes(session, doc) == [TEXT[0:6]]
+    session.redo()
+    assert quotes(session, doc) == [TEXT[0:6], TEXT[7:12]]
+
+
+def test_undo_survives_a_restart(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        doc = add_document(store)
+        session = Session(store, store.ensure_analyst("Ana"))
+        tag(session, doc, "Claim", 0, 6)
+        tag(session, doc, "Claim", 7, 12)
+        session.undo()
+    with Store.open(db_path) as store:
+        session = Session(store, store.ensure_analyst("Ana"))
+        assert session.redo_description() == f"Tag “{TEXT[7:12]}” as Claim"
+        session.undo()
+        assert store.annotations.for_document(doc) == []
+        session.redo()
+        session.redo()
+        assert [a.quote for a in store.annotations.for_document(doc)] == [TEXT[0:6], TEXT[7:12]]
+
+
+def test_each_analyst_undoes_only_their_own_steps(fresh_store: Store, doc: DocumentId) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    tag(ana, doc, "Claim", 0, 6)
+    tag(ben, doc, "Claim", 7, 12)
+    ana.undo()
+    assert quotes(ana, doc) == [TEXT[7:12]]
+
+
+def test_a_step_that_can_no_longer_be_replayed_is_reported_and_dropped(
+    fresh_store: Store, doc: DocumentId
+) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    ann = tag(ana, doc, "Claim", 0, 6)
+    ben.delete_annotation(ann.id)
+    with pytest.raises(ValidationError, match="Cannot undo"):
+        ana.undo()
+    assert ana.undo_description() is None
+
+
+def test_undo_steps_are_recorded_in_history(session: Session, doc: DocumentId) -> None:
+    ann = tag(session, doc, "Claim", 0, 6)
+    session.undo()
+    session.redo()
+    actions = [e.action for e in session.store.history(entity_id=ann.id)]
+    assert actions == ["create", "delete", "create"]
