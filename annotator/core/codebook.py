@@ -12,6 +12,8 @@ from annotator.core.records import LabelId
 from annotator.resources import resource_path
 
 ROLES = ("claim", "speaker", "target")
+#: Keys a label may be bound to (or none): letters stay free for other commands.
+SHORTCUTS = tuple("1234567890")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -43,9 +45,55 @@ class Codebook:
                 return label
         raise KeyError(name)
 
+    def by_shortcut(self, key: str) -> Label | None:
+        """The label bound to this key, if any (an empty key matches nothing)."""
+        if not key:
+            return None
+        return next((label for label in self.labels if label.shortcut == key), None)
+
+
+@dataclass(frozen=True)
+class LabelDraft:
+    """A label as edited in the codebook editor; `id` None means a label still to be created."""
+
+    id: LabelId | None
+    name: str
+    role: str | None
+    shortcut: str
+    color: str
+    description: str
+
+    @classmethod
+    def of(cls, label: Label) -> LabelDraft:
+        return cls(label.id, label.name, label.role, label.shortcut, label.color, label.description)
+
+
+def _uses(count: int) -> str:
+    return "1 annotation uses" if count == 1 else f"{count} annotations use"
+
+
+def label_in_use(name: str, count: int) -> str:
+    """Why a label cannot be removed."""
+    return f"Cannot remove label “{name}”: {_uses(count)} it. Relabel or delete them first."
+
+
+def role_in_use(name: str, count: int) -> str:
+    """Why a used label's role cannot change (links and speaker names depend on it)."""
+    return (
+        f"Cannot change the role of label “{name}”: {_uses(count)} it. "
+        "Relabel or delete them first."
+    )
+
+
+def sentiment_in_use(value: str, count: int) -> str:
+    """Why a sentiment value cannot be removed (or renamed)."""
+    return f"Cannot remove sentiment “{value}”: {_uses(count)} it. Change their sentiment first."
+
 
 def validate_labels(labels: list[dict[str, object]], sentiments: list[str]) -> None:
-    """Refuse a codebook with duplicate names or shortcuts, bad colours or unknown roles."""
+    """Refuse no labels, duplicate names or shortcuts, bad shortcuts, colours or roles."""
+    if not labels:
+        raise ValidationError("The codebook needs at least one label.")
     names: set[str] = set()
     shortcuts: dict[str, str] = {}
     for label in labels:
@@ -62,6 +110,10 @@ def validate_labels(labels: list[dict[str, object]], sentiments: list[str]) -> N
         if not _COLOR.match(color):
             raise ValidationError(f"Label “{name}” has colour {color!r}; use #rrggbb.")
         shortcut = str(label.get("shortcut", ""))
+        if shortcut and shortcut not in SHORTCUTS:
+            raise ValidationError(
+                f"Label “{name}” has shortcut {shortcut!r}; use a single digit 0–9 or none."
+            )
         if shortcut:
             if shortcut in shortcuts:
                 raise ValidationError(

@@ -128,3 +128,12 @@ class DocumentListPanel(QWidget):
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():
                 self.view.setCurrentIndex(index)
+
+    def step(self, direction: int) -> None:
+        """Open the next (1) or previous (-1) document in the list's current order."""
+        rows = self.proxy.rowCount()
+        if rows == 0:
+            return
+        current = self.view.currentIndex()
+        row = current.row() + direction if current.isValid() else 0
+        self.view.setCurrentIndex(self.proxy.index(max(0, min(rows - 1, row)), 0))

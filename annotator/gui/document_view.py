@@ -1,17 +1,41 @@
-"""The reading view: the article as plain text, read-only, with a caret for keyboard selection."""
+"""The reading view: the article as plain text, read-only, selectable by mouse and keyboard.
+
+All positions this widget exposes are code-point offsets into the stored text; Qt's UTF-16
+positions stay inside, converted by the document's OffsetMap (annotator.core.offsets).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QTextOption
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.offsets import OffsetMap
+from annotator.core.words import snap_to_words
+from annotator.gui.plain_text import tooltip_text
 
 #: Comfortable reading measure, in average character widths.
 LINE_LENGTH_CHARS = 80
+_FIND_HIT = QColor(255, 200, 0, 150)
+
+Span = tuple[int, int]
 
 
 class DocumentView(QPlainTextEdit):
     """Plain text only (never HTML): the text shown is exactly the stored text."""
+
+    #: A click (no drag) on the text, at this code-point offset.
+    clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,12 +52,153 @@ class DocumentView(QPlainTextEdit):
         self.setFont(font)
         self.setPlaceholderText("Import an article (File ▸ Import files…) to start reading.")
         self.document().setDocumentMargin(16)
+        self.text = ""
+        self.offsets = OffsetMap("")
+        self.snap_to_words = True
+        self.tooltip_for: Callable[[int], str | None] = lambda _cp: None
+        self._exact_selection = False
+        self._press_pos: QPoint | None = None
+        self._active: tuple[Span, QColor] | None = None
+        self._hits: list[Span] = []
+        self.verticalScrollBar().valueChanged.connect(self._refresh_marks)
 
-    def show_text(self, text: str) -> None:
+    # -- content ----------------------------------------------------------------------------
+
+    def show_text(self, text: str, offsets: OffsetMap) -> None:
+        self.text, self.offsets = text, offsets
+        self._active, self._hits = None, []
         self.setPlainText(text)
         cursor = self.textCursor()
-        cursor.movePosition(cursor.MoveOperation.Start)
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
         self.setTextCursor(cursor)
+
+    # -- positions and selection (code points) ----------------------------------------------
+
+    def cp_at(self, point: QPoint) -> int:
+        return self.offsets.from_utf16(self.cursorForPosition(point).position())
+
+    def caret(self) -> int:
+        return self.offsets.from_utf16(self.textCursor().position())
+
+    def selected_span(self) -> Span | None:
+        """The selection as code points, snapped to words unless snapping is off or bypassed."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.offsets.from_utf16(cursor.selectionStart())
+        end = self.offsets.from_utf16(cursor.selectionEnd())
+        if self.snap_to_words and not self._exact_selection:
+            start, end = snap_to_words(self.text, start, end)
+        return (start, end) if start < end else None
+
+    def select_span(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def scroll_to(self, cp: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(cp))
+        saved = self.textCursor()
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.setTextCursor(saved)
+
+    # -- transient marks: the active annotation and find hits (visible part only) ----------
+
+    def set_active(self, span: Span | None, color: QColor | None = None) -> None:
+        self._active = None if span is None or color is None else (span, color)
+        self._refresh_marks()
+
+    def set_find_hits(self, hits: list[Span]) -> None:
+        self._hits = hits
+        self._refresh_marks()
+
+    def _visible_range(self) -> Span:
+        first = self.firstVisibleBlock()
+        if not first.isValid():
+            return (0, 0)
+        bottom = self.cursorForPosition(QPoint(self.viewport().width(), self.viewport().height()))
+        block = bottom.block()
+        end16 = block.position() + block.length()
+        return (self.offsets.from_utf16(first.position()), self.offsets.from_utf16(end16))
+
+    def _refresh_marks(self) -> None:
+        selections: list[QTextEdit.ExtraSelection] = []
+        low, high = self._visible_range()
+        for start, end in self._hits:
+            if end >= low and start <= high:
+                selections.append(self._mark(start, end, _FIND_HIT, outline=False))
+        if self._active is not None:
+            (start, end), color = self._active
+            selections.append(self._mark(start, end, color, outline=True))
+        self.setExtraSelections(selections)
+
+    def _mark(
+        self, start: int, end: int, color: QColor, *, outline: bool
+    ) -> QTextEdit.ExtraSelection:
+        mark = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        mark.cursor = cursor
+        strong = QColor(color)
+        strong.setAlpha(200 if outline else color.alpha())
+        mark.format.setBackground(strong)
+        if outline:
+            dark = strong.lightness() < 140
+            mark.format.setForeground(QColor("white") if dark else QColor("black"))
+        return mark
+
+    # -- mouse: word snapping, clicks, tooltips ---------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        self._press_pos = event.position().toPoint()
+        self._exact_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        moved = (
+            self._press_pos is not None
+            and (event.position().toPoint() - self._press_pos).manhattanLength() > 3
+        )
+        if self.textCursor().hasSelection() and moved:
+            span = self.selected_span()
+            if span is not None and span != self._raw_selection():
+                self.select_span(*span)  # show the snapped selection the label will get
+        elif not moved:
+            self.clicked.emit(self.cp_at(event.position().toPoint()))
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._exact_selection = False  # keyboard selections snap like mouse ones
+        super().keyPressEvent(event)
+
+    def _raw_selection(self) -> Span:
+        cursor = self.textCursor()
+        return (
+            self.offsets.from_utf16(cursor.selectionStart()),
+            self.offsets.from_utf16(cursor.selectionEnd()),
+        )
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_for(self.cp_at(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), tooltip_text(text), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
 
 def reading_column(view: DocumentView, parent: QWidget | None = None) -> QWidget:
@@ -44,6 +209,11 @@ def reading_column(view: DocumentView, parent: QWidget | None = None) -> QWidget
     layout.addStretch(1)
     layout.addWidget(view, 100)
     layout.addStretch(1)
+    update_column_width(view)
+    return column
+
+
+def update_column_width(view: DocumentView) -> None:
+    """Keep the column at LINE_LENGTH_CHARS of the current font (after zooming too)."""
     measure = QFontMetricsF(view.font()).averageCharWidth() * LINE_LENGTH_CHARS
     view.setMaximumWidth(int(measure) + 2 * 16 + view.verticalScrollBar().sizeHint().width())
-    return column

@@ -1,11 +1,12 @@
-"""The main window: document list on the left, the article in the reading view."""
+"""The main window: document list | reading view over the annotation table | inspector."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,10 +23,15 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.importing import SUPPORTED_SUFFIXES, ImportReport
 from annotator.core.records import Analyst, DocumentId
+from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.gui import settings as app_settings
+from annotator.gui.actions import ACTIONS
+from annotator.gui.annotation_table import AnnotationTablePanel
+from annotator.gui.codebook_editor import CodebookEditor
 from annotator.gui.document_list import DocumentListPanel
-from annotator.gui.document_view import DocumentView, reading_column
+from annotator.gui.document_view import DocumentView, reading_column, update_column_width
+from annotator.gui.find_bar import FindBar
 from annotator.gui.import_flow import (
     ReportDialog,
     attention_line,
@@ -34,7 +40,11 @@ from annotator.gui.import_flow import (
     outcome_text,
 )
 from annotator.gui.info_bar import InfoBar
+from annotator.gui.inspector import Inspector
+from annotator.gui.label_bar import LabelBar, bind_codebook_keys
 from annotator.gui.plain_text import plain_label
+from annotator.gui.shortcut_sheet import ShortcutSheet
+from annotator.gui.workspace import Workspace
 
 
 class MainWindow(QMainWindow):
@@ -42,10 +52,40 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.store = store
-        self.analyst = analyst
-        self.current_document: DocumentId | None = None
+        self.session = Session(store, analyst)
         self.setWindowTitle(f"Annotator — {store.path.name}")
+        self._build_widgets()
+        self.workspace = Workspace(self.session, self.view, self.table, self.inspector)
+        self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.workspace.failed.connect(self.show_error)
+        self.workspace.document_touched.connect(self._refresh_document_row)
+        self.workspace.wants_document.connect(self._open_for_change)
+        self.workspace.undo_state.connect(self._update_undo_actions)
+        self.actions_by_id: dict[str, QAction] = {}
+        self._codebook_actions: list[QAction] = []
+        self._build_actions()
+        self._apply_codebook()
+        self._update_undo_actions(
+            self.session.undo_description() or "", self.session.redo_description() or ""
+        )
+        self.documents.document_chosen.connect(self.open_document)
+        self.reload_documents()
+        self.resize(1400, 860)
+        geometry = app_settings.settings().value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
 
+    @property
+    def analyst(self) -> Analyst:
+        return self.session.analyst
+
+    @property
+    def current_document(self) -> DocumentId | None:
+        return self.workspace.current_document_id()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
         self.documents = DocumentListPanel(self)
         self.title_label = plain_label()
         self.title_label.setObjectName("documentTitle")
@@ -55,25 +95,42 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.title_label.setFont(font)
         self.view = DocumentView(self)
+        self._base_point_size = self.view.font().pointSize()
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.label_bar = LabelBar(lambda label: self.workspace.apply_label(label), self)
+        self.find_bar = FindBar(self.view, self)
+        self.info_bar = InfoBar(self)
+        self.table = AnnotationTablePanel(self)
+        self.inspector = Inspector(self)
+
         reader = QWidget(self)
         reader_layout = QVBoxLayout(reader)
         reader_layout.setContentsMargins(8, 4, 0, 0)
         reader_layout.addWidget(self.title_label)
-        self.info_bar = InfoBar(reader)
         reader_layout.addWidget(self.info_bar)
+        reader_layout.addWidget(self.label_bar)
+        reader_layout.addWidget(self.find_bar)
         reader_layout.addWidget(reading_column(self.view, reader), 1)
+
+        self.center = QSplitter(Qt.Orientation.Vertical, self)
+        self.center.addWidget(reader)
+        self.center.addWidget(self.table)
+        self.center.setStretchFactor(0, 3)
+        self.center.setSizes([600, 220])
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.documents)
-        self.splitter.addWidget(reader)
+        self.splitter.addWidget(self.center)
+        self.splitter.addWidget(self.inspector)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([320, 900])
+        self.splitter.setSizes([280, 800, 320])
         self.setCentralWidget(self.splitter)
 
         self.analyst_label = plain_label()
         self.analyst_label.setObjectName("statusAnalyst")
         self.saved_label = plain_label("All changes saved")
         self.saved_label.setObjectName("statusSaved")
-        self.db_label = plain_label(str(store.path))
+        self.db_label = plain_label(str(self.store.path))
         self.db_label.setObjectName("statusDatabase")
         status = self.statusBar()
         status.addWidget(self.analyst_label)
@@ -81,43 +138,89 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.saved_label)
         self._show_analyst()
 
-        self._build_menus()
-        self.documents.document_chosen.connect(self.open_document)
-        self.reload_documents()
-        self.resize(1280, 800)
-        geometry = app_settings.settings().value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+    def _build_actions(self) -> None:
+        handlers: dict[str, Callable[[], object]] = {
+            "import_files": self.import_files_dialog,
+            "import_folder": self.import_folder_dialog,
+            "import_report": self.show_document_report,
+            "analyst": self.change_analyst,
+            "quit": self.close,
+            "undo": self.workspace.undo,
+            "redo": self.workspace.redo,
+            "delete": self.workspace.delete,
+            "deselect": lambda: self.workspace.select(None),
+            "start_left": lambda: self.workspace.move_boundary("start", -1),
+            "start_right": lambda: self.workspace.move_boundary("start", 1),
+            "end_left": lambda: self.workspace.move_boundary("end", -1),
+            "end_right": lambda: self.workspace.move_boundary("end", 1),
+            "clear_sentiment": lambda: self.workspace.set_sentiment(None),
+            "codebook": self.edit_codebook,
+            "find": self.find_bar.open_bar,
+            "find_next": lambda: self.find_bar.step(1),
+            "find_previous": lambda: self.find_bar.step(-1),
+            "next_annotation": lambda: self.workspace.step(1),
+            "previous_annotation": lambda: self.workspace.step(-1),
+            "next_document": lambda: self.step_document(1),
+            "previous_document": lambda: self.step_document(-1),
+            "zoom_in": lambda: self.zoom(1),
+            "zoom_out": lambda: self.zoom(-1),
+            "zoom_reset": lambda: self.zoom(0),
+            "snap": self._toggle_snap,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
+        }
+        menus: dict[str, QMenu] = {}
+        for spec in ACTIONS:
+            action = QAction(spec.text, self)
+            action.setObjectName(f"action:{spec.id}")
+            action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+            action.setCheckable(spec.checkable)
+            action.triggered.connect(handlers[spec.id])
+            if spec.scope == "view":
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                self.view.addAction(action)
+            else:
+                self.addAction(action)
+            if spec.menu:
+                if spec.menu not in menus:
+                    menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+                menus[spec.menu].addAction(action)
+            self.actions_by_id[spec.id] = action
+        snap = bool(app_settings.settings().value("view/snap", True, type=bool))
+        self.actions_by_id["snap"].setChecked(snap)
+        self.view.snap_to_words = snap
 
-    # -- menus ------------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(
-            file_menu, "Import &files…", self.import_files_dialog, QKeySequence.StandardKey.Open
+    def _apply_codebook(self) -> None:
+        codebook = self.store.codebook.get()
+        self.label_bar.set_codebook(codebook)
+        self._codebook_actions = bind_codebook_keys(
+            self.view,
+            codebook,
+            self.workspace.apply_label,
+            self.workspace.set_sentiment,
+            self._codebook_actions,
         )
-        self._action(file_menu, "Import f&older…", self.import_folder_dialog, "Ctrl+Shift+O")
-        self._action(file_menu, "Import &report of this document", self.show_document_report)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Analyst name…", self.change_analyst)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About Annotator", self.show_about)
 
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+    def _context_menu(self, point: QPoint) -> None:
+        """Tag, sentiment and delete on top of the view's own Copy / Select All."""
+        menu = QMenu(self.view)
+        codebook = self.store.codebook.get()
+        for label in codebook.labels:
+            text = f"Tag as {label.name}" + (f"\t{label.shortcut}" if label.shortcut else "")
+            action = menu.addAction(text)
+            action.triggered.connect(partial(self.workspace.apply_label, label))
+        if self.workspace.active is not None:
+            sentiment = menu.addMenu("Sentiment")
+            for value in (*codebook.sentiments, None):
+                action = sentiment.addAction(value or "None")
+                action.triggered.connect(partial(self.workspace.set_sentiment, value))
+            menu.addAction(self.actions_by_id["delete"])
+        menu.addSeparator()
+        standard = self.view.createStandardContextMenu(point)
+        for action in standard.actions():
+            menu.addAction(action)
+        menu.exec(self.view.viewport().mapToGlobal(point))
+        standard.deleteLater()
 
     # -- documents --------------------------------------------------------------------------
 
@@ -125,18 +228,33 @@ class MainWindow(QMainWindow):
         self.documents.model.set_documents(self.store.documents.list())
 
     def open_document(self, doc_id: str) -> None:
+        if self.current_document == doc_id:
+            return
         try:
             document = self.store.documents.get(DocumentId(doc_id))
         except AnnotatorError as exc:
             self.show_error("Cannot open the document", str(exc))
             return
-        self.current_document = document.id
         self.title_label.setText(document.title)
-        self.view.show_text(document.text)
+        self.workspace.open(document)
+        if self.find_bar.isVisible():
+            self.find_bar.search(self.find_bar.edit.text())
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.documents.model.row_of(document.id) >= 0:
             self.documents.select(document.id)
         app_settings.settings().setValue("session/document", document.id)
+
+    def step_document(self, direction: int) -> None:
+        self.documents.step(direction)
+
+    def _refresh_document_row(self, doc_id: str) -> None:
+        self.documents.model.update_document(self.store.documents.summary(DocumentId(doc_id)))
+        self.saved_label.setText("All changes saved")
+
+    def _open_for_change(self, doc_id: str) -> None:
+        """Undo reached another document: show it, so the analyst sees what was undone."""
+        self.reload_documents()
+        self.open_document(doc_id)
 
     def import_paths(self, paths: list[Path], *, encoding: str | None = None) -> None:
         """Import, refresh the list, open the first new document, report what needs attention."""
@@ -180,7 +298,7 @@ class MainWindow(QMainWindow):
         text = ImportReport.from_json(document.import_report).summary()
         ReportDialog(f"Import report — {document.title}", text, self).show()
 
-    # -- analyst ----------------------------------------------------------------------------
+    # -- settings and dialogs ---------------------------------------------------------------
 
     def _show_analyst(self) -> None:
         self.analyst_label.setText(f"Analyst: {self.analyst.name}")
@@ -190,14 +308,43 @@ class MainWindow(QMainWindow):
         if not ok or not name.strip():
             return
         try:
-            self.analyst = self.store.ensure_analyst(name)
+            self.session.analyst = self.store.ensure_analyst(name)
         except AnnotatorError as exc:
             self.show_error("Cannot change the analyst", str(exc))
             return
         app_settings.remember_analyst(self.analyst.name)
         self._show_analyst()
 
-    # -- misc -------------------------------------------------------------------------------
+    def edit_codebook(self) -> None:
+        editor = CodebookEditor(self.store, self.analyst.id, self)
+        if editor.exec():
+            self._apply_codebook()
+            self.workspace.codebook_changed()
+
+    def zoom(self, steps: int) -> None:
+        if steps == 0:
+            self.view.zoomOut(self.view.font().pointSize() - self._base_point_size)
+        elif steps > 0:
+            self.view.zoomIn(steps)
+        else:
+            self.view.zoomOut(-steps)
+        update_column_width(self.view)
+
+    def _toggle_snap(self) -> None:
+        snap = self.actions_by_id["snap"].isChecked()
+        self.view.snap_to_words = snap
+        app_settings.settings().setValue("view/snap", snap)
+
+    def show_shortcuts(self) -> None:
+        ShortcutSheet(self.store.codebook.get(), self).show()
+
+    def _update_undo_actions(self, undo_text: str, redo_text: str) -> None:
+        for key, text in (("undo", undo_text), ("redo", redo_text)):
+            action = self.actions_by_id.get(key)
+            if action is not None:
+                base = "&Undo" if key == "undo" else "&Redo"
+                action.setText(f"{base} {text}" if text else base)
+                action.setEnabled(bool(text))
 
     def show_error(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)

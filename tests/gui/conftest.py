@@ -29,6 +29,8 @@ def open_window(qtbot, db_path: Path) -> Iterator[Callable[..., MainWindow]]:  #
         assert window is not None
         qtbot.addWidget(window)
         qtbot.waitExposed(window)
+        window.activateWindow()  # shortcuts only reach the active window, as for a user
+        qtbot.waitUntil(window.isActiveWindow)
         windows.append(window)
         return window
 

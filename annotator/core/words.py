@@ -1,0 +1,81 @@
+"""Word boundaries for snapping selections, in code points, for any script.
+
+A word is a run of letters, digits and combining marks, with apostrophes allowed between
+letters ("China’s"). Ideographic scripts (Chinese, Japanese kana and kanji) write no spaces, so
+each of their characters is a word of its own: snapping never swallows a whole sentence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_APOSTROPHES = frozenset("'’ʼ")
+_IDEOGRAPHIC = (
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # CJK extensions B–G
+)
+
+
+def _ideographic(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _IDEOGRAPHIC)
+
+
+def is_word_char(ch: str) -> bool:
+    if _ideographic(ch):
+        return False
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+def _joins(text: str, i: int) -> bool:
+    """True if text[i] belongs to the word around it (a letter, or an apostrophe inside one)."""
+    ch = text[i]
+    if is_word_char(ch):
+        return True
+    return (
+        ch in _APOSTROPHES
+        and 0 < i < len(text) - 1
+        and is_word_char(text[i - 1])
+        and is_word_char(text[i + 1])
+    )
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow [start, end) to whole words and drop surrounding whitespace; may return start == end."""
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, end
+    if _joins(text, start):
+        while start > 0 and _joins(text, start - 1):
+            start -= 1
+    if _joins(text, end - 1):
+        while end < len(text) and _joins(text, end):
+            end += 1
+    return start, end
+
+
+def word_start_before(text: str, pos: int) -> int:
+    """Start of the word before `pos` (as Ctrl+Left moves), for moving a boundary by a word."""
+    pos = max(0, min(pos, len(text)))
+    while pos > 0 and not _joins(text, pos - 1):
+        pos -= 1
+    while pos > 0 and _joins(text, pos - 1):
+        pos -= 1
+    return pos
+
+
+def word_end_after(text: str, pos: int) -> int:
+    """End of the word after `pos` (as Ctrl+Right moves)."""
+    pos = max(0, min(pos, len(text)))
+    while pos < len(text) and not _joins(text, pos):
+        pos += 1
+    while pos < len(text) and _joins(text, pos):
+        pos += 1
+    return pos

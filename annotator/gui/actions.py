@@ -1,0 +1,58 @@
+"""Every command's text, shortcut and menu in one registry: menus, key bindings and the
+shortcut sheet (F1) are all built from it, so a key is changed in one place.
+
+Label keys (1, 2, 3 by default) come from the project's codebook, not from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    shortcuts: tuple[str, ...] = ()
+    menu: str = ""  # "" = not in a menu (keyboard only)
+    #: "window": anywhere in the window; "view": only while the reading view has focus, so
+    #: digits and letters still type into the filter boxes and the inspector.
+    scope: str = "window"
+    checkable: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_files", "Import &files…", ("Ctrl+O",), "&File"),
+    ActionSpec("import_folder", "Import f&older…", ("Ctrl+Shift+O",), "&File"),
+    ActionSpec("import_report", "Import &report of this document", (), "&File"),
+    ActionSpec("analyst", "&Analyst name…", (), "&File"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "&Edit"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "&Edit"),
+    ActionSpec("delete", "&Delete annotation", ("Delete", "Backspace"), "&Edit", scope="view"),
+    ActionSpec("deselect", "Deselect annotation", ("Escape",), "", scope="view"),
+    ActionSpec("start_left", "Move start one word left", ("Alt+Left",), "&Edit", scope="view"),
+    ActionSpec("start_right", "Move start one word right", ("Alt+Right",), "&Edit", scope="view"),
+    ActionSpec("end_left", "Move end one word left", ("Alt+Shift+Left",), "&Edit", scope="view"),
+    ActionSpec("end_right", "Move end one word right", ("Alt+Shift+Right",), "&Edit", "view"),
+    ActionSpec("clear_sentiment", "Clear sentiment", ("Alt+0",), "", scope="view"),
+    ActionSpec("codebook", "&Codebook…", ("Ctrl+Shift+K",), "&Edit"),
+    ActionSpec("find", "&Find in document…", ("Ctrl+F",), "&Go"),
+    ActionSpec("find_next", "Find &next", ("F3",), "&Go"),
+    ActionSpec("find_previous", "Find &previous", ("Shift+F3",), "&Go"),
+    ActionSpec("next_annotation", "Next &annotation", ("Alt+Down",), "&Go"),
+    ActionSpec("previous_annotation", "Previous a&nnotation", ("Alt+Up",), "&Go"),
+    ActionSpec("next_document", "Next &document", ("Ctrl+PgDown",), "&Go"),
+    ActionSpec("previous_document", "Previous d&ocument", ("Ctrl+PgUp",), "&Go"),
+    ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "&View"),
+    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
+    ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
+    ActionSpec("snap", "&Snap selections to whole words", (), "&View", checkable=True),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "&Help"),
+    ActionSpec("about", "&About Annotator", (), "&Help"),
+)
+
+#: Sentiment values get Alt+1 … Alt+9 in codebook order.
+SENTIMENT_KEY = "Alt+{}"
+
+BY_ID = {spec.id: spec for spec in ACTIONS}

@@ -1,0 +1,280 @@
+"""The open document's annotations as a table: label, quote, speaker, sentiment, analyst, note.
+
+The model is updated in place from each `Change` (rows inserted, changed or removed), never
+reset, so the selection, sort order and scroll position survive every edit.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.attribution import DocumentAnnotations, reading_order
+from annotator.core.codebook import Codebook
+from annotator.core.records import Annotation
+from annotator.gui.plain_text import tooltip_text
+
+_Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Label", "Quote", "Speaker", "Sentiment", "Analyst", "Note")
+LABEL, QUOTE, SPEAKER, SENTIMENT, ANALYST, NOTE = range(len(HEADERS))
+#: Role with values the proxy sorts by: the start offset for Quote, casefolded text otherwise.
+SortRole = Qt.ItemDataRole.UserRole
+#: Role with the full, untruncated text the filter box searches.
+FilterRole = Qt.ItemDataRole.UserRole + 1
+QUOTE_CHARS = 120
+
+
+def one_line(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Text on one line (any whitespace run → one space), cut with "…" after `limit` chars."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+class AnnotationTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = DocumentAnnotations([], [], Codebook((), ()))
+        self.analysts: dict[str, str] = {}
+        self._rows: list[Annotation] = []
+        self._keys: list[tuple[int, int, str]] = []  # reading_order of each row, for bisect
+        #: True while the model itself moves rows: selection changes then are not the user's.
+        self.updating = False
+
+    # -- filling and updating ---------------------------------------------------------------
+
+    def set_document(self, state: DocumentAnnotations, analysts: dict[str, str]) -> None:
+        self.updating = True
+        try:
+            self.beginResetModel()
+            self.state = state
+            self.analysts = dict(analysts)
+            self._rows = state.all()
+            self._keys = [reading_order(a) for a in self._rows]
+            self.endResetModel()
+        finally:
+            self.updating = False
+
+    def refresh(self, touched: list[Annotation], removed: set[str], links_changed: bool) -> None:
+        """Apply one change in place: remove, move/update or insert rows; never reset."""
+        self.updating = True
+        try:
+            for annotation_id in removed:
+                row = self.row_of(annotation_id)
+                if row >= 0:
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self._rows[row], self._keys[row]
+                    self.endRemoveRows()
+            for annotation in touched:
+                self._put(annotation)
+            # Claims show their speaker's canonical name: a changed span may change their rows.
+            spans = any(self.state.role_of(a) != "claim" for a in touched)
+            if (links_changed or spans) and self._rows:
+                self.dataChanged.emit(
+                    self.index(0, SPEAKER), self.index(len(self._rows) - 1, SPEAKER)
+                )
+        finally:
+            self.updating = False
+
+    def _put(self, annotation: Annotation) -> None:
+        key = reading_order(annotation)
+        row = self.row_of(annotation.id)
+        if row < 0:
+            target = bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), target, target)
+            self._rows.insert(target, annotation)
+            self._keys.insert(target, key)
+            self.endInsertRows()
+            return
+        # New boundaries may change its place in reading order: index among the other rows.
+        target = bisect_left(self._keys, key) - (1 if self._keys[row] < key else 0)
+        if target != row:
+            # beginMoveRows counts the destination in the list before the row leaves it.
+            self.beginMoveRows(
+                QModelIndex(), row, row, QModelIndex(), target + 1 if target > row else target
+            )
+            del self._rows[row], self._keys[row]
+            self._rows.insert(target, annotation)
+            self._keys.insert(target, key)
+            self.endMoveRows()
+        self._rows[target] = annotation
+        self._keys[target] = key
+        self.dataChanged.emit(self.index(target, 0), self.index(target, len(HEADERS) - 1))
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def annotation_at(self, row: int) -> Annotation:
+        return self._rows[row]
+
+    def row_of(self, annotation_id: str) -> int:
+        for row, annotation in enumerate(self._rows):
+            if annotation.id == annotation_id:
+                return row
+        return -1
+
+    # -- Qt model interface -----------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        annotation = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self._text(annotation, column)
+            return one_line(text) if column in (QUOTE, NOTE) else text
+        if role == SortRole:
+            if column == QUOTE:
+                return annotation.start
+            return self._text(annotation, column).casefold()
+        if role == FilterRole:
+            return self._text(annotation, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(annotation, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == LABEL:
+            label = self.state.label_of(annotation)
+            return None if label is None else QColor(label.color)
+        return None
+
+    def _text(self, annotation: Annotation, column: int) -> str:
+        if column == LABEL:
+            label = self.state.label_of(annotation)
+            return "?" if label is None else label.name
+        if column == QUOTE:
+            return annotation.quote
+        if column == SPEAKER:
+            role = self.state.role_of(annotation)
+            if role == "claim":
+                return self.state.speaker_of(annotation.id)
+            return self.state.canonical_name(annotation) if role == "speaker" else ""
+        if column == SENTIMENT:
+            return annotation.sentiment or ""
+        if column == ANALYST:
+            return self.analysts.get(annotation.analyst_id, "?")
+        return annotation.note
+
+    def _tooltip(self, annotation: Annotation, column: int) -> str | None:
+        if column == QUOTE:
+            return tooltip_text(annotation.quote)
+        if column == NOTE and annotation.note:
+            return tooltip_text(annotation.note)
+        if column == LABEL:
+            label = self.state.label_of(annotation)
+            return (
+                None if label is None or not label.description else tooltip_text(label.description)
+            )
+        return None
+
+
+class AnnotationTablePanel(QWidget):
+    """Filter box over a sortable table of the document's annotations.
+
+    `annotation_selected` is emitted only when the user makes a row current (click, keys);
+    `select()` and the model's own updates stay silent, so views can follow each other.
+    """
+
+    annotation_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AnnotationTableModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.proxy.setFilterRole(FilterRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._quiet = False
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("annotationFilter")
+        self.filter_edit.setPlaceholderText("Filter annotations…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._set_filter)
+        self.view = QTableView(self)
+        self.view.setObjectName("annotationTable")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(QUOTE, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        for column in range(len(HEADERS)):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column in (QUOTE, NOTE)
+                else (QHeaderView.ResizeMode.ResizeToContents)
+            )
+            header.setSectionResizeMode(column, mode)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.view)
+
+    def select(self, annotation_id: str) -> None:
+        """Select and reveal the annotation's row without emitting `annotation_selected`."""
+        row = self.model.row_of(annotation_id)
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+        if not index.isValid():  # unknown, or hidden by the filter
+            self.clear_selection()
+            return
+        self._quiet = True
+        try:
+            self.view.setCurrentIndex(index)
+        finally:
+            self._quiet = False
+        self.view.scrollTo(index)
+
+    def clear_selection(self) -> None:
+        self._quiet = True
+        try:
+            # clear() also drops the current index, so clicking that row again selects it.
+            self.view.selectionModel().clear()
+        finally:
+            self._quiet = False
+
+    def _set_filter(self, text: str) -> None:
+        # Filtering out the current row moves the current index: not the user's choice.
+        self._quiet = True
+        try:
+            self.proxy.setFilterFixedString(text)
+        finally:
+            self._quiet = False
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or self.model.updating or not current.isValid():
+            return
+        source = self.proxy.mapToSource(current)
+        self.annotation_selected.emit(self.model.annotation_at(source.row()).id)

@@ -1,0 +1,292 @@
+"""The open document's annotation workspace: one path from an action to what views show.
+
+Action (key, button, inspector) → Session operation (core: one transaction, history, undo log)
+→ `Change` → `apply_change` refreshes the lines, rows and inspector the change touched, never
+reloading the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor
+
+from annotator.core.attribution import DocumentAnnotations
+from annotator.core.codebook import Label
+from annotator.core.errors import AnnotatorError
+from annotator.core.offsets import OffsetMap
+from annotator.core.records import Annotation, AnnotationId, Document, DocumentId
+from annotator.core.session import Change, Session
+from annotator.core.span_index import SpanIndex
+from annotator.core.words import word_end_after, word_start_before
+from annotator.gui.annotation_table import AnnotationTablePanel
+from annotator.gui.document_view import DocumentView
+from annotator.gui.highlighter import AnnotationHighlighter
+from annotator.gui.inspector import Inspector
+
+
+class Workspace(QObject):
+    #: A short message for the status bar.
+    status = Signal(str)
+    #: Something was refused or failed: (title, message) for the user.
+    failed = Signal(str, str)
+    #: A change landed in this document (its annotation count may differ).
+    document_touched = Signal(str)
+    #: Undo/redo reached a step in another document: the window should open it.
+    wants_document = Signal(str)
+    #: Undo/redo availability changed: (undo text or "", redo text or "").
+    undo_state = Signal(str, str)
+
+    def __init__(
+        self,
+        session: Session,
+        view: DocumentView,
+        table: AnnotationTablePanel,
+        inspector: Inspector,
+    ) -> None:
+        super().__init__(view)
+        self.session = session
+        self.store = session.store
+        self.view = view
+        self.table = table
+        self.inspector = inspector
+        self.highlighter = AnnotationHighlighter(view.document())
+        self.highlighter.set_codebook(self.store.codebook.get())
+        self.document: Document | None = None
+        self.index = SpanIndex("")
+        self.state = DocumentAnnotations([], [], self.store.codebook.get())
+        self.active: AnnotationId | None = None
+        self._analysts: dict[str, str] = {}
+        view.clicked.connect(self._on_click)
+        view.tooltip_for = self.tooltip_at
+        table.annotation_selected.connect(lambda aid: self.select(AnnotationId(aid)))
+        inspector.change_requested.connect(
+            lambda aid, changes: self._run(
+                lambda: self.session.update_annotation(AnnotationId(aid), **changes)
+            )
+        )
+        inspector.link_requested.connect(self._on_link_requested)
+        inspector.delete_requested.connect(lambda aid: self.delete(AnnotationId(aid)))
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def open(self, document: Document) -> None:
+        """Show a document with its highlights, table and an empty inspector."""
+        self.document = document
+        annotations = self.store.annotations.for_document(document.id)
+        links = self.store.annotations.links_for_document(document.id)
+        codebook = self.store.codebook.get()
+        self.index = SpanIndex(document.text)
+        self.index.reset(annotations)
+        self.state = DocumentAnnotations(annotations, links, codebook)
+        self._analysts = {a.id: a.name for a in self.store.analysts()}
+        self.active = None
+        # The highlighter gets the spans first, so setting the text highlights in one pass.
+        offsets = OffsetMap(document.text)
+        self.highlighter.set_content(self.index, offsets)
+        self.view.show_text(document.text, offsets)
+        self.table.model.set_document(self.state, self._analysts)
+        self._show_inspector()
+        self._emit_undo_state()
+
+    def codebook_changed(self) -> None:
+        codebook = self.store.codebook.get()
+        self.highlighter.set_codebook(codebook)
+        if self.document is not None:
+            self.open(self.store.documents.get(self.document.id))
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def apply_label(self, label: Label) -> None:
+        """Tag the selection with `label`; without a selection, relabel the active annotation."""
+        if self.document is None:
+            return
+        span = self.view.selected_span()
+        if span is None:
+            if self.active is not None:
+                self._run(lambda: self.session.update_annotation(self.active, label_id=label.id))  # type: ignore[arg-type]
+            else:
+                self.status.emit("Select some text first, then press a label key.")
+            return
+        document_id = self.document.id
+        created: list[Annotation] = []
+
+        def create() -> Change:
+            annotation, change = self.session.create_annotation(
+                document_id=document_id, label_id=label.id, start=span[0], end=span[1]
+            )
+            created.append(annotation)
+            return change
+
+        if self._run(create) and created:
+            self.view.clear_selection()
+            self.select(created[0].id, scroll=False)
+
+    def set_sentiment(self, value: str | None) -> None:
+        if self.active is not None:
+            aid = self.active
+            self._run(lambda: self.session.update_annotation(aid, sentiment=value))
+
+    def delete(self, annotation_id: AnnotationId | None = None) -> None:
+        target = annotation_id or self.active
+        if target is not None:
+            self._run(lambda: self.session.delete_annotation(target))
+
+    def move_boundary(self, edge: str, direction: int) -> None:
+        """Move the active annotation's start or end by one word (or one character)."""
+        if self.active is None or self.document is None:
+            return
+        annotation = self.store.annotations.get(self.active)
+        text = self.document.text
+        pos = annotation.start if edge == "start" else annotation.end
+        if self.view.snap_to_words:
+            pos = word_start_before(text, pos) if direction < 0 else word_end_after(text, pos)
+            if edge == "start" and direction > 0:
+                # Shrinking from the left: skip to the start of the next word.
+                while pos < len(text) and text[pos].isspace():
+                    pos += 1
+            if edge == "end" and direction < 0:
+                while pos > 0 and text[pos - 1].isspace():
+                    pos -= 1
+        else:
+            pos = max(0, min(len(text), pos + direction))
+        start, end = (pos, annotation.end) if edge == "start" else (annotation.start, pos)
+        if start >= end:
+            self.status.emit("An annotation cannot be shorter than one character.")
+            return
+        aid = annotation.id
+        self._run(lambda: self.session.update_annotation(aid, start=start, end=end))
+
+    def undo(self) -> None:
+        self._run(self.session.undo, empty="Nothing to undo.")
+
+    def redo(self) -> None:
+        self._run(self.session.redo, empty="Nothing to redo.")
+
+    def step(self, direction: int) -> None:
+        """Select the next (1) or previous (-1) annotation in reading order."""
+        ordered = sorted(self.state.all(), key=lambda a: (a.start, a.end))
+        if not ordered:
+            return
+        if self.active is None:
+            target = ordered[0] if direction > 0 else ordered[-1]
+        else:
+            ids = [a.id for a in ordered]
+            position = ids.index(self.active) if self.active in ids else -1
+            target = ordered[(position + direction) % len(ordered)]
+        self.select(target.id)
+
+    # -- selection --------------------------------------------------------------------------
+
+    def select(self, annotation_id: AnnotationId | None, *, scroll: bool = True) -> None:
+        """Make an annotation the active one: marked in the text, its row selected, inspected."""
+        annotation = self.state.get(annotation_id) if annotation_id else None
+        self.active = annotation.id if annotation else None
+        if annotation is None:
+            self.view.set_active(None)
+            self.table.clear_selection()
+        else:
+            color = QColor(self.store.codebook.get().by_id(annotation.label_id).color)
+            self.view.set_active((annotation.start, annotation.end), color)
+            self.table.select(annotation.id)
+            if scroll:
+                self.view.scroll_to(annotation.start)
+        self._show_inspector()
+
+    def _on_click(self, cp: int) -> None:
+        """A click on annotated text selects the smallest span there; clicking again cycles."""
+        hits = self.index.at(cp)
+        if not hits:
+            if self.active is not None:
+                self.select(None)
+            return
+        ids = [a.id for a in hits]
+        position = ids.index(self.active) + 1 if self.active in ids else 0
+        self.select(ids[position % len(ids)], scroll=False)
+
+    def tooltip_at(self, cp: int) -> str | None:
+        hits = self.index.at(cp)
+        if not hits:
+            return None
+        codebook = self.store.codebook.get()
+        lines = []
+        for a in hits:
+            parts = [codebook.by_id(a.label_id).name, self._analysts.get(a.analyst_id, "?")]
+            if a.sentiment:
+                parts.append(a.sentiment)
+            if a.speaker_name:
+                parts.append(f"= {a.speaker_name}")
+            line = " · ".join(parts)
+            if a.note:
+                line += f"\nNote: {a.note}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    # -- applying changes -------------------------------------------------------------------
+
+    def _run(self, operation: Callable[[], Change | None], *, empty: str = "") -> bool:
+        try:
+            change = operation()
+        except AnnotatorError as exc:
+            self.failed.emit("Not saved", str(exc))
+            return False
+        if change is None:
+            if empty:
+                self.status.emit(empty)
+            return False
+        self.apply_change(change)
+        self.status.emit(f"Saved: {change.description}")
+        return True
+
+    def apply_change(self, change: Change) -> None:
+        """Refresh exactly what `change` touched: lines, rows, the inspector, the undo state."""
+        self._emit_undo_state()
+        if self.document is None or change.document_id != self.document.id:
+            self.wants_document.emit(change.document_id)
+            return
+        lines: set[int] = set()
+        touched: list[Annotation] = []
+        for aid in change.removed:
+            lines.update(self.index.remove(aid))
+            self.state.remove(aid)
+        for aid in change.touched:
+            annotation = self.store.annotations.get(aid)
+            lines.update(self.index.add(annotation))
+            self.state.upsert(annotation)
+            touched.append(annotation)
+        if change.links:
+            self.state.set_links(self.store.annotations.links_for_document(self.document.id))
+        self.highlighter.rehighlight_lines(lines)
+        self.table.model.refresh(touched, set(change.removed), change.links)
+        if self.active in change.removed:
+            self.select(None)
+        elif self.active is not None:
+            self.select(self.active, scroll=False)
+        elif len(touched) == 1 and not change.removed:
+            self.select(touched[0].id, scroll=False)
+        self.document_touched.emit(self.document.id)
+
+    def _on_link_requested(self, claim_id: str, kind: str, target: object, name: object) -> None:
+        self._run(
+            lambda: self.session.set_link(
+                source_id=AnnotationId(claim_id),
+                kind=kind,
+                target_id=AnnotationId(str(target)) if target else None,
+                name=str(name) if name else None,
+            )
+        )
+
+    def _show_inspector(self) -> None:
+        annotation = self.state.get(self.active) if self.active else None
+        self.inspector.show_annotation(
+            annotation, self.state, self.store.annotations.speaker_names(), self._analysts
+        )
+
+    def _emit_undo_state(self) -> None:
+        self.undo_state.emit(
+            self.session.undo_description() or "", self.session.redo_description() or ""
+        )
+
+    def current_document_id(self) -> DocumentId | None:
+        return None if self.document is None else self.document.id

@@ -1,0 +1,46 @@
+"""Snapping selections to whole words in any script."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.words import snap_to_words, word_end_after, word_start_before
+
+
+def snapped(text: str, fragment: str, *, offset: int = 0, length: int | None = None) -> str:
+    start = text.index(fragment) + offset
+    end = start + (len(fragment) - offset if length is None else length)
+    s, e = snap_to_words(text, start, end)
+    return text[s:e]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "offset", "length", "expected"),
+    [
+        ("said Wei Fenghe on Monday", "ei Fen", 0, None, "Wei Fenghe"),
+        ("China’s support", "hina", 0, 2, "China’s"),
+        ("the “color revolution” in", "olor rev", 0, None, "color revolution"),
+        ("  spaced  ", "spaced", 0, None, "spaced"),
+        ("Министр обороны заявил", "нистр обо", 0, None, "Министр обороны"),
+        ("قال وزير الدفاع", "زير الد", 0, None, "وزير الدفاع"),
+        ("中国坚决反对外部势力", "坚决", 0, None, "坚决"),
+        ("launch 🚀 today", "🚀", 0, None, "🚀"),
+    ],
+)
+def test_snaps_to_whole_words(
+    text: str, fragment: str, offset: int, length: int | None, expected: str
+) -> None:
+    assert snapped(text, fragment, offset=offset, length=length) == expected
+
+
+def test_only_whitespace_snaps_to_nothing() -> None:
+    s, e = snap_to_words("a   b", 1, 4)
+    assert s == e
+
+
+def test_word_steps_for_moving_boundaries() -> None:
+    text = "one two three"
+    assert word_start_before(text, 8) == 4
+    assert word_end_after(text, 3) == 7
+    assert word_start_before(text, 0) == 0
+    assert word_end_after(text, len(text)) == len(text)
