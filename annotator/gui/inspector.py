@@ -238,9 +238,9 @@ class Inspector(QWidget):
         if self._names.stringList() != names:
             self._names.setStringList(names)
         labels = [(label.name, label.id) for label in codebook.labels]
-        if _fill_items(self.label, labels):
-            for row, label in enumerate(codebook.labels):
-                self.label.setItemIcon(row, _swatch(label.color))
+        _fill_items(self.label, labels)
+        for row, label in enumerate(codebook.labels):  # colours may change with the codebook
+            self.label.setItemIcon(row, _swatch(label.color))
         _fill_items(self.sentiment, [(NONE, None), *((s, s) for s in codebook.sentiments)])
         role = None if annotation is None else state.role_of(annotation)
         self.form.setRowVisible(self.speaker_name, role == "speaker")
@@ -346,15 +346,13 @@ class Inspector(QWidget):
 # -- combo and line edit helpers ------------------------------------------------------------
 
 
-def _fill_items(box: QComboBox, items: Sequence[tuple[str, object]]) -> bool:
+def _fill_items(box: QComboBox, items: Sequence[tuple[str, object]]) -> None:
     """Replace the items if they differ (keeping an open popup or completion undisturbed)."""
     current = [(box.itemText(row), box.itemData(row)) for row in range(box.count())]
-    if current == list(items):
-        return False
-    box.clear()
-    for text, data in items:
-        box.addItem(text, data)
-    return True
+    if current != list(items):
+        box.clear()
+        for text, data in items:
+            box.addItem(text, data)
 
 
 def _span_items(state: DocumentAnnotations, spans: list[Annotation]) -> list[tuple[str, object]]:

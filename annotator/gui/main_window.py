@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
         if editor.exec():
             self._apply_codebook()
             self.workspace.codebook_changed()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def zoom(self, steps: int) -> None:
         if steps == 0:

@@ -58,6 +58,7 @@ class Workspace(QObject):
         self.state = DocumentAnnotations([], [], self.store.codebook.get())
         self.active: AnnotationId | None = None
         self._analysts: dict[str, str] = {}
+        self._names: list[str] = []  # canonical names project-wide, for completion
         view.clicked.connect(self._on_click)
         view.tooltip_for = self.tooltip_at
         table.annotation_selected.connect(lambda aid: self.select(AnnotationId(aid)))
@@ -81,6 +82,7 @@ class Workspace(QObject):
         self.index.reset(annotations)
         self.state = DocumentAnnotations(annotations, links, codebook)
         self._analysts = {a.id: a.name for a in self.store.analysts()}
+        self._names = self.store.annotations.speaker_names()
         self.active = None
         # The highlighter gets the spans first, so setting the text highlights in one pass.
         offsets = OffsetMap(document.text)
@@ -229,6 +231,7 @@ class Workspace(QObject):
         try:
             change = operation()
         except AnnotatorError as exc:
+            self._show_inspector()  # editors go back to what is stored
             self.failed.emit("Not saved", str(exc))
             return False
         if change is None:
@@ -257,6 +260,12 @@ class Workspace(QObject):
             touched.append(annotation)
         if change.links:
             self.state.set_links(self.store.annotations.links_for_document(self.document.id))
+        if (
+            change.links
+            or change.removed
+            or any(self.state.role_of(a) == "speaker" for a in touched)
+        ):
+            self._names = self.store.annotations.speaker_names()
         self.highlighter.rehighlight_lines(lines)
         self.table.model.refresh(touched, set(change.removed), change.links)
         if self.active in change.removed:
@@ -279,9 +288,7 @@ class Workspace(QObject):
 
     def _show_inspector(self) -> None:
         annotation = self.state.get(self.active) if self.active else None
-        self.inspector.show_annotation(
-            annotation, self.state, self.store.annotations.speaker_names(), self._analysts
-        )
+        self.inspector.show_annotation(annotation, self.state, self._names, self._analysts)
 
     def _emit_undo_state(self) -> None:
         self.undo_state.emit(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from driving import click, drag, keys, select_by_keyboard
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtTest import QTest
 
 from annotator.gui.main_window import MainWindow
+from driving import click, drag, keys, select_by_keyboard
 from support import SAMPLE
 
 ALT = Qt.KeyboardModifier.AltModifier

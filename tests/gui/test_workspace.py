@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from driving import click, drag, keys
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.main_window import MainWindow
 from annotator.gui.shortcut_sheet import ShortcutSheet
+from driving import click, drag, keys
 from support import SAMPLE, find_top_level
 
 CTRL = Qt.KeyboardModifier.ControlModifier
