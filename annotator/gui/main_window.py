@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.workspace = Workspace(self.session, self.view, self.table, self.inspector)
         self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.workspace.failed.connect(self.show_error)
+        self.workspace.failed.connect(self._on_failed)
         self.workspace.document_touched.connect(self._refresh_document_row)
         self.workspace.wants_document.connect(self._open_for_change)
         self.workspace.undo_state.connect(self._update_undo_actions)
@@ -346,6 +346,10 @@ class MainWindow(QMainWindow):
                 base = "&Undo" if key == "undo" else "&Redo"
                 action.setText(f"{base} {text}" if text else base)
                 action.setEnabled(bool(text))
+
+    def _on_failed(self, title: str, message: str) -> None:
+        self.saved_label.setText("Last change NOT saved")
+        self.show_error(title, message)
 
     def show_error(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)

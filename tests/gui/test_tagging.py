@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCharFormat
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QTextCharFormat
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
 
 from annotator.gui.main_window import MainWindow
 from driving import click, drag, keys, select_by_keyboard
@@ -193,3 +194,41 @@ def test_highlights_update_in_place_without_reloading_the_text(
         "Wang Yi"
     ]
     assert view.verticalScrollBar().value() == scroll
+
+
+def test_context_menu_tags_the_selection(sample: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = sample.view
+    start = view.text.index("Wang Yi")
+    drag(view, start, start + len("Wang Yi"))
+    chosen: list[str] = []
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(50, choose)  # not open yet
+            return
+        action = next(a for a in menu.actions() if a.text().startswith("Tag as Speaker"))
+        chosen.append(action.text())
+        menu.setActiveAction(action)
+        QTest.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, choose)
+    # What the platform sends on a right-click (or the Menu key) over the selection.
+    point = view.cursorRect().center()
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    qtbot.waitUntil(lambda: bool(chosen))
+    assert stored(sample) == [("Speaker", "Wang Yi")]
+
+
+def test_an_annotation_cannot_shrink_to_nothing(sample: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = sample.view
+    start = view.text.index("Wang Yi")
+    drag(view, start, start + len("Wang Yi"))
+    QTest.keyClick(view, Qt.Key.Key_2)
+    keys(view, Qt.Key.Key_Left, ALT | Qt.KeyboardModifier.ShiftModifier)  # end: "Wang"
+    keys(view, Qt.Key.Key_Left, ALT | Qt.KeyboardModifier.ShiftModifier)  # would be empty
+    assert stored(sample) == [("Speaker", "Wang")]
+    assert "cannot be shorter" in sample.statusBar().currentMessage()
