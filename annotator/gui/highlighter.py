@@ -1,9 +1,8 @@
 """Stored annotations drawn per line by a QSyntaxHighlighter, only where a change touched.
 
-Claims (and labels without a role) tint the background, darker where they nest; speakers are
-underlined and targets wave-underlined in their label colour, over a light tint, so overlapping
-spans of different kinds all stay visible. Formats are cached by the set of labels covering a
-segment: a long document with thousands of annotations reuses a handful of formats.
+The look of each piece of text comes from annotator.core.styling (shared with the printable
+reports). Formats are cached by the set of labels covering a segment: a long document with
+thousands of annotations reuses a handful of formats.
 """
 
 from __future__ import annotations
@@ -16,18 +15,11 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 from annotator.core.codebook import Codebook, Label
 from annotator.core.offsets import OffsetMap
 from annotator.core.records import Annotation, LabelId
+from annotator.core.segments import segments
 from annotator.core.span_index import SpanIndex
-
-_TINT_ALPHA = 70  # of 255: one claim; nested claims add up to _MAX_ALPHA
-_MAX_ALPHA = 170
-_LIGHT_ALPHA = 35  # speakers and targets: a light wash under the underline
+from annotator.core.styling import segment_style
 
 _FormatKey = tuple[tuple[LabelId, int], ...]
-
-
-def label_style(label: Label) -> str:
-    """How a label is drawn: "background", "underline" or "wave"."""
-    return {"speaker": "underline", "target": "wave"}.get(label.role or "", "background")
 
 
 class AnnotationHighlighter(QSyntaxHighlighter):
@@ -63,16 +55,8 @@ class AnnotationHighlighter(QSyntaxHighlighter):
             return
         line_start = index.line_starts[line]
         line_end = line_start + len(text)  # PySide hands over a str: len counts code points
-        cuts = {line_start, line_end}
-        for span in spans:
-            cuts.add(min(max(span.start, line_start), line_end))
-            cuts.add(min(max(span.end, line_start), line_end))
-        edges = sorted(cuts)
         block_utf16 = offsets.to_utf16(line_start)
-        for seg_start, seg_end in zip(edges, edges[1:], strict=False):
-            covering = [s for s in spans if s.start <= seg_start and s.end >= seg_end]
-            if not covering:
-                continue
+        for seg_start, seg_end, covering in segments(line_start, line_end, spans):
             start16 = offsets.to_utf16(seg_start) - block_utf16
             end16 = offsets.to_utf16(seg_end) - block_utf16
             self.setFormat(start16, end16 - start16, self._format_for(covering))
@@ -86,36 +70,16 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         return fmt
 
     def _build_format(self, key: _FormatKey) -> QTextCharFormat:
+        covering = [(self._labels[lid], n) for lid, n in key if lid in self._labels]
+        style = segment_style(covering)
         fmt = QTextCharFormat()
-        tints: list[tuple[QColor, int]] = []
-        underline: tuple[str, QColor] | None = None
-        for label_id, count in key:
-            label = self._labels.get(label_id)
-            if label is None:
-                continue
-            color = QColor(label.color)
-            style = label_style(label)
-            if style == "background":
-                tints.append((color, count))
-            else:
-                tints.append((color, 0))
-                # A speaker's underline wins over a target's wave where both apply.
-                if underline is None or style == "underline":
-                    underline = (style, color)
-        if tints:
-            weight = sum(max(count, 1) for _c, count in tints)
-            red = sum(c.red() * max(n, 1) for c, n in tints) / weight
-            green = sum(c.green() * max(n, 1) for c, n in tints) / weight
-            blue = sum(c.blue() * max(n, 1) for c, n in tints) / weight
-            depth = sum(n for _c, n in tints)
-            alpha = min(_MAX_ALPHA, _TINT_ALPHA * depth) if depth else _LIGHT_ALPHA
-            fmt.setBackground(QColor(int(red), int(green), int(blue), alpha))
-        if underline is not None:
-            style, color = underline
+        if style.background is not None:
+            fmt.setBackground(QColor(*style.background))
+        if style.underline is not None and style.underline_color is not None:
             fmt.setUnderlineStyle(
                 QTextCharFormat.UnderlineStyle.SingleUnderline
-                if style == "underline"
+                if style.underline == "solid"
                 else QTextCharFormat.UnderlineStyle.WaveUnderline
             )
-            fmt.setUnderlineColor(color)
+            fmt.setUnderlineColor(QColor(style.underline_color))
         return fmt
