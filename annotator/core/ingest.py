@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import ImportRefused
+from annotator.core.errors import AnnotatorError, ImportRefused
 from annotator.core.importing import ImportReport, collect_files, read_document
 from annotator.core.records import AnalystId, DocumentSummary
 from annotator.core.store import Store
@@ -21,6 +21,8 @@ class IngestOutcome:
     duplicates: list[tuple[Path, DocumentSummary]] = field(default_factory=list)
     refused: list[ImportRefused] = field(default_factory=list)
     cancelled: bool = False
+    #: Saving failed (disk full, project locked …): the import stopped there.
+    stopped: str = ""
 
     def summary(self) -> str:
         """Short human-readable result, the same in the CLI and the GUI."""
@@ -32,6 +34,11 @@ class IngestOutcome:
             lines.extend(f"  {err.path}: {err.reason}" for err in self.refused)
         if self.cancelled:
             lines.append("Cancelled: the remaining files were not imported.")
+        if self.stopped:
+            lines.append(
+                f"Stopped: {self.stopped} The documents listed as imported above are saved; "
+                "the remaining files were not imported."
+            )
         return "\n".join(lines)
 
 
@@ -55,11 +62,16 @@ def import_paths(
         except ImportRefused as exc:
             outcome.refused.append(exc)
             continue
-        summary, created = store.documents.add(extracted, analyst_id=analyst_id)
+        try:
+            summary, created = store.documents.add(extracted, analyst_id=analyst_id)
+        except AnnotatorError as exc:
+            # Each document is its own commit: those before stay, nothing of this one does.
+            outcome.stopped = str(exc)
+            break
         if created:
             outcome.added.append((summary, extracted.report))
         else:
             outcome.duplicates.append((path, summary))
-    if progress is not None and not outcome.cancelled:
+    if progress is not None and not (outcome.cancelled or outcome.stopped):
         progress(len(files), len(files), Path())
     return outcome

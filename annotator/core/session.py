@@ -81,23 +81,46 @@ class Session:
         return annotation, change
 
     def update_annotation(self, annotation_id: AnnotationId, **changes: Any) -> Change:
-        """Change label, boundaries, sentiment, speaker name or note."""
+        """Change label, boundaries, sentiment, speaker name or note.
+
+        A label change that changes the role also drops what the new role cannot carry, in the
+        same step: the canonical name of a former speaker span, and links that no longer fit.
+        """
+        codebook = self.store.codebook.get()
+        current = self.store.annotations.get(annotation_id)
+        new_label = changes.get("label_id", current.label_id)
+        new_role = (
+            codebook.by_id(new_label).role
+            if new_label in {lb.id for lb in codebook.labels}
+            else None
+        )
+        if new_role != "speaker" and "label_id" in changes and current.speaker_name:
+            changes.setdefault("speaker_name", None)
         before, after = self.store.annotations.changed(annotation_id, **changes)
+        stale = [
+            link
+            for link in self.store.annotations.links_touching(annotation_id)
+            if not _link_fits(link, annotation_id, new_role)
+        ]
         what = ", ".join(sorted(changes)).replace("_id", "").replace("_", " ")
         return self._do(
             f"Change {what} of “{_short(before.quote)}”",
             before.document_id,
-            [{"op": "put", "annotation": row_of(after)}],
-            [{"op": "put", "annotation": row_of(before)}],
+            [{"op": "remove_link", "id": link.id} for link in stale]
+            + [{"op": "put", "annotation": row_of(after)}],
+            [{"op": "put", "annotation": row_of(before)}]
+            + [{"op": "put_link", "link": row_of(link)} for link in stale],
         )
 
     def delete_annotation(self, annotation_id: AnnotationId) -> Change:
+        """Delete an annotation and the links from and to it (all restored by undo)."""
         annotation = self.store.annotations.get(annotation_id)
         links = self.store.annotations.links_touching(annotation_id)
         return self._do(
             f"Delete “{_short(annotation.quote)}”",
             annotation.document_id,
-            [{"op": "remove", "id": annotation_id}],
+            [{"op": "remove_link", "id": link.id} for link in links]
+            + [{"op": "remove", "id": annotation_id}],
             [{"op": "put", "annotation": row_of(annotation)}]
             + [{"op": "put_link", "link": row_of(link)} for link in links],
         )
@@ -168,10 +191,13 @@ class Session:
         if row is None:
             return None
         seq, description, forward, inverse, document_id = row
-        ops = json.loads(inverse if undone == 0 else forward)
+        done, ops = (forward, inverse) if undone == 0 else (inverse, forward)
         try:
             with self.store.transaction():
-                change = self._apply(description, DocumentId(document_id), ops)
+                # Replaying is only safe on exactly the state this step left behind: anyone's
+                # later edit of the same rows must not be overwritten or brought back.
+                self._check_state(json.loads(done))
+                change = self._apply(description, DocumentId(document_id), json.loads(ops))
                 self.store.conn.execute(
                     "UPDATE undo_log SET undone = ? WHERE seq = ?", [1 - undone, seq]
                 )
@@ -213,6 +239,26 @@ class Session:
             )
         return change
 
+    def _check_state(self, ops: list[Op]) -> None:
+        """Refuse unless the project holds what `ops` produced (rows equal, removed ones gone)."""
+        annotations = self.store.annotations
+        for op in ops:
+            kind = op["op"]
+            if kind == "put":
+                current = annotations.find(AnnotationId(op["annotation"]["id"]))
+                if current is None:
+                    raise ValidationError("the annotation was deleted since")
+                if row_of(current) != op["annotation"]:
+                    raise ValidationError("the annotation was changed since")
+            elif kind == "remove" and annotations.find(AnnotationId(op["id"])) is not None:
+                raise ValidationError("the annotation was restored since")
+            elif kind == "put_link":
+                link = annotations.find_link(LinkId(op["link"]["id"]))
+                if link is None or row_of(link) != op["link"]:
+                    raise ValidationError("a link was changed since")
+            elif kind == "remove_link" and annotations.find_link(LinkId(op["id"])) is not None:
+                raise ValidationError("a link was restored since")
+
     def _apply(self, description: str, document_id: DocumentId, ops: list[Op]) -> Change:
         annotations = self.store.annotations
         who = self.analyst.id
@@ -240,6 +286,14 @@ class Session:
             else:
                 raise ValueError(f"unknown undo operation {kind!r}")
         return Change(description, document_id, frozenset(touched), frozenset(removed), links)
+
+
+def _link_fits(link: Link, annotation_id: AnnotationId, role: str | None) -> bool:
+    """Whether a link touching this annotation is still valid once it has `role`."""
+    if link.source_id == annotation_id:
+        return role == "claim"
+    wanted = "speaker" if link.kind == "said_by" else "target"
+    return role == wanted
 
 
 def _short(text: str, limit: int = 40) -> str:

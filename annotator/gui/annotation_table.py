@@ -229,14 +229,20 @@ class AnnotationTablePanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
+        # Fixed row heights and column widths: sizing to contents would measure every row on
+        # each change, which costs hundreds of milliseconds with thousands of annotations.
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
+        char = self.view.fontMetrics().averageCharWidth()
+        widths = {LABEL: 12, SPEAKER: 18, SENTIMENT: 10, ANALYST: 12}
         for column in range(len(HEADERS)):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if column in (QUOTE, NOTE)
-                else (QHeaderView.ResizeMode.ResizeToContents)
-            )
-            header.setSectionResizeMode(column, mode)
+            if column in (QUOTE, NOTE):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, char * widths[column] + 24)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -96,7 +96,8 @@ class DocumentListPanel(QWidget):
         self.filter_edit.setObjectName("documentFilter")
         self.filter_edit.setPlaceholderText("Filter documents…")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_edit.textChanged.connect(self._filter)
+        self._filtering = False
         self.view = QTableView(self)
         self.view.setObjectName("documentList")
         self.view.setModel(self.proxy)
@@ -117,8 +118,16 @@ class DocumentListPanel(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
 
+    def _filter(self, text: str) -> None:
+        # Filtering moves the current row; only the analyst's own choice opens a document.
+        self._filtering = True
+        try:
+            self.proxy.setFilterFixedString(text)
+        finally:
+            self._filtering = False
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._filtering:
             source = self.proxy.mapToSource(current)
             self.document_chosen.emit(self.model.document_at(source.row()).id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
@@ -73,14 +75,9 @@ class FindBar(QWidget):
         self.hits = []
         self.current = -1
         if needle:
-            haystack, wanted = self.view.text.casefold(), needle.casefold()
-            # casefold can change lengths (ß → ss); only then fall back to exact matching.
-            if len(haystack) != len(self.view.text) or len(wanted) != len(needle):
-                haystack, wanted = self.view.text, needle
-            pos = haystack.find(wanted)
-            while pos != -1:
-                self.hits.append((pos, pos + len(wanted)))
-                pos = haystack.find(wanted, pos + max(1, len(wanted)))
+            # re's case-insensitive matching keeps offsets (casefold() can change lengths).
+            pattern = re.compile(re.escape(needle), re.IGNORECASE)
+            self.hits = [(m.start(), m.end()) for m in pattern.finditer(self.view.text)]
         self.view.set_find_hits(self.hits[:MAX_MARKED_HITS])
         if self.hits:
             self.step(1)

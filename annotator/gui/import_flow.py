@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from annotator.core.ingest import IngestOutcome, import_paths
 from annotator.core.records import AnalystId
 from annotator.core.store import Store
+from annotator.gui.plain_text import plain_label
 
 
 def import_with_progress(
@@ -32,6 +33,7 @@ def import_with_progress(
 ) -> IngestOutcome:
     """Import files/folders with a cancellable progress dialog; every file is its own commit."""
     dialog = QProgressDialog("Importing…", "Cancel", 0, 1, parent)
+    dialog.setLabel(plain_label("Importing…"))  # file names are shown, never interpreted
     dialog.setObjectName("importProgress")
     dialog.setWindowTitle("Import")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -65,6 +67,7 @@ def outcome_needs_attention(outcome: IngestOutcome) -> bool:
     return bool(
         outcome.refused
         or outcome.cancelled
+        or outcome.stopped
         or any(report.repairs or report.warnings for _doc, report in outcome.added)
     )
 
@@ -82,6 +85,8 @@ def attention_line(outcome: IngestOutcome) -> str:
         parts.append(f"{len(outcome.refused)} file(s) could not be imported")
     if outcome.cancelled:
         parts.append("cancelled")
+    if outcome.stopped:
+        parts.append(f"stopped: {outcome.stopped}")
     return "; ".join(parts) + "."
 
 

@@ -104,6 +104,7 @@ class Inspector(QWidget):
         self._annotation: Annotation | None = None
         self._codebook = Codebook((), ())
         self._shown: dict[str, object] = {}  # field → value last shown or requested
+        self._last_request: tuple[str, object] | None = None  # (field, value shown before)
         self._filling = False
         self._names = QStringListModel(self)
 
@@ -210,11 +211,7 @@ class Inspector(QWidget):
         previous = self.annotation_id
         same = annotation is not None and annotation.id == previous
         if previous is not None and not same and state.get(previous) is not None:
-            # Switching away: an edit still being typed is requested now rather than lost.
-            for commit in (self._commit_speaker_name, self._commit_note):
-                commit()
-            for kind in ("said_by", "about"):
-                self._commit_link(kind)
+            self.commit_pending()
         self._filling = True
         try:
             self._fill(annotation, state, names, analysts, same=same)
@@ -304,11 +301,28 @@ class Inspector(QWidget):
 
     # -- requests ---------------------------------------------------------------------------
 
+    def commit_pending(self) -> None:
+        """Request any edit still being typed (before switching annotation or document)."""
+        if self._annotation is None:
+            return
+        self._commit_speaker_name()
+        self._commit_note()
+        for kind in ("said_by", "about"):
+            self._commit_link(kind)
+
+    def request_failed(self) -> None:
+        """The last request was not saved: keep typed text as a pending edit, to retry."""
+        if self._last_request is not None:
+            key, before = self._last_request
+            self._shown[key] = before
+            self._last_request = None
+
     def _request(self, key: str, value: object, extra: dict[str, object] | None = None) -> None:
         """Emit one intent if `value` differs from what is shown (or was last requested)."""
         annotation = self._annotation
         if self._filling or annotation is None or self._shown.get(key) == value:
             return
+        self._last_request = (key, self._shown.get(key))
         self._shown[key] = value
         if key in ("said_by", "about"):
             target, name = value if isinstance(value, tuple) else (None, None)

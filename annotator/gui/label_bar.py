@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from annotator.core.codebook import Codebook, Label
 from annotator.gui.actions import SENTIMENT_KEY
+from annotator.gui.plain_text import tooltip_text
 
 
 def swatch(color: str, size: int = 12) -> QIcon:
@@ -42,7 +43,7 @@ class LabelBar(QWidget):
             button.setObjectName(f"labelButton:{label.name}")
             # The view keeps focus (and its selection) when a button is clicked.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolTip(label.description)
+            button.setToolTip(tooltip_text(label.description))
             button.clicked.connect(lambda _checked=False, lb=label: self._on_label(lb))
             self._layout.addWidget(button)
             self.buttons[label.name] = button
@@ -50,29 +51,33 @@ class LabelBar(QWidget):
 
 
 def bind_codebook_keys(
-    view: QWidget,
+    widgets: list[QWidget],
     codebook: Codebook,
     on_label: Callable[[Label], None],
     on_sentiment: Callable[[str], None],
     previous: list[QAction],
 ) -> list[QAction]:
-    """(Re)bind label keys and Alt+digit sentiment keys on the reading view only."""
+    """(Re)bind label keys and Alt+digit sentiment keys on these widgets only (not on text
+    fields, where digits are typed)."""
     for action in previous:
-        view.removeAction(action)
+        for widget in widgets:
+            widget.removeAction(action)
         action.deleteLater()
+    owner = widgets[0]
     actions: list[QAction] = []
     for label in codebook.labels:
         if label.shortcut:
-            action = QAction(f"Tag as {label.name}", view)
+            action = QAction(f"Tag as {label.name}", owner)
             action.setShortcut(QKeySequence(label.shortcut))
             action.triggered.connect(lambda _checked=False, lb=label: on_label(lb))
             actions.append(action)
     for number, value in enumerate(codebook.sentiments[:9], start=1):
-        action = QAction(f"Sentiment: {value}", view)
+        action = QAction(f"Sentiment: {value}", owner)
         action.setShortcut(QKeySequence(SENTIMENT_KEY.format(number)))
         action.triggered.connect(lambda _checked=False, v=value: on_sentiment(v))
         actions.append(action)
     for action in actions:
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        view.addAction(action)
+        for widget in widgets:
+            widget.addAction(action)
     return actions

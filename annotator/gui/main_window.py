@@ -177,8 +177,10 @@ class MainWindow(QMainWindow):
             action.setCheckable(spec.checkable)
             action.triggered.connect(handlers[spec.id])
             if spec.scope == "view":
+                # Keys that act on the selected annotation work from the text and the table.
                 action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-                self.view.addAction(action)
+                for widget in self._annotation_widgets():
+                    widget.addAction(action)
             else:
                 self.addAction(action)
             if spec.menu:
@@ -194,12 +196,16 @@ class MainWindow(QMainWindow):
         codebook = self.store.codebook.get()
         self.label_bar.set_codebook(codebook)
         self._codebook_actions = bind_codebook_keys(
-            self.view,
+            self._annotation_widgets(),
             codebook,
             self.workspace.apply_label,
             self.workspace.set_sentiment,
             self._codebook_actions,
         )
+
+    def _annotation_widgets(self) -> list[QWidget]:
+        """Where label, sentiment and edit keys apply: the reading view and the table."""
+        return [self.view, self.table.view]
 
     def _context_menu(self, point: QPoint) -> None:
         """Tag, sentiment and delete on top of the view's own Copy / Select All."""
@@ -314,6 +320,7 @@ class MainWindow(QMainWindow):
             return
         app_settings.remember_analyst(self.analyst.name)
         self._show_analyst()
+        self.workspace.analyst_changed()
 
     def edit_codebook(self) -> None:
         editor = CodebookEditor(self.store, self.analyst.id, self)

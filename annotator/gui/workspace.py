@@ -74,6 +74,7 @@ class Workspace(QObject):
 
     def open(self, document: Document) -> None:
         """Show a document with its highlights, table and an empty inspector."""
+        self.inspector.commit_pending()  # a note still being typed belongs to the old document
         self.document = document
         annotations = self.store.annotations.for_document(document.id)
         links = self.store.annotations.links_for_document(document.id)
@@ -231,7 +232,10 @@ class Workspace(QObject):
         try:
             change = operation()
         except AnnotatorError as exc:
-            self._show_inspector()  # editors go back to what is stored
+            # Choices go back to what is stored; typed text stays, and is saved again when
+            # the analyst leaves the box.
+            self.inspector.request_failed()
+            self._show_inspector()
             self.failed.emit("Not saved", str(exc))
             return False
         if change is None:
@@ -294,6 +298,12 @@ class Workspace(QObject):
         self.undo_state.emit(
             self.session.undo_description() or "", self.session.redo_description() or ""
         )
+
+    def analyst_changed(self) -> None:
+        """Another analyst works on: their undo steps, and their name on new annotations."""
+        self._analysts = {a.id: a.name for a in self.store.analysts()}
+        self.table.model.analysts = self._analysts
+        self._emit_undo_state()
 
     def current_document_id(self) -> DocumentId | None:
         return None if self.document is None else self.document.id

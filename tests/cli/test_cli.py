@@ -114,3 +114,31 @@ def test_import_is_attributed_to_the_analyst_remembered_from_first_start(db_path
     with Store.open(db_path) as store:
         assert [a.name for a in store.analysts()] == ["Olga Petrova"]
         assert store.history()[-1].analyst_id == store.analysts()[0].id
+
+
+def test_a_save_failure_midway_keeps_earlier_documents_and_says_so(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core.errors import ProjectError
+    from annotator.core.store.documents import Documents
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Article {n}\nBody {n}.", encoding="utf-8")
+    real_add = Documents.add
+    calls: list[int] = []
+
+    def failing_add(self, extracted, *, analyst_id):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:
+            raise ProjectError("The disk is full: this change was not saved.")
+        return real_add(self, extracted, analyst_id=analyst_id)
+
+    monkeypatch.setattr(Documents, "add", failing_add)
+    code, out = invoke("import", str(folder), "--db", str(db_path))
+    assert code == 1
+    assert "Imported 2 document(s)." in out and "Stopped: The disk is full" in out
+    monkeypatch.setattr(Documents, "add", real_add)
+    _, listing = invoke("list", "--db", str(db_path))
+    assert "2 document(s)" in listing

@@ -136,3 +136,23 @@ def test_failed_migration_changes_nothing(db_path: Path, monkeypatch: pytest.Mon
     assert "half_done" not in names
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION - 1
     conn.close()
+
+
+def test_upgrade_across_several_versions_is_all_or_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    migrations.apply(Database(conn), stop_before=MIGRATION_NAMES[1])  # a version-1 project
+    conn.close()
+
+    def broken(db: Database) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
+    with pytest.raises(ProjectError, match="left as it was"):
+        open_connection(db_path)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "history" not in names  # migration 2 was rolled back with the failing 3
+    conn.close()

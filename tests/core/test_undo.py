@@ -128,3 +128,78 @@ def test_undo_steps_are_recorded_in_history(session: Session, doc: DocumentId) -
     session.redo()
     actions = [e.action for e in session.store.history(entity_id=ann.id)]
     assert actions == ["create", "delete", "create"]
+
+
+def test_undo_refuses_to_overwrite_a_colleagues_later_edit(
+    fresh_store: Store, doc: DocumentId
+) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    ann = tag(ana, doc, "Claim", 0, 6)
+    ana.update_annotation(ann.id, note="Ana's note")
+    ben.update_annotation(ann.id, sentiment="negative", note="Ben's note")
+    with pytest.raises(ValidationError, match="changed since"):
+        ana.undo()
+    kept = fresh_store.annotations.get(ann.id)
+    assert (kept.sentiment, kept.note) == ("negative", "Ben's note")
+
+
+def test_redo_does_not_bring_back_what_a_colleague_deleted(
+    fresh_store: Store, doc: DocumentId
+) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    ann = tag(ana, doc, "Claim", 0, 6)
+    ana.update_annotation(ann.id, note="n")
+    ana.undo()
+    ben.delete_annotation(ann.id)
+    with pytest.raises(ValidationError, match="deleted since"):
+        ana.redo()
+    assert fresh_store.annotations.find(ann.id) is None
+
+
+def test_deleting_a_linked_span_records_the_links_and_undo_restores_them(
+    fresh_store: Store, doc: DocumentId
+) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    claim = tag(ana, doc, "Claim", 15, 50)
+    start = TEXT.index("Wei Fenghe")
+    speaker = tag(ben, doc, "Speaker", start, start + 10)
+    ana.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    link = fresh_store.annotations.links_for_document(doc)[0]
+    ben.delete_annotation(speaker.id)
+    assert [e.action for e in fresh_store.history(entity_id=link.id)] == ["create", "delete"]
+    ben.undo()
+    assert fresh_store.annotations.links_for_document(doc) == [link]
+
+
+def test_undoing_a_span_a_colleague_linked_to_is_refused(
+    fresh_store: Store, doc: DocumentId
+) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    start = TEXT.index("Wei Fenghe")
+    speaker = tag(ben, doc, "Speaker", start, start + 10)
+    claim = tag(ana, doc, "Claim", 15, 50)
+    ana.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    with pytest.raises(ValidationError, match="linked"):
+        ben.undo()  # would silently cascade-delete Ana's link
+    assert len(fresh_store.annotations.links_for_document(doc)) == 1
+
+
+def test_relabelling_drops_links_and_names_the_new_role_cannot_carry(
+    session: Session, doc: DocumentId
+) -> None:
+    store = session.store
+    claim = tag(session, doc, "Claim", 15, 50)
+    start = TEXT.index("Wei Fenghe")
+    speaker = tag(session, doc, "Speaker", start, start + 10, speaker_name="Wei Fenghe")
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    session.update_annotation(speaker.id, label_id=label(store, "Target"))
+    relabelled = store.annotations.get(speaker.id)
+    assert relabelled.speaker_name is None
+    assert store.annotations.links_for_document(doc) == []  # a said_by must point at a speaker
+    session.undo()
+    assert store.annotations.get(speaker.id).speaker_name == "Wei Fenghe"
+    assert [lk.target_id for lk in store.annotations.links_for_document(doc)] == [speaker.id]

@@ -14,12 +14,11 @@ NO_MOD = Qt.KeyboardModifier.NoModifier
 
 def point_of(view: DocumentView, cp: int) -> QPoint:
     """Viewport point of the caret position before code point `cp` (scrolled into view)."""
+    # Scroll there by placing the caret (a click there will put it there anyway).
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.offsets.to_utf16(cp))
-    saved = view.textCursor()
     view.setTextCursor(cursor)
     view.ensureCursorVisible()
-    view.setTextCursor(saved)
     return view.cursorRect(cursor).center()
 
 

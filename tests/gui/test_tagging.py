@@ -41,9 +41,12 @@ def test_keyboard_selection_and_label_key_tag_a_speaker(sample: MainWindow) -> N
     QTest.keyClick(view, Qt.Key.Key_2)
     assert stored(sample) == [("Speaker", "Wei Fenghe")]
     # The new annotation is the selected one: its row and the inspector show it.
-    assert sample.workspace.active is not None
-    table = sample.table.view if hasattr(sample.table, "view") else None
-    assert table is None or table.selectionModel().hasSelection()
+    active = sample.workspace.active
+    assert active is not None
+    rows = sample.table.view.selectionModel().selectedRows()
+    assert len(rows) == 1 and rows[0].data() == "Speaker"
+    assert sample.inspector.annotation_id == active
+    assert sample.inspector.quote.toPlainText() == "Wei Fenghe"
 
 
 def test_mouse_drag_snaps_to_whole_words_and_alt_drag_does_not(sample: MainWindow) -> None:

@@ -82,13 +82,17 @@ class Annotations:
         ).fetchall()
         return [Link(*r) for r in rows]
 
-    def get_link(self, link_id: LinkId) -> Link:
+    def find_link(self, link_id: LinkId) -> Link | None:
         row = self._store.conn.execute(
             f"SELECT {_LINK_COLUMNS} FROM links WHERE id = ?", [link_id]
         ).fetchone()
-        if row is None:
+        return None if row is None else Link(*row)
+
+    def get_link(self, link_id: LinkId) -> Link:
+        link = self.find_link(link_id)
+        if link is None:
             raise ValidationError(f"There is no link with id {link_id}.")
-        return Link(*row)
+        return link
 
     def speaker_names(self) -> list[str]:
         """Canonical names used anywhere in the project (speaker spans and typed link names)."""
@@ -218,8 +222,16 @@ class Annotations:
             )
 
     def remove(self, annotation_id: AnnotationId, *, analyst_id: AnalystId | None) -> Annotation:
-        """Delete an annotation (its links go with it); history keeps what it was."""
+        """Delete an annotation; history keeps what it was.
+
+        Its links must have been removed first (each with its own history entry): the foreign-key
+        cascade would drop them without a trace.
+        """
         before = self.get(annotation_id)
+        if self.links_touching(annotation_id):
+            raise ValidationError(
+                f"“{before.quote[:40]}” is linked to other annotations; remove those links first."
+            )
         with self._store.transaction() as db:
             db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
             history.record(

@@ -111,9 +111,15 @@ def _migrate(conn: sqlite3.Connection) -> None:
     db = Database(conn)
     if not migrations.pending(db):
         return
+    # All pending migrations in one transaction (each becomes a savepoint inside it): an upgrade
+    # across several versions either completes or leaves the file exactly as it was.
+    conn.execute("BEGIN IMMEDIATE")
     try:
         migrations.apply(db)
+        conn.execute("COMMIT")
     except Exception as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise ProjectError(
             f"Upgrading the project to schema version {SCHEMA_VERSION} failed ({exc}); "
             "the project was left as it was. Report this with the file attached."
