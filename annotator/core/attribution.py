@@ -6,6 +6,8 @@ from each `Change` (upsert, remove, set_links) instead of reloading the document
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+
 from annotator.core.codebook import Codebook, Label
 from annotator.core.records import Annotation, Link
 
@@ -19,6 +21,11 @@ class DocumentAnnotations:
         self.codebook = codebook
         self._annotations: dict[str, Annotation] = {a.id: a for a in annotations}
         self._links: dict[tuple[str, str], Link] = {}
+        #: Bumped on every change, so views can cache what they derive from this state.
+        self.version = 0
+        self._sorted: dict[str, list[Annotation]] = {}  # role → its spans, in reading order
+        # Reading-order keys kept sorted as annotations come and go (no re-sort per change).
+        self._order: list[tuple[int, int, str]] = sorted(map(reading_order, annotations))
         self.set_links(links)
 
     # -- reading ----------------------------------------------------------------------------
@@ -28,7 +35,7 @@ class DocumentAnnotations:
 
     def all(self) -> list[Annotation]:
         """Every annotation in reading order (start, then end)."""
-        return sorted(self._annotations.values(), key=reading_order)
+        return [self._annotations[key[2]] for key in self._order]
 
     def links(self) -> list[Link]:
         return list(self._links.values())
@@ -46,7 +53,10 @@ class DocumentAnnotations:
 
     def spans_with_role(self, role: str) -> list[Annotation]:
         """Annotations whose label has this role ("claim", "speaker", "target"), by start."""
-        return [a for a in self.all() if self.role_of(a) == role]
+        if role not in self._sorted:
+            roles = {label.id: label.role for label in self.codebook.labels}
+            self._sorted[role] = [a for a in self.all() if roles.get(a.label_id) == role]
+        return list(self._sorted[role])
 
     def canonical_name(self, annotation: Annotation) -> str:
         """A speaker span's canonical name, or its quote on one line when it has none."""
@@ -74,12 +84,24 @@ class DocumentAnnotations:
 
     # -- keeping current --------------------------------------------------------------------
 
+    def _changed(self) -> None:
+        self.version += 1
+        self._sorted.clear()
+
     def upsert(self, annotation: Annotation) -> None:
+        old = self._annotations.get(annotation.id)
+        if old is not None:
+            self._order.pop(bisect_left(self._order, reading_order(old)))
+        insort(self._order, reading_order(annotation))
         self._annotations[annotation.id] = annotation
+        self._changed()
 
     def remove(self, annotation_id: str) -> None:
         """Forget an annotation and, like the store's cascade, the links from or to it."""
-        self._annotations.pop(annotation_id, None)
+        old = self._annotations.pop(annotation_id, None)
+        if old is not None:
+            self._order.pop(bisect_left(self._order, reading_order(old)))
+        self._changed()
         self._links = {
             key: link
             for key, link in self._links.items()
@@ -89,6 +111,7 @@ class DocumentAnnotations:
     def set_links(self, links: list[Link]) -> None:
         """Replace all links (the store's links for this document after a change)."""
         self._links = {}
+        self.version += 1
         # The store keeps one link per claim and kind; should two ever exist, the newer wins.
         for link in sorted(links, key=lambda lk: (lk.created, lk.id)):
             self._links[(link.source_id, link.kind)] = link

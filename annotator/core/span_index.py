@@ -67,5 +67,8 @@ class SpanIndex:
         hits = [a for a in self.on_line(self.line_of(cp)) if a.start <= cp < a.end]
         return sorted(hits, key=lambda a: (a.end - a.start, a.start))
 
+    def annotated_lines(self) -> list[int]:
+        return list(self._by_line)
+
     def __contains__(self, annotation_id: object) -> bool:
         return annotation_id in self._lines_of

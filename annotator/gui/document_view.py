@@ -120,6 +120,15 @@ class DocumentView(QPlainTextEdit):
         self._hits = hits
         self._refresh_marks()
 
+    def visible_lines(self) -> range:
+        """Block (line) numbers on screen."""
+        first = self.firstVisibleBlock()
+        if not first.isValid():
+            return range(0)
+        corner = QPoint(self.viewport().width() - 1, self.viewport().height() - 1)
+        last = self.cursorForPosition(corner).block()
+        return range(first.blockNumber(), max(first.blockNumber(), last.blockNumber()) + 1)
+
     def _visible_range(self) -> Span:
         first = self.firstVisibleBlock()
         if not first.isValid():

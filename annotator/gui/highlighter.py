@@ -29,18 +29,43 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         self._offsets: OffsetMap | None = None
         self._labels: dict[LabelId, Label] = {}
         self._formats: dict[_FormatKey, QTextCharFormat] = {}
+        # Lines allowed to paint highlights; None = all. Opening a long document highlights
+        # the visible lines first and the rest in small batches after the first paint.
+        self._released: set[int] | None = None
 
     def set_codebook(self, codebook: Codebook) -> None:
         self._labels = {label.id: label for label in codebook.labels}
         self._formats.clear()
 
-    def set_content(self, index: SpanIndex, offsets: OffsetMap) -> None:
-        """New document: call before its text is set, so one pass highlights everything."""
+    def set_content(self, index: SpanIndex, offsets: OffsetMap, *, lazy: bool = False) -> None:
+        """New document: call before its text is set. With `lazy`, no line is highlighted
+        until released (`release`), so setting a long text costs what Qt alone costs."""
         self._index, self._offsets = index, offsets
+        self._released = set() if lazy else None
+
+    def release(self, lines: Iterable[int]) -> None:
+        """Highlight these lines now (those not yet highlighted)."""
+        if self._released is None:
+            return
+        fresh = set(lines) - self._released
+        self._released |= fresh
+        self.rehighlight_lines(fresh)
+
+    def unreleased_lines(self) -> list[int]:
+        """Lines with annotations still waiting to be highlighted, in reading order."""
+        if self._released is None or self._index is None:
+            return []
+        return sorted(set(self._index.annotated_lines()) - self._released)
+
+    def release_all(self) -> None:
+        self._released = None
 
     def rehighlight_lines(self, lines: Iterable[int]) -> None:
         document = self.document()
-        for line in sorted(set(lines)):
+        wanted = set(lines)
+        if self._released is not None:
+            self._released |= wanted
+        for line in sorted(wanted):
             block = document.findBlockByNumber(line)
             if block.isValid():
                 self.rehighlightBlock(block)
@@ -50,6 +75,8 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         if index is None or offsets is None:
             return
         line = self.currentBlock().blockNumber()
+        if self._released is not None and line not in self._released:
+            return
         spans = index.on_line(line) if line < len(index.line_starts) else []
         if not spans:
             return

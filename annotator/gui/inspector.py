@@ -105,6 +105,8 @@ class Inspector(QWidget):
         self._codebook = Codebook((), ())
         self._shown: dict[str, object] = {}  # field → value last shown or requested
         self._last_request: tuple[str, object] | None = None  # (field, value shown before)
+        # role → (the spans' ids, names and quotes; their combo items)
+        self._items_cache: dict[str, tuple[tuple[object, ...], list[tuple[str, object]]]] = {}
         self._filling = False
         self._names = QStringListModel(self)
 
@@ -288,9 +290,10 @@ class Inspector(QWidget):
             ("said_by", self.said_by, "speaker"),
             ("about", self.about, "target"),
         ):
-            spans = state.spans_with_role(wanted) if role == "claim" else []
-            _fill_items(box, _span_items(state, spans) if role == "claim" else [])
-            link = state.link_of(annotation.id, kind) if role == "claim" else None
+            if role != "claim":
+                continue  # hidden rows keep their items: refilling later would cost more
+            _fill_items(box, self._span_items_for(state, wanted))
+            link = state.link_of(annotation.id, kind)
             value: LinkValue = None
             if link is not None:
                 value = (link.target_id, None) if link.target_id else (None, link.name)
@@ -298,6 +301,16 @@ class Inspector(QWidget):
             if not pending(kind, _link_value(box)):
                 _show_link(box, value, state)
         self._shown = shown
+
+    def _span_items_for(self, state: DocumentAnnotations, role: str) -> list[tuple[str, object]]:
+        """Combo items for this document's spans of `role`, rebuilt only when it changed."""
+        spans = state.spans_with_role(role)
+        key = tuple((a.id, a.speaker_name, a.quote) for a in spans)
+        cached = self._items_cache.get(role)
+        if cached is None or cached[0] != key:
+            cached = (key, _span_items(state, spans))
+            self._items_cache[role] = cached
+        return cached[1]
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -347,6 +360,10 @@ class Inspector(QWidget):
         self._request("speaker_name", self._name_value())
 
     def _commit_link(self, kind: str) -> None:
+        annotation = self._annotation
+        roles = {label.id: label.role for label in self._codebook.labels}
+        if annotation is None or roles.get(annotation.label_id) != "claim":
+            return  # the (hidden) link boxes still hold the last claim's items
         self._request(kind, _link_value(self.said_by if kind == "said_by" else self.about))
 
     def _commit_note(self) -> None:
@@ -361,12 +378,17 @@ class Inspector(QWidget):
 
 
 def _fill_items(box: QComboBox, items: Sequence[tuple[str, object]]) -> None:
-    """Replace the items if they differ (keeping an open popup or completion undisturbed)."""
-    current = [(box.itemText(row), box.itemData(row)) for row in range(box.count())]
-    if current != list(items):
+    """Replace the items if they differ (keeping an open popup or completion undisturbed).
+
+    What was filled is remembered on the box: reading a thousand items back from Qt for
+    every selection would cost more than the fill itself.
+    """
+    wanted = list(items)
+    if getattr(box, "_filled", None) != wanted or box.count() != len(wanted):
         box.clear()
-        for text, data in items:
+        for text, data in wanted:
             box.addItem(text, data)
+        box._filled = wanted  # type: ignore[attr-defined]
 
 
 def _span_items(state: DocumentAnnotations, spans: list[Annotation]) -> list[tuple[str, object]]:

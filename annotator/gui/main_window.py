@@ -375,5 +375,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.inspector.commit_pending()  # a note being typed is saved, not lost
+        self.workspace.close()
         app_settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from annotator.core.attribution import DocumentAnnotations
@@ -24,6 +24,11 @@ from annotator.gui.annotation_table import AnnotationTablePanel
 from annotator.gui.document_view import DocumentView
 from annotator.gui.highlighter import AnnotationHighlighter
 from annotator.gui.inspector import Inspector
+
+#: Code points read before the first paint: more than any screen shows at once.
+FIRST_SCREEN = 20_000
+#: Lines highlighted per event-loop turn after the first paint.
+HIGHLIGHT_BATCH = 200
 
 
 class Workspace(QObject):
@@ -57,6 +62,7 @@ class Workspace(QObject):
         self.index = SpanIndex("")
         self.state = DocumentAnnotations([], [], self.store.codebook.get())
         self.active: AnnotationId | None = None
+        self._loading = False
         self._analysts: dict[str, str] = {}
         self._names: list[str] = []  # canonical names project-wide, for completion
         view.clicked.connect(self._on_click)
@@ -73,25 +79,68 @@ class Workspace(QObject):
     # -- opening ----------------------------------------------------------------------------
 
     def open(self, document: Document) -> None:
-        """Show a document with its highlights, table and an empty inspector."""
+        """Show a document: the first screen with its highlights at once, the rest right after.
+
+        Only the annotations overlapping the first screen are read before the text is shown;
+        the table, the inspector and highlights further down follow in the next event-loop
+        turns (or at once, if the analyst acts before that).
+        """
         self.inspector.commit_pending()  # a note still being typed belongs to the old document
         self.document = document
-        annotations = self.store.annotations.for_document(document.id)
-        links = self.store.annotations.links_for_document(document.id)
-        codebook = self.store.codebook.get()
+        self.active = None
         self.index = SpanIndex(document.text)
+        self.index.reset(
+            self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
+        )
+        offsets = OffsetMap(document.text)
+        self.highlighter.set_content(self.index, offsets, lazy=True)
+        self.view.show_text(document.text, offsets)
+        self.highlighter.release(self.view.visible_lines())
+        # Paint the first screen now; the table and the rest follow once it is on screen.
+        self.view.viewport().repaint()
+        self._loading = True
+        QTimer.singleShot(0, self._finish_open)
+
+    def _finish_open(self) -> None:
+        """Load everything about the open document that the first paint did not need."""
+        if not self._loading or self.document is None:
+            return
+        self._loading = False
+        annotations = self.store.annotations.for_document(self.document.id)
+        links = self.store.annotations.links_for_document(self.document.id)
         self.index.reset(annotations)
-        self.state = DocumentAnnotations(annotations, links, codebook)
+        self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
         self._analysts = {a.id: a.name for a in self.store.analysts()}
         self._names = self.store.annotations.speaker_names()
-        self.active = None
-        # The highlighter gets the spans first, so setting the text highlights in one pass.
-        offsets = OffsetMap(document.text)
-        self.highlighter.set_content(self.index, offsets)
-        self.view.show_text(document.text, offsets)
+        # Visible lines past the first screen's range were drawn without their annotations.
+        starts = self.index.line_starts
+        self.highlighter.rehighlight_lines(
+            line
+            for line in self.view.visible_lines()
+            if (starts[line + 1] if line + 1 < len(starts) else len(self.document.text))
+            > FIRST_SCREEN
+        )
         self.table.model.set_document(self.state, self._analysts)
         self._show_inspector()
         self._emit_undo_state()
+        QTimer.singleShot(0, self._highlight_more)
+
+    def close(self) -> None:
+        """The window is closing: no deferred work may touch the project after this."""
+        self._loading = False
+        self.document = None
+
+    def _highlight_more(self) -> None:
+        """Highlight the rest of a long document in small batches, keeping the window live."""
+        if self.document is None:
+            return
+        self.highlighter.release(self.view.visible_lines())  # where the analyst is looking
+        remaining = self.highlighter.unreleased_lines()
+        if not remaining:
+            self.highlighter.release_all()
+            return
+        self.highlighter.release(remaining[:HIGHLIGHT_BATCH])
+        QTimer.singleShot(0, self._highlight_more)
 
     def codebook_changed(self) -> None:
         codebook = self.store.codebook.get()
@@ -113,18 +162,14 @@ class Workspace(QObject):
                 self.status.emit("Select some text first, then press a label key.")
             return
         document_id = self.document.id
-        created: list[Annotation] = []
 
         def create() -> Change:
-            annotation, change = self.session.create_annotation(
+            return self.session.create_annotation(
                 document_id=document_id, label_id=label.id, start=span[0], end=span[1]
-            )
-            created.append(annotation)
-            return change
+            )[1]
 
-        if self._run(create) and created:
+        if self._run(create):  # apply_change selects the new annotation
             self.view.clear_selection()
-            self.select(created[0].id, scroll=False)
 
     def set_sentiment(self, value: str | None) -> None:
         if self.active is not None:
@@ -169,6 +214,7 @@ class Workspace(QObject):
 
     def step(self, direction: int) -> None:
         """Select the next (1) or previous (-1) annotation in reading order."""
+        self._finish_open()
         ordered = sorted(self.state.all(), key=lambda a: (a.start, a.end))
         if not ordered:
             return
@@ -184,6 +230,7 @@ class Workspace(QObject):
 
     def select(self, annotation_id: AnnotationId | None, *, scroll: bool = True) -> None:
         """Make an annotation the active one: marked in the text, its row selected, inspected."""
+        self._finish_open()
         annotation = self.state.get(annotation_id) if annotation_id else None
         self.active = annotation.id if annotation else None
         if annotation is None:
@@ -199,6 +246,7 @@ class Workspace(QObject):
 
     def _on_click(self, cp: int) -> None:
         """A click on annotated text selects the smallest span there; clicking again cycles."""
+        self._finish_open()
         hits = self.index.at(cp)
         if not hits:
             if self.active is not None:
@@ -209,6 +257,7 @@ class Workspace(QObject):
         self.select(ids[position % len(ids)], scroll=False)
 
     def tooltip_at(self, cp: int) -> str | None:
+        self._finish_open()
         hits = self.index.at(cp)
         if not hits:
             return None
@@ -229,6 +278,7 @@ class Workspace(QObject):
     # -- applying changes -------------------------------------------------------------------
 
     def _run(self, operation: Callable[[], Change | None], *, empty: str = "") -> bool:
+        self._finish_open()
         try:
             change = operation()
         except AnnotatorError as exc:
@@ -257,8 +307,11 @@ class Workspace(QObject):
         for aid in change.removed:
             lines.update(self.index.remove(aid))
             self.state.remove(aid)
+        created: list[AnnotationId] = []
         for aid in change.touched:
             annotation = self.store.annotations.get(aid)
+            if self.state.get(aid) is None:
+                created.append(aid)
             lines.update(self.index.add(annotation))
             self.state.upsert(annotation)
             touched.append(annotation)
@@ -272,12 +325,14 @@ class Workspace(QObject):
             self._names = self.store.annotations.speaker_names()
         self.highlighter.rehighlight_lines(lines)
         self.table.model.refresh(touched, set(change.removed), change.links)
-        if self.active in change.removed:
+        # One selection update: a new annotation becomes the selected one; otherwise the
+        # selection stays (its row, mark and inspector refreshed) unless it was removed.
+        if len(created) == 1:
+            self.select(created[0], scroll=False)
+        elif self.active in change.removed:
             self.select(None)
         elif self.active is not None:
             self.select(self.active, scroll=False)
-        elif len(touched) == 1 and not change.removed:
-            self.select(touched[0].id, scroll=False)
         self.document_touched.emit(self.document.id)
 
     def _on_link_requested(self, claim_id: str, kind: str, target: object, name: object) -> None:

@@ -59,11 +59,17 @@ class Annotations:
             raise ValidationError(f"There is no annotation with id {annotation_id}.")
         return annotation
 
-    def for_document(self, document_id: DocumentId) -> list[Annotation]:
-        rows = self._store.conn.execute(
-            f'SELECT {_COLUMNS} FROM annotations WHERE document_id = ? ORDER BY start, "end"',
-            [document_id],
-        ).fetchall()
+    def for_document(
+        self, document_id: DocumentId, *, overlapping: tuple[int, int] | None = None
+    ) -> list[Annotation]:
+        """The document's annotations in reading order; optionally only those overlapping a
+        range of code points (the first screen of a long document, shown before the rest)."""
+        sql = f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ?"
+        params: list[object] = [document_id]
+        if overlapping is not None:
+            sql += ' AND start < ? AND "end" > ?'
+            params += [overlapping[1], overlapping[0]]
+        rows = self._store.conn.execute(sql + ' ORDER BY start, "end"', params).fetchall()
         return [Annotation(*r) for r in rows]
 
     def links_for_document(self, document_id: DocumentId) -> list[Link]:
