@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE := samples/global-times-2022-04-26-wei-fenghe-kazakhstan.txt
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Annotator needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -21,11 +21,15 @@ run: $(STAMP)
 	$(BIN)/annotator $(SAMPLE)
 
 lint: $(STAMP)
-	$(BIN)/ruff check annotator tests
+	$(BIN)/ruff check annotator tests benchmarks tools
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/workspace.py
+	$(BIN)/python benchmarks/export_csv.py
 
 
 clean:

@@ -160,8 +160,85 @@ def list_command(ctx: click.Context, db: Path | None, analyst: str | None) -> No
     click.echo(f"{len(documents)} document(s) in {db_path}")
 
 
-def main() -> None:
-    cli(prog_name="annotator")
+@cli.command("import-annotations")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--onto",
+    metavar="DOCUMENT",
+    help="Put a one-document file's annotations onto this document (id, id prefix or title).",
+)
+@_project_options
+@click.pass_context
+def import_annotations_command(
+    ctx: click.Context, file: Path, onto: str | None, db: Path | None, analyst: str | None
+) -> None:
+    """Import annotations from an Annotator JSONL or W3C Web Annotation file.
+
+    Documents are matched by their text; where a colleague's copy differs, annotations are
+    re-anchored by quote and context. Whatever cannot be placed is listed by name as an
+    orphan (exit status 1); nothing is dropped silently. Importing a file twice adds nothing.
+    """
+    from annotator.core.interchange import import_annotations, read_annotation_file
+
+    db_path, analyst_name = _settings(ctx, db, analyst)
+    with _open_store(db_path) as store:
+        try:
+            parsed = read_annotation_file(file)
+            target = store.documents.resolve(onto).id if onto else None
+            report = import_annotations(
+                store,
+                parsed,
+                analyst_fallback=analyst_name or os_user_name() or "analyst",
+                onto=target,
+            )
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    if not report.complete:
+        sys.exit(1)
+
+
+@cli.command("report")
+@click.argument("document")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .pdf or .html (replaced only once complete).",
+)
+@_project_options
+@click.pass_context
+def report_command(
+    ctx: click.Context, document: str, output: Path, db: Path | None, analyst: str | None
+) -> None:
+    """Printable report of one DOCUMENT (id, id prefix or title): the article with its
+    highlights, a legend and the list of annotations, as PDF or HTML."""
+    from annotator.core.report import report_content, write_html_report
+
+    suffix = output.suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm"):
+        raise click.ClickException(f"{output}: name the report .pdf or .html.")
+    db_path, _ = _settings(ctx, db, analyst)
+    with _open_store(db_path) as store:
+        try:
+            doc = store.documents.get(store.documents.resolve(document).id)
+            if suffix == ".pdf":
+                # Qt draws the PDF; it needs no display.
+                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+                from PySide6.QtWidgets import QApplication
+
+                from annotator.gui.report_pdf import write_pdf_report
+
+                # A full QApplication (not QGuiApplication), so one process can go on to
+                # open windows as well.
+                _app = QApplication.instance() or QApplication(["annotator"])
+                write_pdf_report(report_content(store, doc), output)
+            else:
+                write_html_report(store, doc, output)
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote the report of “{doc.title}” to {output}")
 
 
 def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lines: bool) -> str:
@@ -309,3 +386,7 @@ def export_command(
     except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.summary())
+
+
+def main() -> None:
+    cli(prog_name="annotator")

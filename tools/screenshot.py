@@ -25,7 +25,9 @@ def main(out: Path) -> None:
     from annotator.gui.app import create_window
 
     app = QApplication(sys.argv[:1])
-    window = create_window(db_path=scratch / "project.sqlite", analyst="Ana Analyst", files=[SAMPLE])
+    window = create_window(
+        db_path=scratch / "project.sqlite", analyst="Ana Analyst", files=[SAMPLE]
+    )
     assert window is not None
     window.info_bar.hide()
     session, doc = window.session, window.current_document
@@ -38,8 +40,11 @@ def main(out: Path) -> None:
         for _ in range(occurrence + 1):
             start = text.index(phrase, start + 1)
         annotation, change = session.create_annotation(
-            document_id=doc, label_id=codebook.by_name(label).id, start=start,
-            end=start + len(phrase), **attrs,
+            document_id=doc,
+            label_id=codebook.by_name(label).id,
+            start=start,
+            end=start + len(phrase),
+            **attrs,
         )
         window.workspace.apply_change(change)
         return annotation.id
@@ -47,7 +52,9 @@ def main(out: Path) -> None:
     wei = tag("Minister of National Defense Wei Fenghe", "Speaker", speaker_name="Wei Fenghe")
     claim = tag(
         "China firmly opposes external forces deliberately instigating a “color revolution” in "
-        "Kazakhstan", "Claim", sentiment="negative",
+        "Kazakhstan",
+        "Claim",
+        sentiment="negative",
     )
     target = tag("certain major powers", "Target")
     tag("Kazakhstan", "Target", occurrence=1)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import html
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from annotator import __version__
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Codebook, Label
+from annotator.core.export.atomic import atomic_text_file
 from annotator.core.records import Annotation, Document
 from annotator.core.segments import segments
 from annotator.core.store import Store
@@ -164,3 +166,10 @@ def render_html(content: ReportContent) -> str:
         )
     parts.append("</table></body></html>\n")
     return "\n".join(parts)
+
+
+def write_html_report(store: Store, document: Document, path: Path) -> None:
+    """Write the HTML report atomically (an earlier file survives any failure)."""
+    page = render_html(report_content(store, document))
+    with atomic_text_file(path, encoding="utf-8") as out:
+        out.write(page)

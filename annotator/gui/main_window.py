@@ -23,6 +23,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.importing import SUPPORTED_SUFFIXES, ImportReport
 from annotator.core.records import Analyst, DocumentId
+from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.gui import settings as app_settings
@@ -31,6 +32,7 @@ from annotator.gui.annotation_table import AnnotationTablePanel
 from annotator.gui.codebook_editor import CodebookEditor
 from annotator.gui.document_list import DocumentListPanel
 from annotator.gui.document_view import DocumentView, reading_column, update_column_width
+from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_flow import (
     ReportDialog,
@@ -43,6 +45,7 @@ from annotator.gui.info_bar import InfoBar
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_bar import LabelBar, bind_codebook_keys
 from annotator.gui.plain_text import plain_label
+from annotator.gui.report_pdf import write_pdf_report
 from annotator.gui.shortcut_sheet import ShortcutSheet
 from annotator.gui.workspace import Workspace
 
@@ -143,6 +146,8 @@ class MainWindow(QMainWindow):
             "import_files": self.import_files_dialog,
             "import_folder": self.import_folder_dialog,
             "import_report": self.show_document_report,
+            "export": self.export_dialog,
+            "print_report": self.print_report_dialog,
             "analyst": self.change_analyst,
             "quit": self.close,
             "undo": self.workspace.undo,
@@ -303,6 +308,36 @@ class MainWindow(QMainWindow):
         document = self.store.documents.get(self.current_document)
         text = ImportReport.from_json(document.import_report).summary()
         ReportDialog(f"Import report — {document.title}", text, self).show()
+
+    def export_dialog(self) -> None:
+        dialog = ExportDialog(self.store, self.current_document, self)
+        if dialog.exec() and dialog.result_ is not None:
+            self.statusBar().showMessage(dialog.result_.summary(), 10000)
+
+    def print_report_dialog(self) -> None:
+        """The open document with its highlights, legend and list, as PDF or HTML."""
+        if self.current_document is None:
+            return
+        document = self.store.documents.get(self.current_document)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Printable report", f"{document.title[:60]}.pdf", "PDF (*.pdf);;HTML (*.html)"
+        )
+        if path:
+            self.write_report(Path(path), html="HTML" in chosen or path.endswith(".html"))
+
+    def write_report(self, path: Path, *, html: bool) -> None:
+        if self.current_document is None:
+            return
+        document = self.store.documents.get(self.current_document)
+        try:
+            if html:
+                write_html_report(self.store, document, path)
+            else:
+                write_pdf_report(report_content(self.store, document), path)
+        except AnnotatorError as exc:
+            self.show_error("Report not written", str(exc))
+            return
+        self.statusBar().showMessage(f"Wrote the report to {path}", 10000)
 
     # -- settings and dialogs ---------------------------------------------------------------
 

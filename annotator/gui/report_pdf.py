@@ -6,6 +6,8 @@ an article can never turn into markup.
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
@@ -23,6 +25,7 @@ from PySide6.QtGui import (
 )
 
 from annotator import __version__
+from annotator.core.errors import AnnotatorError
 from annotator.core.report import ReportContent
 from annotator.core.styling import SegmentStyle, segment_style
 
@@ -125,3 +128,18 @@ def write_pdf(content: ReportContent, path: Path) -> None:
     writer.setCreator(f"Annotator {__version__}")
     doc = build_document(content)
     doc.print_(writer)
+
+
+def write_pdf_report(content: ReportContent, path: Path) -> None:
+    """Write the PDF next to `path` first and rename it into place only once complete."""
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        write_pdf(content, temp)
+        if not temp.exists() or temp.stat().st_size == 0:
+            raise AnnotatorError(f"Qt could not write the PDF: {path} was not written.")
+        os.replace(temp, path)
+    except OSError as exc:
+        raise AnnotatorError(f"Could not write {path} ({exc.strerror or exc}).") from exc
+    finally:
+        temp.unlink(missing_ok=True)

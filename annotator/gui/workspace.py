@@ -94,7 +94,11 @@ class Workspace(QObject):
         )
         offsets = OffsetMap(document.text)
         self.highlighter.set_content(self.index, offsets, lazy=True)
+        # Detached while the text is set: otherwise Qt runs the highlighter over every line
+        # right there. Re-attaching schedules that pass for the next event-loop turn instead.
+        self.highlighter.setDocument(None)
         self.view.show_text(document.text, offsets)
+        self.highlighter.setDocument(self.view.document())
         self.highlighter.release(self.view.visible_lines())
         # Paint the first screen now; the table and the rest follow once it is on screen.
         self.view.viewport().repaint()
@@ -124,6 +128,10 @@ class Workspace(QObject):
         self._show_inspector()
         self._emit_undo_state()
         QTimer.singleShot(0, self._highlight_more)
+
+    def settled(self) -> bool:
+        """True once the open document is fully loaded: table filled, every line highlighted."""
+        return not self._loading and not self.highlighter.unreleased_lines()
 
     def close(self) -> None:
         """The window is closing: no deferred work may touch the project after this."""

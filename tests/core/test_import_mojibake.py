@@ -163,3 +163,14 @@ def test_fully_mis_decoded_paragraph_is_repaired_throughout() -> None:
     text, repairs = repair_mojibake(mis_decode(original))
     assert text == original
     assert len(repairs) == sum(1 for ch in original if not ch.isascii())
+
+
+def test_capital_a_tilde_before_a_no_break_space_is_left_as_written() -> None:
+    for text in ("A IRMÃ\u00a0de Maria chegou.", "Até AMANHÃ\u00a0!", "TÂ\u00a0test"):
+        assert repair_mojibake(text) == (text, [])
+
+
+def test_the_same_pair_is_repaired_in_a_paragraph_mis_decoded_throughout() -> None:
+    fixed, repairs = repair_mojibake("Ã‰tÃ© Ã\u00a0 Paris, voilÃ\u00a0.")
+    assert fixed == "Été à Paris, voilà."
+    assert len(repairs) == 4

@@ -156,6 +156,15 @@ def _candidates(run: str) -> list[_Edit]:
     return candidates
 
 
+_AMBIGUOUS_ENDINGS = "\u00a0\u00ad"  # no-break space, soft hyphen
+
+
+def _ambiguous(text: str, start: int, end: int) -> bool:
+    """A capital letter, then "Ã"/"Â" and a no-break space: a word in capitals ("IRMÃ de")
+    as often as a mis-decoded "à"; mojibake of "à" follows a small letter or a space."""
+    return text[end - 1] in _AMBIGUOUS_ENDINGS and start > 0 and text[start - 1].isupper()
+
+
 def _find_edits(text: str) -> list[_Edit]:
     """All accepted repairs in `text`, in order, as non-overlapping edits.
 
@@ -178,7 +187,10 @@ def _find_edits(text: str) -> list[_Edit]:
                 covered += sum(end - start for start, end, _ in candidates)
         if not runs:
             continue
-        whole = covered == len(_NON_ASCII.findall(paragraph.group()))
+        # Whole-paragraph repair needs one unambiguous sign that it is mis-decoded.
+        whole = covered == len(_NON_ASCII.findall(paragraph.group())) and any(
+            not _ambiguous(text, at + s, at + e) for at, _, found in runs for s, e, _a in found
+        )
         confirmed: list[_Edit] = []
         for offset, run, candidates in runs:
             left = text[max(0, offset - _JUDGE_CONTEXT) : offset]
@@ -191,7 +203,9 @@ def _find_edits(text: str) -> list[_Edit]:
                 )
                 break
         else:
-            edits.extend(confirmed)
+            # "Ã" + no-break space is "à" mis-decoded, but also a capital Ã before a no-break
+            # space ("IRMÃ de"): alone in a paragraph of good text, leave it as written.
+            edits.extend(e for e in confirmed if not _ambiguous(text, e[0], e[1]))
     return edits
 
 

@@ -94,3 +94,15 @@ class Documents:
             self.get(doc_id)
         assert self._text_cache is not None
         return self._text_cache[1]
+
+    def resolve(self, key: str) -> DocumentSummary:
+        """A document by id, unique id prefix (as `annotator list` shows) or exact title."""
+        matches = [
+            doc
+            for doc in self.list()
+            if doc.id == key or doc.title == key or (len(key) >= 8 and doc.id.startswith(key))
+        ]
+        if len(matches) != 1:
+            reason = "matches several documents" if matches else "matches no document"
+            raise ProjectError(f"“{key}” {reason}; use the id shown by `annotator list`.")
+        return matches[0]

@@ -1,0 +1,201 @@
+"""W3C Web Annotation (JSON-LD) export: an AnnotationCollection, or one annotation per line.
+
+Every annotation passes all "must" assertions of the W3C conformance suite (tests/w3c). Shape::
+
+    {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "urn:uuid:<annotation id>",
+     "type": "Annotation", "motivation": "tagging", "created": time, "modified": time,
+     "creator": {"id": "urn:annotator:analyst:<name, percent-encoded>", "type": "Person",
+                 "name": name},
+     "generator": {"id": ..., "type": "Software", "name": "Annotator <version>"},
+     "body": [TextualBody, ...],
+     "target": {"type": "SpecificResource", "source": "urn:sha256:<hex SHA-256 of the text>",
+                "selector": [{"type": "TextQuoteSelector", "exact", "prefix", "suffix"},
+                             {"type": "TextPositionSelector", "start", "end"}]}}
+
+The target's source is the document text's hash, so an annotation means the same in any
+project holding that text. Positions count Unicode code points; prefix and suffix are up to 32
+of them (left out when empty). Bodies, all `TextualBody` with "format": "text/plain" (values are
+never markup), in this order:
+
+- the label, "purpose": "tagging", "value": label name;
+- the sentiment, "purpose": "classifying", "value": "sentiment:<value>";
+- a speaker span's canonical name, "purpose": "identifying", "value": name;
+- each link (about before said_by), "purpose": "linking", "value": "said_by:<name>" or
+  "about:<name>" (the typed name, or the linked span's canonical name); a link to a span adds
+  "via": "urn:uuid:<linked annotation id>";
+- the note, "purpose": "commenting".
+
+Why prefixed values rather than an own key or a `source`/`id` on the body: the suite forbids
+`source` on a TextualBody, and a body with an `id` counts as an External Web Resource, which
+may not have a `purpose`. A custom key would pass, but Web Annotation clients drop keys they do
+not know, while all of them show a body's value. `via` (the resource a body was derived from)
+is allowed, and says which span the linked name comes from.
+
+The collection: {"@context", "id": "urn:uuid:<derived from the project id and the filter>",
+"type": "AnnotationCollection", "label", "total", "first": {"id", "type": "AnnotationPage",
+"startIndex": 0, "items": [one annotation a line]}}. Keys are sorted throughout; no export time
+is written (no `generated`), so the same project and filter always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from annotator import __version__
+from annotator.core.export.atomic import atomic_text_file
+from annotator.core.export.jsonl import json_line, to_json
+from annotator.core.export.scope import (
+    EVERYTHING,
+    AnnotationRow,
+    ExportFilter,
+    ExportResult,
+    LinkRow,
+    Progress,
+    Scope,
+    read_snapshot,
+)
+from annotator.core.store import Store
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+GENERATOR = {
+    "id": "urn:annotator:software:annotator",
+    "type": "Software",
+    "name": f"Annotator {__version__}",
+}
+
+
+def annotation_uri(annotation_id: str) -> str:
+    return f"urn:uuid:{quote(annotation_id, safe='')}"
+
+
+def analyst_uri(name: str) -> str:
+    # By name, not by id: analyst ids differ between projects, names are what colleagues share.
+    return f"urn:annotator:analyst:{quote(name, safe='')}"
+
+
+def _text(purpose: str, value: str) -> dict[str, str]:
+    return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+
+
+def _link_body(link: LinkRow) -> dict[str, str]:
+    body = _text("linking", f"{link.kind}:{link.linked_name}")
+    if link.target_id is not None:
+        body["via"] = annotation_uri(link.target_id)
+    return body
+
+
+def web_annotation(row: AnnotationRow, links: list[LinkRow], text_sha256: str) -> dict[str, Any]:
+    """One annotation as a W3C Web Annotation (shape in the module docstring)."""
+    body = [_text("tagging", row.label)]
+    if row.sentiment is not None:
+        body.append(_text("classifying", f"sentiment:{row.sentiment}"))
+    if row.speaker_name:
+        body.append(_text("identifying", row.speaker_name))
+    body += [_link_body(link) for link in links]
+    if row.note:
+        body.append(_text("commenting", row.note))
+    quote_selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": row.quote}
+    if row.prefix:
+        quote_selector["prefix"] = row.prefix
+    if row.suffix:
+        quote_selector["suffix"] = row.suffix
+    return {
+        "@context": CONTEXT,
+        "id": annotation_uri(row.id),
+        "type": "Annotation",
+        "motivation": "tagging",
+        "created": row.created,
+        "modified": row.modified,
+        "creator": {"id": analyst_uri(row.analyst), "type": "Person", "name": row.analyst},
+        "generator": GENERATOR,
+        "body": body,
+        "target": {
+            "type": "SpecificResource",
+            "source": f"urn:sha256:{text_sha256}",
+            "selector": [
+                quote_selector,
+                {"type": "TextPositionSelector", "start": row.start, "end": row.end},
+            ],
+        },
+    }
+
+
+class _Walk:
+    """The annotations in scope as Web Annotations, counting them and their documents."""
+
+    def __init__(self, scope: Scope, progress: Progress | None) -> None:
+        self.scope, self.progress = scope, progress
+        self.count = self.documents = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for document in self.scope.walk(self.progress):
+            rows = self.scope.annotations(document.id)
+            if not rows:
+                continue
+            self.documents += 1
+            links = self.scope.links(document.id)
+            for row in rows:
+                self.count += 1
+                yield web_annotation(row, links.get(row.id, []), document.text_sha256)
+
+
+def write_w3c_lines(
+    scope: Scope, out: TextIO, *, progress: Progress | None = None
+) -> tuple[int, int]:
+    """One Web Annotation per line (JSON Lines); (annotations, documents) written."""
+    walk = _Walk(scope, progress)
+    for annotation in walk:
+        out.write(json_line(annotation))
+    return walk.count, walk.documents
+
+
+def write_w3c_collection(
+    scope: Scope, out: TextIO, *, collection_id: str, progress: Progress | None = None
+) -> tuple[int, int]:
+    """An AnnotationCollection whose `first` page holds every annotation, one per line.
+
+    Streamed: with sorted keys "first" comes before "total", so the count is known in time.
+    """
+    page_id = _uuid_uri(collection_id + "/page/1")
+    out.write(f'{{"@context":{to_json(CONTEXT)},"first":{{"id":{to_json(page_id)},"items":[')
+    walk = _Walk(scope, progress)
+    for annotation in walk:
+        out.write(("," if walk.count > 1 else "") + "\n" + to_json(annotation))
+    described = scope.filter.describe()
+    label = f"Annotator export ({described})" if described else "Annotator export"
+    out.write(
+        f'\n],"startIndex":0,"type":"AnnotationPage"}},"id":{to_json(collection_id)},'
+        f'"label":{to_json(label)},"total":{walk.count},"type":"AnnotationCollection"}}\n'
+    )
+    return walk.count, walk.documents
+
+
+def _uuid_uri(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def export_w3c(
+    store: Store,
+    path: Path | str,
+    *,
+    filter: ExportFilter = EVERYTHING,
+    lines: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """W3C Web Annotations, as one AnnotationCollection or (`lines`) one per line."""
+    # The collection's id is derived, not random: the same project and filter, the same bytes.
+    collection_id = _uuid_uri(f"annotator:{store.meta('project_id')}:{filter!r}")
+    with read_snapshot(store.conn):
+        scope = Scope(store, filter)
+        with atomic_text_file(Path(path), encoding="utf-8") as out:
+            if lines:
+                count, documents = write_w3c_lines(scope, out, progress=progress)
+            else:
+                count, documents = write_w3c_collection(
+                    scope, out, collection_id=collection_id, progress=progress
+                )
+    return ExportResult(Path(path), "w3c", count, documents)

@@ -1,0 +1,232 @@
+"""Applying a read annotation file to a project: one transaction, every annotation accounted for.
+
+Each annotation is re-anchored in the local text, stored with its own id and dates through
+`Annotations.put` (so history records it), or listed as an orphan with the reason. Links follow
+once every annotation is in. An annotation already here with the same id is replaced only by a
+later-modified version; a second import of the same file therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+from annotator.core.codebook import Label
+from annotator.core.errors import ValidationError
+from annotator.core.interchange.anchoring import Anchor, Anchorer, Selector
+from annotator.core.interchange.model import ParsedAnnotation, ParsedFile, ParsedLink
+from annotator.core.interchange.placement import Placement, check_onto, place
+from annotator.core.interchange.report import (
+    DocumentOutcome,
+    InterchangeReport,
+    Orphan,
+    Reanchored,
+    SkippedLink,
+    shorten,
+)
+from annotator.core.records import (
+    AnalystId,
+    Annotation,
+    AnnotationId,
+    DocumentId,
+    LabelId,
+    LinkId,
+)
+from annotator.core.store import Store
+
+
+def import_annotations(
+    store: Store, parsed: ParsedFile, *, analyst_fallback: str, onto: DocumentId | None = None
+) -> InterchangeReport:
+    """Add the annotations of `parsed` to the project in one transaction; report what happened.
+
+    `analyst_fallback` is the analyst running the import: the author of annotations and links
+    whose file names none, and the one history records. `onto` puts the annotations of a
+    one-document file onto that document, whatever its text (re-anchoring them). Whatever
+    cannot be placed is reported, not raised; an exception (an unknown `onto`, a project that
+    cannot be written) leaves the project unchanged.
+    """
+    report = InterchangeReport(parsed.path, parsed.format)
+    check_onto(store, parsed, onto)
+    with store.transaction():
+        run = _Run(store, report, store.ensure_analyst(analyst_fallback).id)
+        for doc in parsed.documents:
+            placement = place(store, parsed, doc, onto=onto, analyst_id=run.importer)
+            report.documents.append(DocumentOutcome(placement.title, placement.how))
+            anchorer = None
+            if placement.document_id is not None:
+                anchorer = Anchorer(store.documents.text(placement.document_id))
+            for annotation in doc.annotations:
+                run.annotation(annotation, placement, anchorer)
+        run.links()
+    return report
+
+
+class _Run:
+    """The state of one import: analysts by name, and what became of each annotation id."""
+
+    def __init__(self, store: Store, report: InterchangeReport, importer: AnalystId) -> None:
+        self.store = store
+        self.report = report
+        self.importer = importer
+        self.labels = {label.name: label for label in store.codebook.get().labels}
+        self.analysts: dict[str, AnalystId] = {}
+        self.present: set[str] = set()  # ids of the file's annotations now in the project
+        self.orphaned: dict[str, str] = {}  # id → quote
+        self.pending: list[tuple[ParsedAnnotation, ParsedLink]] = []
+
+    def annotation(
+        self, parsed: ParsedAnnotation, placement: Placement, anchorer: Anchorer | None
+    ) -> None:
+        existing = self.store.annotations.find(AnnotationId(parsed.id))
+        if existing is not None:
+            # Unplaced (say, put onto a chosen document last time): it is here all the same.
+            here = placement.document_id in (None, existing.document_id)
+            if not here:
+                self._orphan(parsed, placement, "an annotation with its id is on another document")
+                return
+            if not _later(parsed.modified, existing.modified):
+                self.report.unchanged += 1  # the project's version is as recent or more
+                self._keep(parsed)
+                return
+        if anchorer is None or placement.document_id is None:
+            self._orphan(parsed, placement, "no document in this project has its text or title")
+            return
+        label = self.labels.get(parsed.label)
+        if label is None:
+            self._orphan(
+                parsed, placement, f"label “{parsed.label}” is not in this project's codebook"
+            )
+            return
+        if parsed.label_role_known and parsed.label_role != label.role:
+            self._orphan(parsed, placement, _role_mismatch(label, parsed.label_role))
+            return
+        selector = Selector(parsed.quote, parsed.prefix, parsed.suffix, parsed.start, parsed.end)
+        anchor = anchorer.anchor(selector)
+        if anchor is None:
+            self._orphan(parsed, placement, "its passage is not in this document's text")
+            return
+        record = self._record(parsed, placement.document_id, label.id, anchor)
+        try:
+            record = self.store.annotations.validated(record)
+        except ValidationError as exc:
+            self._orphan(parsed, placement, str(exc))
+            return
+        self.store.annotations.put(record, analyst_id=self.importer)
+        if existing is None:
+            self.report.added += 1
+        else:
+            self.report.updated += 1
+        if (anchor.start, anchor.end) != (parsed.start, parsed.end):
+            old = None if parsed.start is None or parsed.end is None else (parsed.start, parsed.end)
+            moved = Reanchored(
+                placement.title,
+                record.quote,
+                old,
+                (anchor.start, anchor.end),
+                anchor.method,
+                anchor.score,
+            )
+            self.report.reanchored.append(moved)
+        self._keep(parsed)
+
+    def links(self) -> None:
+        """Store the links of every annotation now present, skipping (and reporting) the rest."""
+        store = self.store
+        for parsed, link in self.pending:
+            target = link.target_id
+            if target is not None and target not in self.present:
+                if target in self.orphaned:
+                    quote = shorten(self.orphaned[target], 40)
+                    self._skip(parsed, link, f"its span “{quote}” was not imported")
+                    continue
+                if store.annotations.find(AnnotationId(target)) is None:
+                    self._skip(parsed, link, "it points to a span neither in the file nor here")
+                    continue
+            if store.conn.execute("SELECT 1 FROM links WHERE id = ?", [link.id]).fetchone():
+                self.report.links_unchanged += 1
+                continue
+            source = AnnotationId(parsed.id)
+            rivals = [
+                k
+                for k in store.annotations.links_touching(source)
+                if k.source_id == source and k.kind == link.kind
+            ]
+            # One link of each kind per claim (as the workspace keeps it): the later one wins.
+            if any(not _later(link.created, k.created) for k in rivals):
+                self._skip(parsed, link, f"the claim has a more recent “{link.kind}” link here")
+                continue
+            try:
+                checked = store.annotations.new_link(
+                    source_id=source,
+                    kind=link.kind,
+                    analyst_id=self._analyst(link.analyst),
+                    target_id=None if target is None else AnnotationId(target),
+                    name=link.name,
+                )
+            except ValidationError as exc:
+                self._skip(parsed, link, str(exc))
+                continue
+            for rival in rivals:
+                store.annotations.remove_link(rival.id, analyst_id=self.importer)
+            kept = dataclasses.replace(checked, id=LinkId(link.id), created=link.created)
+            store.annotations.put_link(kept, analyst_id=self.importer)
+            self.report.links_added += 1
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _record(
+        self, parsed: ParsedAnnotation, document_id: DocumentId, label_id: LabelId, anchor: Anchor
+    ) -> Annotation:
+        return Annotation(
+            id=AnnotationId(parsed.id),
+            document_id=document_id,
+            analyst_id=self._analyst(parsed.analyst),
+            label_id=label_id,
+            start=anchor.start,
+            end=anchor.end,
+            quote="",  # quote and context are re-read from the local text by `validated`
+            prefix="",
+            suffix="",
+            sentiment=parsed.sentiment,
+            speaker_name=parsed.speaker_name,
+            note=parsed.note,
+            created=parsed.created,
+            modified=parsed.modified,
+        )
+
+    def _analyst(self, name: str | None) -> AnalystId:
+        if name is None:
+            return self.importer
+        if name not in self.analysts:
+            self.analysts[name] = self.store.ensure_analyst(name).id
+        return self.analysts[name]
+
+    def _keep(self, parsed: ParsedAnnotation) -> None:
+        self.present.add(parsed.id)
+        self.pending.extend((parsed, link) for link in parsed.links)
+
+    def _orphan(self, parsed: ParsedAnnotation, placement: Placement, reason: str) -> None:
+        self.report.orphans.append(Orphan(placement.title, parsed.quote, reason, parsed.id))
+        self.orphaned[parsed.id] = parsed.quote
+        for link in parsed.links:
+            self._skip(parsed, link, "the claim itself was not imported")
+
+    def _skip(self, parsed: ParsedAnnotation, link: ParsedLink, reason: str) -> None:
+        self.report.skipped_links.append(SkippedLink(link.kind, parsed.quote, reason, link.id))
+
+
+def _later(a: str, b: str) -> bool:
+    """True if time `a` is after time `b` (ISO 8601; without a zone, UTC)."""
+
+    def instant(value: str) -> datetime:
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    return instant(a) > instant(b)
+
+
+def _role_mismatch(label: Label, role: str | None) -> str:
+    here = f"a {label.role} label" if label.role else "a label without role"
+    there = f"a {role} label" if role else "a label without role"
+    return f"label {label.name} is {here} in this project but {there} in the file"

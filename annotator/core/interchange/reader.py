@@ -1,0 +1,269 @@
+"""Reading an annotation file: Annotator JSON Lines or W3C Web Annotations, fully checked.
+
+`read_annotation_file` decides the format from the content (not the file name), checks every
+value and returns a `ParsedFile`, or raises `AnnotationFileError` naming the file and the line or
+item at fault. It reads the whole file before anything is stored, so a broken or truncated file
+is refused as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from annotator.core.codebook import ROLES
+from annotator.core.interchange import w3c
+from annotator.core.interchange.fields import (
+    MAX_CONTEXT_CHARS,
+    MAX_LINKS,
+    MAX_NOTE_CHARS,
+    MAX_QUOTE_CHARS,
+    MAX_SOURCE_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    Fields,
+)
+from annotator.core.interchange.model import (
+    AnnotationFileError,
+    ParsedAnnotation,
+    ParsedDocument,
+    ParsedFile,
+    ParsedLink,
+)
+from annotator.core.records import LINK_KINDS
+from annotator.core.store.documents import text_hash
+
+#: Largest annotation file read (texts included): far beyond any real export, short of a crash.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def read_annotation_file(path: Path | str) -> ParsedFile:
+    """Read and check an annotation file; raises AnnotationFileError if anything is wrong."""
+    path = Path(path)
+    lines = _lines(path)
+    first = next((line.strip() for _, line in lines if line.strip()), "")
+    if not first:
+        raise AnnotationFileError(path, "", "The file is empty.")
+    if not first.startswith("{"):
+        raise _unknown_format(path)
+    try:
+        head: Any = loads(first)
+    except ValueError:
+        head = None  # not one JSON value per line: maybe one JSON document over many lines
+    if isinstance(head, dict) and head.get("type") in ("document", "annotation"):
+        return _read_jsonl(path, lines)
+    if isinstance(head, dict) and w3c.is_annotation(head):
+        return w3c.parse(path, [(f"line {n}", raw) for n, raw in _json_lines(path, lines)])
+    whole = head if isinstance(head, dict) else _whole(path, lines)
+    if isinstance(whole, dict) and w3c.is_container(whole):
+        return w3c.parse(path, w3c.items(path, whole))
+    if isinstance(whole, dict) and w3c.is_annotation(whole):  # one annotation, pretty-printed
+        return w3c.parse(path, [("the annotation", whole)])
+    raise _unknown_format(path)
+
+
+def _unknown_format(path: Path) -> AnnotationFileError:
+    return AnnotationFileError(
+        path,
+        "",
+        "This is not an annotation file Annotator reads: expected Annotator JSON Lines "
+        "(a “document” line, then its “annotation” lines) or W3C Web Annotations "
+        "(an AnnotationCollection, or Annotations one per line).",
+    )
+
+
+# -- JSON, strictly -----------------------------------------------------------------------------
+
+
+def loads(text: str) -> Any:
+    """json.loads refusing what JSON does not allow (NaN, Infinity) and duplicate keys."""
+    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+
+
+def loads_line(path: Path, number: int, line: str, *, last: bool = False) -> Any:
+    try:
+        return loads(line)
+    except (ValueError, RecursionError) as exc:
+        problem = f"This line is not valid JSON ({_reason(exc)})."
+        if last:
+            problem += " It is the last line, unfinished: the file may have been cut off."
+        raise AnnotationFileError(path, f"line {number}", problem) from None
+
+
+def _json_lines(path: Path, lines: list[tuple[int, str]]) -> list[tuple[int, Any]]:
+    """Each non-blank line as JSON; a broken last line without its newline was cut off."""
+    final = lines[-1][0]
+    return [(n, loads_line(path, n, s, last=n == final)) for n, s in lines if s.strip()]
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key “{key}” appears twice")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg}, column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    """The file's lines, numbered from 1, decoded as UTF-8 (a byte-order mark is allowed)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise AnnotationFileError(
+                path, "", f"The file is larger than {MAX_FILE_BYTES // 2**20} MiB."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AnnotationFileError(
+            path, "", f"Cannot read the file ({exc.strerror or exc})."
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise AnnotationFileError(path, f"line {line}", "This line is not UTF-8 text.") from None
+    # Not splitlines(): JSON strings may hold U+2028 and other characters it splits on.
+    return [(n, line.rstrip("\r")) for n, line in enumerate(text.split("\n"), start=1)]
+
+
+def _whole(path: Path, lines: list[tuple[int, str]]) -> Any:
+    try:
+        return loads("\n".join(line for _, line in lines))
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}"
+        problem = f"The file is not valid JSON ({_reason(exc)})."
+        # A JSON document ends with its closing bracket; without one it was cut short.
+        if not exc.doc.rstrip().endswith(("}", "]")):
+            problem += " It ends too early: it may have been cut off while being copied."
+        raise AnnotationFileError(path, where, problem) from None
+    except (ValueError, RecursionError) as exc:
+        raise AnnotationFileError(
+            path, "", f"The file is not valid JSON ({_reason(exc)})."
+        ) from None
+
+
+# -- Annotator JSON Lines -------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, lines: list[tuple[int, str]]) -> ParsedFile:
+    documents: list[ParsedDocument] = []
+    annotations: list[ParsedAnnotation] = []
+    current: ParsedDocument | None = None
+    seen: set[str] = set()  # ids of documents, annotations and links: each once per file
+
+    def close() -> None:
+        if current is not None:
+            documents.append(_with_annotations(current, annotations))
+            annotations.clear()
+
+    for number, raw in _json_lines(path, lines):
+        fields = Fields(raw, path=path, where=f"line {number}")
+        kind = fields.value("type")
+        if kind == "document":
+            close()
+            current = _document(fields)
+            _once(fields, seen, current.id or "", "document id")
+            _once(fields, seen, current.text_sha256, "document text (text_sha256)")
+        elif kind == "annotation":
+            if current is None:
+                raise fields.error("An annotation comes before any “document” line.")
+            if fields.uuid("document_id") != current.id:
+                raise fields.error("“document_id” is not the id of the document line above it.")
+            annotation = _annotation(fields)
+            _once(fields, seen, annotation.id, "annotation id")
+            for link in annotation.links:
+                _once(fields, seen, link.id, "link id")
+            annotations.append(annotation)
+        else:
+            raise fields.error(f"Unknown line type {kind!r}: expected “document” or “annotation”.")
+    close()
+    return ParsedFile(path, "jsonl", tuple(documents))
+
+
+def _once(fields: Fields, seen: set[str], key: str, what: str) -> None:
+    if key in seen:
+        raise fields.error(f"The same {what} appears twice in the file: {key}.")
+    seen.add(key)
+
+
+def _with_annotations(doc: ParsedDocument, annotations: list[ParsedAnnotation]) -> ParsedDocument:
+    return ParsedDocument(**{**doc.__dict__, "annotations": tuple(annotations)})
+
+
+def _document(f: Fields) -> ParsedDocument:
+    sha = f.sha256("text_sha256")
+    text = f.optional_text("text", limit=MAX_TEXT_CHARS)
+    if text is not None and text_hash(text) != sha:
+        raise f.error("The document's text does not match its “text_sha256”: the file was changed.")
+    return ParsedDocument(
+        where=f.where,
+        text_sha256=sha,
+        id=f.uuid("id"),
+        title=f.text("title", limit=MAX_TITLE_CHARS),
+        source=f.text("source", limit=MAX_SOURCE_CHARS, default=""),
+        published=f.optional_text("published", limit=64),
+        imported_at=f.timestamp("imported_at"),
+        text=text,
+    )
+
+
+def _annotation(f: Fields) -> ParsedAnnotation:
+    start, end = f.span("start", "end")
+    quote = f.text("quote", limit=MAX_QUOTE_CHARS)
+    if not quote:
+        raise f.error("“quote” is empty: an annotation tags at least one character.")
+    role = None if f.value("label_role") is None else f.choice("label_role", ROLES)
+    links = tuple(
+        _link(f.nested(raw, f"link {i}"))
+        for i, raw in enumerate(f.items("links", limit=MAX_LINKS), start=1)
+    )
+    return ParsedAnnotation(
+        where=f.where,
+        id=f.uuid("id"),
+        analyst=f.name("analyst", required=False),
+        label=f.name("label") or "",
+        label_role=role,
+        label_role_known=True,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=f.text("prefix", limit=MAX_CONTEXT_CHARS, default=""),
+        suffix=f.text("suffix", limit=MAX_CONTEXT_CHARS, default=""),
+        sentiment=f.name("sentiment", required=False),
+        speaker_name=f.name("speaker_name", required=False),
+        note=f.text("note", limit=MAX_NOTE_CHARS, default=""),
+        created=f.timestamp("created"),
+        modified=f.timestamp("modified"),
+        links=links,
+    )
+
+
+def _link(f: Fields) -> ParsedLink:
+    link_id, kind = f.uuid("id"), f.choice("kind", LINK_KINDS)
+    target = f.uuid("target_id") if f.has("target_id") else None
+    # With a span, "name" only repeats that span's name for readers of the file.
+    written = f.name("name", required=False)
+    name = written if target is None else None
+    if target is None and name is None:
+        raise f.error("A link needs a span (“target_id”) or a “name” to point to.")
+    return ParsedLink(
+        id=link_id,
+        kind=kind,
+        target_id=target,
+        name=name,
+        analyst=f.name("analyst", required=False),
+        created=f.timestamp("created"),
+    )

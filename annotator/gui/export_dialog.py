@@ -1,0 +1,185 @@
+"""File ▸ Export…: choose a format and a filter, then write with progress (and cancel)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QProgressDialog,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.export import FORMATS, ExportFilter, ExportResult, export
+from annotator.core.records import DocumentId
+from annotator.core.store import Store
+from annotator.gui.plain_text import plain_label
+
+_SUFFIX = {"csv": ".csv", "claims": ".csv", "jsonl": ".jsonl", "w3c": ".jsonld"}
+_TITLES = {
+    "csv": "Annotations CSV",
+    "claims": "Claims CSV",
+    "jsonl": "Annotator JSON Lines",
+    "w3c": "W3C Web Annotation",
+}
+
+
+def _checklist(values: list[str], name: str) -> QListWidget:
+    widget = QListWidget()
+    widget.setObjectName(name)
+    for value in values:
+        item = QListWidgetItem(value)  # list items are plain text
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+        widget.addItem(item)
+    widget.setMaximumHeight(110)
+    return widget
+
+
+def _checked(widget: QListWidget) -> tuple[str, ...]:
+    items = [widget.item(row) for row in range(widget.count())]
+    chosen = tuple(i.text() for i in items if i.checkState() == Qt.CheckState.Checked)
+    return () if len(chosen) == len(items) else chosen  # all checked: no filter
+
+
+def _day(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self, store: Store, current: DocumentId | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export annotations")
+        self.store = store
+        self.current = current
+        self.format = QComboBox(self)
+        self.format.setObjectName("exportFormat")
+        for key, description in FORMATS.items():
+            self.format.addItem(f"{_TITLES[key]} — {description}", key)
+        self.only_current = QRadioButton("Only the open document", self)
+        self.only_current.setObjectName("exportOnlyCurrent")
+        everything = QRadioButton("All documents", self)
+        everything.setChecked(True)
+        self.only_current.setEnabled(current is not None)
+        scope = QHBoxLayout()
+        scope.addWidget(everything)
+        scope.addWidget(self.only_current)
+        self.analysts = _checklist([a.name for a in store.analysts()], "exportAnalysts")
+        self.labels = _checklist([lb.name for lb in store.codebook.get().labels], "exportLabels")
+        self.since_on = QCheckBox("From", self)
+        self.since = QDateEdit(QDate.currentDate().addMonths(-1), self)
+        self.until_on = QCheckBox("until", self)
+        self.until = QDateEdit(QDate.currentDate(), self)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        dates = QHBoxLayout()
+        for widget in (self.since_on, self.since, self.until_on, self.until):
+            dates.addWidget(widget)
+        self.bom = QCheckBox("UTF-8 with BOM, so Excel shows every script", self)
+        self.bom.setChecked(True)
+        self.safe = QCheckBox("Neutralise spreadsheet formulas (=, +, -, @ …)", self)
+        self.safe.setChecked(True)
+        self.text = QCheckBox("Include the article texts (self-contained file)", self)
+        self.text.setChecked(True)
+        self.lines = QCheckBox("One annotation per line (JSON Lines)", self)
+        self.error = plain_label()
+        self.error.setObjectName("exportError")
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Documents", scope)
+        form.addRow("Analysts", self.analysts)
+        form.addRow("Labels", self.labels)
+        form.addRow("Changed", dates)
+        form.addRow("", self.bom)
+        form.addRow("", self.safe)
+        form.addRow("", self.text)
+        form.addRow("", self.lines)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.choose_file_and_export)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.format.currentIndexChanged.connect(self._update_options)
+        self._update_options()
+        self.result_: ExportResult | None = None
+
+    def _update_options(self) -> None:
+        key = self.format.currentData()
+        self.bom.setVisible(key in ("csv", "claims"))
+        self.safe.setVisible(key in ("csv", "claims"))
+        self.text.setVisible(key == "jsonl")
+        self.lines.setVisible(key == "w3c")
+
+    def export_filter(self) -> ExportFilter:
+        return ExportFilter(
+            analysts=_checked(self.analysts),
+            labels=_checked(self.labels),
+            documents=(self.current,) if self.only_current.isChecked() and self.current else (),
+            since=_day(self.since) if self.since_on.isChecked() else None,
+            until=_day(self.until) if self.until_on.isChecked() else None,
+        )
+
+    def choose_file_and_export(self) -> None:
+        key = self.format.currentData()
+        suggested = f"annotations-{QDate.currentDate().toString('yyyy-MM-dd')}{_SUFFIX[key]}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", suggested)
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Write the export with a cancellable progress dialog; errors stay in the dialog."""
+        progress = QProgressDialog("Exporting…", "Cancel", 0, 1, self)
+        progress.setLabel(plain_label("Exporting…"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+
+        def step(done: int, total: int) -> bool:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(done)
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            self.result_ = export(
+                self.store,
+                path,
+                self.format.currentData(),
+                filter=self.export_filter(),
+                bom=self.bom.isChecked(),
+                raw=not self.safe.isChecked(),
+                include_text=self.text.isChecked(),
+                lines=self.lines.isChecked(),
+                progress=step,
+            )
+        except AnnotatorError as exc:
+            self.error.setText(str(exc))
+            return
+        finally:
+            progress.close()
+        self.accept()

@@ -1,0 +1,205 @@
+"""Annotations CSV and claims CSV: columns, names of linked spans, RFC 4180 quoting read back by
+csv and pandas, Excel's byte-order mark, and formula neutralising (with --raw to turn it off)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas
+import pytest
+from test_export_scope import Project, build_project
+from test_store_annotations import add_document, tag
+
+from annotator.core.export import (
+    ANNOTATION_COLUMNS,
+    CLAIM_COLUMNS,
+    export_annotations_csv,
+    export_claims_csv,
+)
+from annotator.core.session import Session
+from annotator.core.store import Store
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture
+def project(fresh_store: Store) -> Project:
+    return build_project(fresh_store)
+
+
+def rows(path: Path) -> dict[str, dict[str, str]]:
+    """Rows by id, read with the csv module as Excel-minded tools do (BOM stripped)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {row.get("annotation_id") or row["claim_id"]: row for row in csv.DictReader(fh)}
+
+
+def test_annotations_csv_has_the_columns_and_one_row_per_annotation(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.csv"
+    result = export_annotations_csv(project.store, path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert tuple(header) == ANNOTATION_COLUMNS
+    assert set(rows(path)) == {a.id for a in project.spans.values()}
+    assert result.count == len(project.spans) and result.documents == 2
+    assert result.summary() == f"Wrote {len(project.spans)} annotations to {path}"
+
+
+def test_annotation_rows_carry_names_of_linked_spans(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    export_annotations_csv(project.store, path, raw=True)
+    got = rows(path)
+    s = project.spans
+    claim = got[s["claim"].id]
+    assert claim["speaker"] == "Minister Wei Fenghe"  # the speaker span's canonical name
+    assert claim["target"] == "external forces"  # the target span's quote
+    assert (claim["document_title"], claim["source"]) == (
+        "Wei Fenghe in Astana",
+        "corpus/Wei Fenghe in Astana.txt",
+    )
+    assert (claim["analyst"], claim["label"], claim["sentiment"]) == ("Ana", "Claim", "negative")
+    assert (claim["start"], claim["end"]) == (str(s["claim"].start), str(s["claim"].end))
+    assert claim["created"] == "2024-02-01T08:00:00.000Z"
+    assert claim["modified"] == "2024-03-01T12:00:00.000Z"
+    assert got[s["at"].id]["speaker"] == 'Anonymous, "a source"'  # a typed name
+    assert got[s["emoji"].id]["target"] == "China"
+    # A speaker span without a canonical name is named by its quote, on one line.
+    assert got[s["markup"].id]["speaker"] == "the spokesman"
+    assert got[s["spokesman"].id]["speaker"] == "the spokesman"
+    assert got[s["wei"].id]["speaker"] == "Minister Wei Fenghe"  # a speaker span's own name
+    assert got[s["forces"].id]["target"] == got[s["forces"].id]["speaker"] == ""
+    assert got[s["arabic"].id]["speaker"] == got[s["markup"].id]["sentiment"] == ""
+
+
+def test_claims_csv_is_one_row_per_claim_with_speaker_target_and_sentiment(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    result = export_claims_csv(project.store, path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        assert tuple(next(csv.reader(fh))) == CLAIM_COLUMNS
+    got = rows(path)
+    claims = ("claim", "formula", "at", "emoji", "markup", "cjk", "arabic")
+    assert set(got) == project.ids(*claims)
+    assert result.summary() == f"Wrote {len(claims)} claims to {path}"
+    cjk = got[project.spans["cjk"].id]
+    assert (cjk["speaker"], cjk["target"], cjk["sentiment"]) == ("王毅", "", "positive")
+    assert (cjk["published"], cjk["document_title"]) == ("", "王毅谈哈萨克斯坦")
+    assert got[project.spans["claim"].id]["published"] == "2022-04-26"
+
+
+def test_quotes_with_commas_quotes_and_newlines_survive_csv_and_pandas(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.csv"
+    export_annotations_csv(project.store, path)
+    stored = {a.id: project.store.annotations.get(a.id) for a in project.spans.values()}
+    frame = pandas.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    by_csv = rows(path)
+    for annotation in stored.values():
+        if annotation.quote[0] in "=+-@":
+            continue  # neutralised: see the formula tests
+        from_pandas = frame[frame["annotation_id"] == annotation.id].iloc[0]
+        assert from_pandas["quote"] == by_csv[annotation.id]["quote"] == annotation.quote
+        if annotation.note and annotation.note[0] not in "=+-@":
+            assert from_pandas["note"] == by_csv[annotation.id]["note"] == annotation.note
+    assert "\n" in stored[project.spans["claim"].id].note
+    assert "\n" in stored[project.spans["spokesman"].id].quote
+
+
+def test_rows_end_in_crlf_and_fields_are_quoted_only_when_needed(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.csv"
+    export_annotations_csv(project.store, path, bom=False)
+    data = path.read_bytes()
+    assert data.startswith(b"annotation_id,document_id,") and data.endswith(b"\r\n")
+    # RFC 4180: embedded quotes doubled, the field quoted; a line break inside stays as stored.
+    assert b'"China firmly opposes ""external forces"""' in data
+    assert b'"Core, ""verbatim"";\nline 2"' in data
+    assert b",Ana," in data  # plain fields are not quoted
+
+
+def test_utf8_with_bom_by_default_and_without_on_request(project: Project, tmp_path: Path) -> None:
+    with_bom, without = tmp_path / "bom.csv", tmp_path / "plain.csv"
+    export_annotations_csv(project.store, with_bom)
+    export_annotations_csv(project.store, without, bom=False)
+    assert with_bom.read_bytes().startswith(BOM + b"annotation_id")
+    assert without.read_bytes().startswith(b"annotation_id")
+    assert with_bom.read_bytes()[len(BOM) :] == without.read_bytes()
+    text = without.read_bytes().decode("utf-8")  # strict: the file is valid UTF-8
+    for script in ("🇰🇿", "中国", "الصين", "李雷", "Petrova"):
+        assert script in text
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_cells_starting_a_formula_are_neutralised_unless_raw(
+    fresh_store: Store, tmp_path: Path, start: str
+) -> None:
+    doc = add_document(fresh_store)
+    session = Session(fresh_store, fresh_store.ensure_analyst(f"{start}analyst"))
+    claim = tag(session, doc, "Claim", 0, 6, note=f"{start}cmd|' /C calc'!A0")
+    speaker = tag(session, doc, "Speaker", 7, 12, speaker_name="plain")
+    session.set_link(source_id=claim.id, kind="about", name=f"{start}HYPERLINK()")
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    for table in (export_annotations_csv, export_claims_csv):
+        safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+        table(fresh_store, safe)
+        table(fresh_store, raw, raw=True)
+        row, raw_row = rows(safe)[claim.id], rows(raw)[claim.id]
+        # Names are stored whitespace-normalised, so a tab or CR can only start a note.
+        for column in ("note", "target", "analyst") if start.strip() else ("note",):
+            assert raw_row[column].startswith(start)
+            assert row[column] == "'" + raw_row[column]
+        assert row["speaker"] == raw_row["speaker"] == "plain"  # no formula start: unchanged
+
+
+def test_titles_sources_and_span_names_are_neutralised_too(
+    project: Project, tmp_path: Path
+) -> None:
+    store = project.store
+    doc = add_document(store, "-12 dead, said =the minister= today.")
+    store.conn.execute("UPDATE documents SET title = '=cmd()', source = '@x' WHERE id = ?", [doc])
+    session = Session(store, store.ensure_analyst("Ana"))
+    claim = tag(session, doc, "Claim", 0, 8)
+    speaker = tag(session, doc, "Speaker", 15, 28)
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    path = tmp_path / "a.csv"
+    export_annotations_csv(store, path)
+    row = rows(path)[claim.id]
+    assert (row["document_title"], row["source"]) == ("'=cmd()", "'@x")
+    assert (row["quote"], row["speaker"]) == ("'-12 dead", "'=the minister")
+    assert rows(path)[speaker.id]["speaker"] == "'=the minister"
+
+
+def test_span_names_go_on_one_line_as_in_the_window(fresh_store: Store, tmp_path: Path) -> None:
+    spaces = "a\u00a0b c\u3000d\u2028e\tf  g"
+    doc = add_document(fresh_store, f"Said {spaces} today.")
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    start = 5
+    speaker = tag(session, doc, "Speaker", start, start + len(spaces))
+    claim = tag(session, doc, "Claim", 0, 4)
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    path = tmp_path / "a.csv"
+    export_annotations_csv(fresh_store, path)
+    assert rows(path)[claim.id]["speaker"] == " ".join(spaces.split()) == "a b c d e f g"
+
+
+def test_a_claim_with_two_links_of_one_kind_stays_one_row_naming_the_newer(
+    project: Project, tmp_path: Path
+) -> None:
+    # The store keeps one link per kind; two windows racing could still leave two.
+    claim = project.spans["claim"]
+    project.store.conn.execute(
+        "INSERT INTO links (id, source_id, kind, target_id, name, analyst_id, created) "
+        "VALUES ('zz', ?, 'said_by', NULL, 'Newer Name', ?, '2999-01-01T00:00:00.000Z')",
+        [claim.id, claim.analyst_id],
+    )
+    path = tmp_path / "a.csv"
+    export_annotations_csv(project.store, path)
+    ids = [row["annotation_id"] for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))]
+    assert ids.count(claim.id) == 1
+    assert rows(path)[claim.id]["speaker"] == "Newer Name"

@@ -1,0 +1,68 @@
+"""File ▸ Export… and the printable report from the window."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+
+from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.main_window import MainWindow
+from driving import drag, keys
+from support import SAMPLE, find_top_level
+
+
+def _tagged(open_window) -> MainWindow:  # type: ignore[no-untyped-def]
+    window: MainWindow = open_window([SAMPLE])
+    view = window.view
+    start = view.text.index("Wang Yi")
+    drag(view, start, start + len("Wang Yi"))
+    QTest.keyClick(view, Qt.Key.Key_2)
+    start = view.text.index("Bilateral relations have maintained")
+    drag(view, start, start + len("Bilateral relations have maintained"))
+    QTest.keyClick(view, Qt.Key.Key_1)
+    return window
+
+
+def test_export_dialog_writes_the_chosen_format_with_its_filter(
+    open_window, tmp_path: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    window = _tagged(open_window)
+    out = tmp_path / "claims.csv"
+    done: list[bool] = []
+
+    def fill() -> None:
+        dialog = find_top_level(ExportDialog)
+        assert isinstance(dialog, ExportDialog)
+        dialog.format.setFocus()
+        keys(dialog.format, Qt.Key.Key_Down)  # second format: Claims CSV
+        assert dialog.format.currentData() == "claims"
+        qtbot.mouseClick(dialog.only_current, Qt.MouseButton.LeftButton)
+        dialog.export_to(out)  # what choosing this file in the save dialog does
+        done.append(True)
+
+    QTimer.singleShot(100, fill)
+    keys(window.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert done == [True]
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    assert [r["quote"] for r in rows] == ["Bilateral relations have maintained"]
+    assert "Wrote 1 claim" in window.statusBar().currentMessage()
+
+
+def test_export_error_stays_in_the_dialog(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _tagged(open_window)
+    dialog = ExportDialog(window.store, window.current_document, window)
+    dialog.export_to(tmp_path / "missing-folder" / "out.csv")
+    assert "does not exist" in dialog.error.text()
+    assert dialog.result_ is None
+
+
+def test_printable_report_as_pdf_and_html(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _tagged(open_window)
+    window.write_report(tmp_path / "report.pdf", html=False)
+    window.write_report(tmp_path / "report.html", html=True)
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Bilateral relations have maintained" in page and "Speaker (1)" in page
