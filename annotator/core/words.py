@@ -79,3 +79,47 @@ def word_end_after(text: str, pos: int) -> int:
     while pos < len(text) and _joins(text, pos):
         pos += 1
     return pos
+
+
+def _extends(ch: str) -> bool:
+    """Characters that belong to the character before them (one user-perceived character)."""
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) in ("Mn", "Me", "Mc")
+        or code == 0x200D  # zero-width joiner
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # skin-tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # emoji tag characters
+    )
+
+
+def _regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def next_grapheme(text: str, pos: int) -> int:
+    """Position after the user-perceived character at `pos` (emoji sequences, flags, marks)."""
+    if pos >= len(text):
+        return len(text)
+    end = pos + 1
+    if _regional(text[pos]) and end < len(text) and _regional(text[end]):
+        # Flags are pairs; count the regional indicators before to pair them right.
+        run = 0
+        while pos - run - 1 >= 0 and _regional(text[pos - run - 1]):
+            run += 1
+        if run % 2 == 0:
+            end += 1
+    while end < len(text) and (_extends(text[end]) or text[end - 1] == "\u200d"):
+        end += 1
+    return end
+
+
+def previous_grapheme(text: str, pos: int) -> int:
+    """Start of the user-perceived character before `pos`."""
+    start, probe = 0, 0
+    # Walk forward from a safe point (the start of the line) to find the last boundary.
+    probe = text.rfind("\n", 0, max(0, pos - 1)) + 1
+    while probe < pos:
+        start = probe
+        probe = next_grapheme(text, probe)
+    return start

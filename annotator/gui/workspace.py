@@ -19,7 +19,12 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.records import Annotation, AnnotationId, Document, DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.span_index import SpanIndex
-from annotator.core.words import word_end_after, word_start_before
+from annotator.core.words import (
+    next_grapheme,
+    previous_grapheme,
+    word_end_after,
+    word_start_before,
+)
 from annotator.gui.annotation_table import AnnotationTablePanel
 from annotator.gui.document_view import DocumentView
 from annotator.gui.highlighter import AnnotationHighlighter
@@ -205,8 +210,8 @@ class Workspace(QObject):
             if edge == "end" and direction < 0:
                 while pos > 0 and text[pos - 1].isspace():
                     pos -= 1
-        else:
-            pos = max(0, min(len(text), pos + direction))
+        else:  # one user-perceived character: never half an emoji or a flag
+            pos = next_grapheme(text, pos) if direction > 0 else previous_grapheme(text, pos)
         start, end = (pos, annotation.end) if edge == "start" else (annotation.start, pos)
         if start >= end:
             self.status.emit("An annotation cannot be shorter than one character.")

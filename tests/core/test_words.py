@@ -44,3 +44,18 @@ def test_word_steps_for_moving_boundaries() -> None:
     assert word_end_after(text, 3) == 7
     assert word_start_before(text, 0) == 0
     assert word_end_after(text, len(text)) == len(text)
+
+
+def test_grapheme_steps_keep_emoji_flags_and_marks_whole() -> None:
+    from annotator.core.words import next_grapheme, previous_grapheme
+
+    text = "a👍🏽b🇰🇿🇨🇳c👨‍👩‍👧é"  # skin tone, two flags, ZWJ family, e + combining acute
+    stops = [0]
+    while stops[-1] < len(text):
+        stops.append(next_grapheme(text, stops[-1]))
+    pieces = [text[a:b] for a, b in zip(stops, stops[1:], strict=False)]
+    assert pieces == ["a", "👍🏽", "b", "🇰🇿", "🇨🇳", "c", "👨‍👩‍👧", "é"]
+    back = [len(text)]
+    while back[-1] > 0:
+        back.append(previous_grapheme(text, back[-1]))
+    assert back[::-1] == stops

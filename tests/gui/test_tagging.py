@@ -235,3 +235,16 @@ def test_an_annotation_cannot_shrink_to_nothing(sample: MainWindow, qtbot) -> No
     keys(view, Qt.Key.Key_Left, ALT | Qt.KeyboardModifier.ShiftModifier)  # would be empty
     assert stored(sample) == [("Speaker", "Wang")]
     assert "cannot be shorter" in sample.statusBar().currentMessage()
+
+
+def test_without_snapping_boundaries_move_by_whole_emoji(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "emoji.txt"
+    path.write_text("Headline\nGreat launch 👍🏽 today\n", encoding="utf-8")
+    window = open_window([path])
+    window.actions_by_id["snap"].trigger()  # snapping off: character steps
+    view = window.view
+    start = view.text.index("launch")
+    drag(view, start, start + len("launch "))
+    QTest.keyClick(view, Qt.Key.Key_1)
+    keys(view, Qt.Key.Key_Right, ALT | Qt.KeyboardModifier.ShiftModifier)  # end: + one character
+    assert stored(window) == [("Claim", "launch 👍🏽")]

@@ -187,10 +187,14 @@ def export_w3c(
     progress: Progress | None = None,
 ) -> ExportResult:
     """W3C Web Annotations, as one AnnotationCollection or (`lines`) one per line."""
-    # The collection's id is derived, not random: the same project and filter, the same bytes.
-    collection_id = _uuid_uri(f"annotator:{store.meta('project_id')}:{filter!r}")
     with read_snapshot(store.conn):
         scope = Scope(store, filter)
+        # The collection's id is derived from what it covers (the texts, by hash, and the
+        # filter's names and dates), not from the project: the same annotations exported from
+        # any project holding them, e.g. after a round trip, give the same bytes.
+        covered = ",".join(sorted(doc.text_sha256 for doc in scope.documents))
+        narrowing = (filter.analysts, filter.labels, filter.since, filter.until, filter.date_field)
+        collection_id = _uuid_uri(f"annotator:collection:{covered}:{narrowing!r}")
         with atomic_text_file(Path(path), encoding="utf-8") as out:
             if lines:
                 count, documents = write_w3c_lines(scope, out, progress=progress)
