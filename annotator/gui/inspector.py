@@ -430,3 +430,6 @@ def _show_link(box: QComboBox, value: LinkValue, state: DocumentAnnotations) -> 
     if row < 0:
         span = state.get(span_id) if span_id else None
         box.setEditText(name or ("" if span is None else state.canonical_name(span)))
+    line = box.lineEdit()
+    if line is not None:
+        line.setCursorPosition(0)  # show the name, which comes first, not the quote's tail

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from annotator.core.codebook import Codebook, Label
-from annotator.gui.actions import SENTIMENT_KEY
 from annotator.gui.plain_text import tooltip_text
 
 
@@ -50,6 +49,17 @@ class LabelBar(QWidget):
         self._layout.addStretch(1)
 
 
+def _digit_keys(
+    digit: str, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> list[QKeySequence]:
+    """The digit on the main row and on the number pad (Qt reports those as different keys)."""
+    key = Qt.Key(ord(digit))
+    return [
+        QKeySequence(QKeyCombination(modifier, key)),
+        QKeySequence(QKeyCombination(modifier | Qt.KeyboardModifier.KeypadModifier, key)),
+    ]
+
+
 def bind_codebook_keys(
     widgets: list[QWidget],
     codebook: Codebook,
@@ -68,12 +78,12 @@ def bind_codebook_keys(
     for label in codebook.labels:
         if label.shortcut:
             action = QAction(f"Tag as {label.name}", owner)
-            action.setShortcut(QKeySequence(label.shortcut))
+            action.setShortcuts(_digit_keys(label.shortcut))
             action.triggered.connect(lambda _checked=False, lb=label: on_label(lb))
             actions.append(action)
     for number, value in enumerate(codebook.sentiments[:9], start=1):
         action = QAction(f"Sentiment: {value}", owner)
-        action.setShortcut(QKeySequence(SENTIMENT_KEY.format(number)))
+        action.setShortcuts(_digit_keys(str(number), Qt.KeyboardModifier.AltModifier))
         action.triggered.connect(lambda _checked=False, v=value: on_sentiment(v))
         actions.append(action)
     for action in actions:

@@ -174,6 +174,17 @@ class Workspace(QObject):
             else:
                 self.status.emit("Select some text first, then press a label key.")
             return
+        self._finish_open()
+        same = [
+            a
+            for a in self.index.at(span[0])
+            if (a.start, a.end, a.label_id, a.analyst_id)
+            == (span[0], span[1], label.id, self.session.analyst.id)
+        ]
+        if same:  # pressing the key twice must not make a second, identical annotation
+            self.select(same[0].id, scroll=False)
+            self.status.emit(f"Already tagged as {label.name}.")
+            return
         document_id = self.document.id
 
         def create() -> Change:

@@ -17,6 +17,7 @@ from annotator.core.export import (
     CLAIM_COLUMNS,
     export_annotations_csv,
     export_claims_csv,
+    neutralise,
 )
 from annotator.core.session import Session
 from annotator.core.store import Store
@@ -203,3 +204,17 @@ def test_a_claim_with_two_links_of_one_kind_stays_one_row_naming_the_newer(
     ids = [row["annotation_id"] for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))]
     assert ids.count(claim.id) == 1
     assert rows(path)[claim.id]["speaker"] == "Newer Name"
+
+
+@pytest.mark.parametrize("start", [" =", "\u00a0 +", "\uff1d", "\uff20"])
+def test_formulas_behind_spaces_and_full_width_operators_are_neutralised(
+    fresh_store: Store, tmp_path: Path, start: str
+) -> None:
+    doc = add_document(fresh_store)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim = tag(session, doc, "Claim", 0, 6, note=f"{start}HYPERLINK(\"http://x\")")
+    for table in (export_annotations_csv, export_claims_csv):
+        path = tmp_path / "safe.csv"
+        table(fresh_store, path)
+        assert rows(path)[claim.id]["note"] == f"'{start}HYPERLINK(\"http://x\")"
+    assert neutralise(f"{start}1+1") == f"'{start}1+1"

@@ -325,3 +325,33 @@ def test_a_more_recent_link_of_the_same_kind_in_the_project_is_kept(
     assert report.links_added == 1 and report.skipped_links == []
     said = [k for k in fresh_store.annotations.links_touching(claim.id) if k.kind == "said_by"]
     assert [(k.name, k.target_id is not None) for k in said] == [(None, True)]
+
+
+def test_reimporting_your_own_w3c_export_changes_no_link(fresh_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from test_store_annotations import TEXT, add_document, label
+
+    from annotator.core.export import export
+    from annotator.core.interchange import import_annotations, read_annotation_file
+    from annotator.core.session import Session
+
+    doc = add_document(fresh_store)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim, _ = session.create_annotation(
+        document_id=doc, label_id=label(fresh_store, "Claim"), start=15, end=50
+    )
+    start = TEXT.index("Wei Fenghe")
+    speaker, _ = session.create_annotation(
+        document_id=doc, label_id=label(fresh_store, "Speaker"), start=start, end=start + 10
+    )
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    session.set_link(source_id=claim.id, kind="about", name="NATO")
+    session.update_annotation(claim.id, note="edited after linking")
+    links_before = fresh_store.annotations.links_for_document(doc)
+    history_before = len(fresh_store.history())
+    out = tmp_path / "mine.jsonld"
+    export(fresh_store, out, "w3c")
+    report = import_annotations(fresh_store, read_annotation_file(out), analyst_fallback="Ana")
+    assert report.complete, report.summary()
+    assert report.links_added == 0 and report.links_unchanged == 2
+    assert fresh_store.annotations.links_for_document(doc) == links_before
+    assert len(fresh_store.history()) == history_before

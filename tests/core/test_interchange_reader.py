@@ -329,3 +329,27 @@ def test_truncated_w3c_collection_is_refused(tmp_path: Path) -> None:
     # Cut at an item boundary and closed again by hand: the total gives it away.
     path.write_text(json.dumps(collection(web_annotation(), total=2)), encoding="utf-8")
     assert "says it holds 2 annotations but 1" in refused(path)
+
+
+def test_deeply_nested_first_line_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"type":"document","x":' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    with pytest.raises(AnnotationFileError, match="nested too deeply"):
+        read_annotation_file(path)
+
+
+def test_lone_surrogates_are_refused_with_a_message(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    doc = {
+        "type": "document",
+        "id": "3f1c8a52-1d1e-4f57-9f2b-5d6f2a0e8a11",
+        "title": "T",
+        "source": "x",
+        "published": None,
+        "imported_at": "2026-01-01T00:00:00.000Z",
+        "text_sha256": "0" * 64,
+        "text": "bad \ud800 text",
+    }
+    good.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationFileError, match="surrogate"):
+        read_annotation_file(good)

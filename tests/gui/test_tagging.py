@@ -248,3 +248,13 @@ def test_without_snapping_boundaries_move_by_whole_emoji(open_window, tmp_path: 
     QTest.keyClick(view, Qt.Key.Key_1)
     keys(view, Qt.Key.Key_Right, ALT | Qt.KeyboardModifier.ShiftModifier)  # end: + one character
     assert stored(window) == [("Claim", "launch 👍🏽")]
+
+
+def test_pressing_the_label_key_twice_makes_one_annotation(sample: MainWindow) -> None:
+    view = sample.view
+    start = view.text.index("Wang Yi")
+    for _ in range(2):
+        drag(view, start, start + len("Wang Yi"))
+        QTest.keyClick(view, Qt.Key.Key_2)
+    assert stored(sample) == [("Speaker", "Wang Yi")]
+    assert "Already tagged" in sample.statusBar().currentMessage()

@@ -65,14 +65,19 @@ CLAIM_COLUMNS = (
     "modified",
 )
 #: First characters that make Excel, LibreOffice or Sheets read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, plus the full-width forms some spreadsheets also read as operators.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
+#: Spreadsheets skip these before a formula (" =1+1" is still a formula).
+_LEADING = " \u00a0"
 _BATCH = 2000
 
 
 def neutralise(value: str | None) -> str | None:
     """The cell as a spreadsheet shows it literally: a leading `'` before a formula start."""
-    if value and value.startswith(FORMULA_STARTS):
+    if value and (
+        value.startswith(FORMULA_STARTS) or value.lstrip(_LEADING).startswith(FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 
@@ -103,6 +108,7 @@ def _cell(expression: str, raw: bool) -> str:
         return expression
     return (
         f"CASE WHEN unicode({expression}) IN ({_FORMULA_CODES}) "
+        f"OR unicode(ltrim({expression}, ' ' || char(160))) IN ({_FORMULA_CODES}) "
         f"THEN '''' || {expression} ELSE {expression} END"
     )
 

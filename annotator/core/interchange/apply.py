@@ -152,6 +152,10 @@ class _Run:
                 for k in store.annotations.links_touching(source)
                 if k.source_id == source and k.kind == link.kind
             ]
+            # The same attribution already here (W3C files carry no link ids): nothing to do.
+            if any(k.target_id == target and (target or k.name == link.name) for k in rivals):
+                self.report.links_unchanged += 1
+                continue
             # One link of each kind per claim (as the workspace keeps it): the later one wins.
             if any(not _later(link.created, k.created) for k in rivals):
                 self._skip(parsed, link, f"the claim has a more recent “{link.kind}” link here")

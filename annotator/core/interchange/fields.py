@@ -78,6 +78,12 @@ class Fields:
             raise self.error(f"“{key}” must be a string; it is {found}.")
         if len(value) > limit:
             raise self.error(f"“{key}” is {len(value):,} characters long; at most {limit:,}.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON, not text
+            raise self.error(
+                f"“{key}” contains an unpaired surrogate, which is not text."
+            ) from None
         return value
 
     def optional_text(self, key: str, *, limit: int) -> str | None:

@@ -49,6 +49,10 @@ def read_annotation_file(path: Path | str) -> ParsedFile:
         raise _unknown_format(path)
     try:
         head: Any = loads(first)
+    except RecursionError:
+        raise AnnotationFileError(
+            path, "line 1", "The JSON is nested too deeply to be an annotation file."
+        ) from None
     except ValueError:
         head = None  # not one JSON value per line: maybe one JSON document over many lines
     if isinstance(head, dict) and head.get("type") in ("document", "annotation"):
