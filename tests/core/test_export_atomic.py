@@ -183,3 +183,36 @@ def test_a_target_locked_by_another_program_is_reported(
         "Choose another folder, or close the file if another program has it open."
     )
     assert_untouched(earlier)
+
+
+def test_read_only_targets_are_refused(fresh_store, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.errors import AnnotatorError
+    from annotator.core.export import atomic, export
+
+    locked = tmp_path / "locked.csv"
+    locked.write_text("keep me", encoding="utf-8")
+    locked.chmod(0o400)
+    # Root may write anyway; what the export asks the system is what matters here.
+    real_access = atomic.os.access
+    monkeypatch.setattr(
+        atomic.os,
+        "access",
+        lambda p, mode: False if str(p) == str(locked) else real_access(p, mode),
+    )
+    with pytest.raises(AnnotatorError, match="read-only"):
+        export(fresh_store, locked, "csv")
+    assert locked.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_symlink_target_writes_through_and_keeps_permissions(fresh_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.export import export
+
+    real = tmp_path / "real.csv"
+    real.write_text("old", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    export(fresh_store, link, "csv")
+    assert link.is_symlink()
+    assert real.read_bytes().startswith(b"\xef\xbb\xbfannotation_id")
+    assert real.stat().st_mode & 0o777 == 0o640

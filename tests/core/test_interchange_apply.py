@@ -355,3 +355,63 @@ def test_reimporting_your_own_w3c_export_changes_no_link(fresh_store, tmp_path) 
     assert report.links_added == 0 and report.links_unchanged == 2
     assert fresh_store.annotations.links_for_document(doc) == links_before
     assert len(fresh_store.history()) == history_before
+
+
+def test_a_newer_version_with_another_label_drops_links_it_cannot_carry(
+    fresh_store, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from test_store_annotations import TEXT, add_document, label
+
+    from annotator.core.export import export
+    from annotator.core.interchange import import_annotations, read_annotation_file
+    from annotator.core.session import Session
+
+    doc = add_document(fresh_store)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim, _ = session.create_annotation(
+        document_id=doc, label_id=label(fresh_store, "Claim"), start=15, end=50
+    )
+    start = TEXT.index("Wei Fenghe")
+    speaker, _ = session.create_annotation(
+        document_id=doc, label_id=label(fresh_store, "Speaker"), start=start, end=start + 10
+    )
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    out = tmp_path / "colleague.jsonl"
+    export(fresh_store, out, "jsonl")
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    for line in lines:  # the colleague relabelled the speaker span as a target, later
+        if line.get("id") == speaker.id:
+            line.update(label="Target", label_role="target", modified="2099-01-01T00:00:00.000Z")
+        if line.get("id") == claim.id:
+            line["links"] = []
+    out.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    report = import_annotations(fresh_store, read_annotation_file(out), analyst_fallback="Ana")
+    assert (
+        fresh_store.codebook.get().by_id(fresh_store.annotations.get(speaker.id).label_id).name
+        == "Target"
+    )
+    assert fresh_store.annotations.links_for_document(doc) == []  # no said_by to a target
+    assert not report.complete and "no longer allows" in report.summary()
+
+
+def test_an_annotation_deleted_here_later_is_not_brought_back(fresh_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from test_store_annotations import add_document, label
+
+    from annotator.core.export import export
+    from annotator.core.interchange import import_annotations, read_annotation_file
+    from annotator.core.session import Session
+
+    doc = add_document(fresh_store)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim, _ = session.create_annotation(
+        document_id=doc, label_id=label(fresh_store, "Claim"), start=15, end=50
+    )
+    out = tmp_path / "old.jsonl"
+    export(fresh_store, out, "jsonl")
+    session.delete_annotation(claim.id)
+    report = import_annotations(fresh_store, read_annotation_file(out), analyst_fallback="Ana")
+    assert fresh_store.annotations.find(claim.id) is None
+    assert report.added == 0 and not report.complete
+    assert "deleted in this project" in report.summary()

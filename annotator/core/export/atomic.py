@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -31,8 +32,14 @@ def atomic_text_file(path: Path, *, encoding: str) -> Iterator[TextIO]:
     No newline translation: each format writes its own line endings (CRLF for CSV, LF for JSON).
     """
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points to, not the link itself
     if path.is_dir():
         raise AnnotatorError(f"{path} is a folder; give the name of the file to write.")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise AnnotatorError(
+            f"{path} is read-only: it was not written. Choose another name, or make it writable."
+        )
     folder = path.parent
     if not folder.is_dir():
         raise AnnotatorError(f"Cannot write {path}: the folder {folder} does not exist.")
@@ -51,6 +58,8 @@ def atomic_text_file(path: Path, *, encoding: str) -> Iterator[TextIO]:
         stream.flush()
         os.fsync(stream.fileno())
         stream.close()
+        if existed:
+            shutil.copymode(path, temp)  # the new version keeps the old one's permissions
         os.replace(temp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError, ValueError):

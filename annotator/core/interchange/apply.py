@@ -89,6 +89,17 @@ class _Run:
                 self.report.unchanged += 1  # the project's version is as recent or more
                 self._keep(parsed)
                 return
+        else:
+            deleted = self.store.conn.execute(
+                "SELECT max(at) FROM history WHERE entity = 'annotation' AND entity_id = ? "
+                "AND action = 'delete'",
+                [parsed.id],
+            ).fetchone()[0]
+            if deleted is not None and not _later(parsed.modified, deleted):
+                # Deleted here after the file's version was made: the deletion is the later
+                # edit. Listed, so the analyst can restore it deliberately.
+                self._orphan(parsed, placement, f"it was deleted in this project on {deleted}")
+                return
         if anchorer is None or placement.document_id is None:
             self._orphan(parsed, placement, "no document in this project has its text or title")
             return
@@ -112,6 +123,8 @@ class _Run:
         except ValidationError as exc:
             self._orphan(parsed, placement, str(exc))
             return
+        if existing is not None and existing.label_id != record.label_id:
+            self._drop_unfitting_links(record, label.role, parsed)
         self.store.annotations.put(record, analyst_id=self.importer)
         if existing is None:
             self.report.added += 1
@@ -129,6 +142,25 @@ class _Run:
             )
             self.report.reanchored.append(moved)
         self._keep(parsed)
+
+    def _drop_unfitting_links(
+        self, record: Annotation, role: str | None, parsed: ParsedAnnotation
+    ) -> None:
+        """A newer version with another label: links its new role cannot carry are removed
+        (recorded in history) and reported, as the window does when an analyst relabels."""
+        for link in self.store.annotations.links_touching(record.id):
+            wanted = "speaker" if link.kind == "said_by" else "target"
+            fits = role == "claim" if link.source_id == record.id else role == wanted
+            if not fits:
+                self.store.annotations.remove_link(link.id, analyst_id=self.importer)
+                self.report.skipped_links.append(
+                    SkippedLink(
+                        link.kind,
+                        shorten(parsed.quote, 40),
+                        "removed: the annotation's new label no longer allows it",
+                        link.id,
+                    )
+                )
 
     def links(self) -> None:
         """Store the links of every annotation now present, skipping (and reporting) the rest."""
