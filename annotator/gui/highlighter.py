@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.core.codebook import Codebook, Label
 from annotator.core.offsets import OffsetMap
@@ -18,6 +18,7 @@ from annotator.core.records import Annotation, LabelId
 from annotator.core.segments import segments
 from annotator.core.span_index import SpanIndex
 from annotator.core.styling import segment_style
+from annotator.gui.text_formats import char_format
 
 _FormatKey = tuple[tuple[LabelId, int], ...]
 
@@ -98,15 +99,4 @@ class AnnotationHighlighter(QSyntaxHighlighter):
 
     def _build_format(self, key: _FormatKey) -> QTextCharFormat:
         covering = [(self._labels[lid], n) for lid, n in key if lid in self._labels]
-        style = segment_style(covering)
-        fmt = QTextCharFormat()
-        if style.background is not None:
-            fmt.setBackground(QColor(*style.background))
-        if style.underline is not None and style.underline_color is not None:
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.SingleUnderline
-                if style.underline == "solid"
-                else QTextCharFormat.UnderlineStyle.WaveUnderline
-            )
-            fmt.setUnderlineColor(QColor(style.underline_color))
-        return fmt
+        return char_format(segment_style(covering))

@@ -27,23 +27,8 @@ from PySide6.QtGui import (
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import ReportContent
-from annotator.core.styling import SegmentStyle, segment_style
-
-
-def _format(style: SegmentStyle | None, base: QTextCharFormat) -> QTextCharFormat:
-    fmt = QTextCharFormat(base)
-    if style is None:
-        return fmt
-    if style.background is not None:
-        fmt.setBackground(QColor(*style.background))
-    if style.underline is not None and style.underline_color is not None:
-        fmt.setUnderlineStyle(
-            QTextCharFormat.UnderlineStyle.SingleUnderline
-            if style.underline == "solid"
-            else QTextCharFormat.UnderlineStyle.WaveUnderline
-        )
-        fmt.setUnderlineColor(QColor(style.underline_color))
-    return fmt
+from annotator.core.styling import segment_style
+from annotator.gui.text_formats import char_format
 
 
 def build_document(content: ReportContent) -> QTextDocument:
@@ -73,14 +58,14 @@ def build_document(content: ReportContent) -> QTextDocument:
     )
     cursor.insertBlock()
     for label in content.codebook.labels:
-        cursor.insertText("  ■ ", _format(segment_style([(label, 1)]), plain))
+        cursor.insertText("  ■ ", char_format(segment_style([(label, 1)]), plain))
         cursor.insertText(f"{label.name} ({content.counts.get(label.name, 0)})  ", plain)
     spaced = QTextBlockFormat()
     spaced.setBottomMargin(6)
     for start, end in content.paragraphs():
         cursor.insertBlock(spaced)
         for text, style, numbers in content.pieces(start, end):
-            cursor.insertText(text, _format(style, plain))
+            cursor.insertText(text, char_format(style, plain))
             if numbers:
                 cursor.insertText(",".join(str(n) for n in numbers), marker)
     cursor.insertBlock()
