@@ -46,6 +46,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("previous_annotation", "Previous a&nnotation", ("Alt+Up",), "&Go"),
     ActionSpec("next_document", "Next &document", ("Ctrl+PgDown",), "&Go"),
     ActionSpec("previous_document", "Previous d&ocument", ("Ctrl+PgUp",), "&Go"),
+    ActionSpec("refresh", "&Refresh (changes made elsewhere)", ("F5",), "&View"),
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "&View"),
     ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
     ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),

@@ -57,6 +57,7 @@ def create_window(
         last := app_settings.settings().value("session/document")
     ) and window.documents.model.row_of(DocumentId(str(last))) >= 0:
         window.open_document(str(last))
+        window.restore_position()
     return window
 
 

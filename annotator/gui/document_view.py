@@ -97,6 +97,21 @@ class DocumentView(QPlainTextEdit):
         cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    def top_position(self) -> int:
+        """Code point at the start of the first line on screen (to come back to later)."""
+        block = self.firstVisibleBlock()
+        return self.offsets.from_utf16(block.position()) if block.isValid() else 0
+
+    def show_at_top(self, cp: int) -> None:
+        """Scroll so that the line holding `cp` is the first on screen."""
+        cp = max(0, min(cp, self.offsets.length))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(cp))
+        # To the end first, then back: the caret's line ends up at the top of the view.
+        self.moveCursor(QTextCursor.MoveOperation.End)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     def clear_selection(self) -> None:
         cursor = self.textCursor()
         cursor.clearSelection()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -71,6 +71,13 @@ class MainWindow(QMainWindow):
         self._update_undo_actions(
             self.session.undo_description() or "", self.session.redo_description() or ""
         )
+        self._data_version = store.data_version()
+        self._closed = False
+        self._scroll_timer = QTimer(self)
+        self._scroll_timer.setSingleShot(True)
+        self._scroll_timer.setInterval(400)
+        self._scroll_timer.timeout.connect(self._save_scroll)
+        self.view.verticalScrollBar().valueChanged.connect(self._remember_scroll)
         self.documents.document_chosen.connect(self.open_document)
         self.reload_documents()
         self.resize(1400, 860)
@@ -171,6 +178,7 @@ class MainWindow(QMainWindow):
             "zoom_out": lambda: self.zoom(-1),
             "zoom_reset": lambda: self.zoom(0),
             "snap": self._toggle_snap,
+            "refresh": lambda: self.refresh(force=True),
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
@@ -253,10 +261,53 @@ class MainWindow(QMainWindow):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.documents.model.row_of(document.id) >= 0:
             self.documents.select(document.id)
-        app_settings.settings().setValue("session/document", document.id)
+        settings = app_settings.settings()
+        settings.setValue("session/document", document.id)
+        settings.sync()  # survives a crash right after
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Show what another window or the command line changed (F5, or on coming back)."""
+        if self._closed:
+            return
+        version = self.store.data_version()
+        if version == self._data_version and not force:
+            return
+        self._data_version = version
+        self.inspector.commit_pending()
+        self.reload_documents()
+        current = self.current_document
+        if current is None or self.documents.model.row_of(current) < 0:
+            return
+        scroll = self.view.verticalScrollBar().value()
+        active = self.workspace.active
+        self.workspace.document = None  # reopen from the project, not from memory
+        self.open_document(current)
+        self.view.verticalScrollBar().setValue(scroll)
+        if active is not None:
+            self.workspace.select(active, scroll=False)
+        self.statusBar().showMessage("Refreshed: showing changes made elsewhere.", 5000)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.refresh()
 
     def step_document(self, direction: int) -> None:
         self.documents.step(direction)
+
+    def _remember_scroll(self, _value: int) -> None:
+        self._scroll_timer.start()  # written (and synced) once scrolling pauses
+
+    def _save_scroll(self) -> None:
+        # Where the analyst was: restored on the next start, even after a crash.
+        settings = app_settings.settings()
+        settings.setValue("session/position", self.view.top_position())
+        settings.sync()
+
+    def restore_position(self) -> None:
+        """Back to the remembered scroll position of the reopened document."""
+        value = app_settings.settings().value("session/position", 0)
+        self.view.show_at_top(int(value) if isinstance(value, int | str) else 0)
 
     def _refresh_document_row(self, doc_id: str) -> None:
         self.documents.model.update_document(self.store.documents.summary(DocumentId(doc_id)))
@@ -411,6 +462,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.inspector.commit_pending()  # a note being typed is saved, not lost
+        self._save_scroll()
+        self._closed = True
         self.workspace.close()
         app_settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)

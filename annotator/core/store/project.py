@@ -67,6 +67,10 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (a second window, the CLI) commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def __enter__(self) -> Store:
         return self
 
