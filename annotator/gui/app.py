@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import network_warning
 from annotator.core.records import DocumentId
 from annotator.core.store import Store
 from annotator.gui import settings as app_settings
@@ -51,6 +52,9 @@ def create_window(
         return None
     window = MainWindow(store, analyst_record)
     window.show()
+    warning = network_warning(db_path)
+    if warning:
+        window.info_bar.show_message(warning)
     if files:
         window.import_paths(files, encoding=encoding)
     elif (

@@ -49,3 +49,17 @@ def test_the_window_reopens_at_the_same_place(open_window, tmp_path: Path, qtbot
     second = open_window([])
     assert second.current_document == doc
     assert second.view.firstVisibleBlock().blockNumber() == where
+
+
+def test_a_project_on_a_network_drive_is_warned_about(
+    open_window,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.gui.app as app_module
+
+    monkeypatch.setattr(
+        app_module, "network_warning", lambda path: f"This project is on a network drive: {path}"
+    )
+    window = open_window([])
+    assert window.info_bar.isVisible()
+    assert "network drive" in window.info_bar.message.text()
