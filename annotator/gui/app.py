@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.location import network_warning
 from annotator.core.records import DocumentId
 from annotator.core.store import Store
+from annotator.gui import project_safety
 from annotator.gui import settings as app_settings
 from annotator.gui.analyst_dialog import AnalystDialog
 from annotator.gui.main_window import MainWindow
@@ -52,6 +53,7 @@ def create_window(
         return None
     window = MainWindow(store, analyst_record)
     window.show()
+    QTimer.singleShot(0, lambda: project_safety.daily(window))  # once the window is up
     warning = network_warning(db_path)
     if warning:
         window.info_bar.show_message(warning)

@@ -26,6 +26,7 @@ from annotator.core.records import Analyst, DocumentId
 from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
 from annotator.core.store import Store
+from annotator.gui import project_safety
 from annotator.gui import settings as app_settings
 from annotator.gui.actions import ACTIONS
 from annotator.gui.annotation_table import AnnotationTablePanel
@@ -156,6 +157,9 @@ class MainWindow(QMainWindow):
             "export": self.export_dialog,
             "print_report": self.print_report_dialog,
             "analyst": self.change_analyst,
+            "backup": lambda: project_safety.back_up_now(self),
+            "restore": lambda: project_safety.restore_dialog(self),
+            "check": lambda: project_safety.check(self),
             "quit": self.close,
             "undo": self.workspace.undo,
             "redo": self.workspace.redo,
@@ -389,6 +393,20 @@ class MainWindow(QMainWindow):
             self.show_error("Report not written", str(exc))
             return
         self.statusBar().showMessage(f"Wrote the report to {path}", 10000)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def use_store(self, store: Store) -> None:
+        """Work on a reopened project file (after a restore) in this same window."""
+        self.store = self.session.store = self.workspace.store = store
+        self._data_version = store.data_version()
+        self.reload_documents()
+        self.workspace.document = None
+        documents = store.documents.list()
+        if documents:
+            self.open_document(documents[0].id)
 
     # -- settings and dialogs ---------------------------------------------------------------
 

@@ -88,6 +88,11 @@ class CodebookRepo:
         drafts = [_normalised(draft) for draft in labels]
         sentiments = [value.strip() for value in sentiments]
         validate_labels([dataclasses.asdict(d) for d in drafts], sentiments)
+        kept_ids = {d.id for d in drafts if d.id is not None}
+        if any(label.id not in kept_ids for label in self.get().labels):
+            from annotator.core.safety import make_backup  # safety imports the store
+
+            make_backup(self._store, reason="before-codebook-change")
         try:
             with self._store.transaction() as db:
                 # Read inside the transaction: its write lock keeps another window out.

@@ -98,19 +98,24 @@ def open_connection(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 "keep projects on a local disk."
             )
         conn.execute("PRAGMA synchronous = FULL")
-        _migrate(conn)
+        _migrate(conn, path)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     from sqlite_utils import Database
 
     db = Database(conn)
     if not migrations.pending(db):
         return
+    if conn.execute("PRAGMA user_version").fetchone()[0] > 0:
+        # An existing project is about to be upgraded: keep a checked copy of it first.
+        from annotator.core.safety import make_backup  # safety imports the store
+
+        make_backup(path, reason="before-migration")
     # All pending migrations in one transaction (each becomes a savepoint inside it): an upgrade
     # across several versions either completes or leaves the file exactly as it was.
     conn.execute("BEGIN IMMEDIATE")

@@ -1,0 +1,29 @@
+"""Keeping projects safe: backups (made, listed, rotated, restored) and consistency checks.
+
+Qt-free; the window and the command line call these.
+"""
+
+from annotator.core.safety.backups import (
+    BackupError,
+    BackupInfo,
+    backup_dir_for,
+    daily_backup,
+    list_backups,
+    make_backup,
+    restore_backup,
+    rotate,
+)
+from annotator.core.safety.check import CheckReport, check_project
+
+__all__ = [
+    "BackupError",
+    "BackupInfo",
+    "CheckReport",
+    "backup_dir_for",
+    "check_project",
+    "daily_backup",
+    "list_backups",
+    "make_backup",
+    "restore_backup",
+    "rotate",
+]

@@ -1,0 +1,121 @@
+"""backup, backups, restore and check on the command line: output and exit codes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.core.safety import backup_dir_for
+from annotator.core.store import Store
+
+
+def invoke(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(db_path: Path) -> Path:
+    with Store.open(db_path) as store:
+        store.ensure_analyst("Ana")
+    return db_path
+
+
+@pytest.mark.parametrize("command", [["backup"], ["backups"], ["restore"], ["check"]])
+def test_help(command: list[str]) -> None:
+    code, out = invoke(*command, "--help")
+    assert code == 0 and "Usage:" in out and "--db" in out
+
+
+def test_backup_then_backups_lists_it(project: Path) -> None:
+    code, out = invoke("backup", "--db", str(project))
+    assert code == 0, out
+    made = Path(out.strip().splitlines()[-1])
+    assert made.is_file() and made.parent == backup_dir_for(project)
+    code, out = invoke("backups", "--db", str(project))
+    assert code == 0
+    assert "1 backup(s)" in out and str(made) in out and "manual" in out and " ok" in out
+
+
+def test_backups_when_there_are_none(project: Path) -> None:
+    code, out = invoke("backups", "--db", str(project))
+    assert code == 0 and "No backups" in out and str(backup_dir_for(project)) in out
+
+
+def test_backup_of_a_missing_project_fails_without_creating_it(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.sqlite"
+    code, out = invoke("backup", "--db", str(absent))
+    assert code == 1 and "no project" in out
+    assert not absent.exists()
+
+
+def test_restore_with_yes(project: Path) -> None:
+    _, out = invoke("backup", "--db", str(project))
+    made = out.strip().splitlines()[-1]
+    with Store.open(project) as store:
+        store.ensure_analyst("Bea")
+    code, out = invoke("restore", made, "--db", str(project), "--yes")
+    assert code == 0, out
+    assert "previous version was saved as" in out
+    saved = Path(out.split("saved as ")[1].split()[0])
+    assert saved.is_file() and saved.name.endswith("-before-restore.sqlite")
+    with Store.open(project, create=False) as store:
+        assert [a.name for a in store.analysts()] == ["Ana"]
+
+
+def test_restore_asks_and_a_no_changes_nothing(project: Path) -> None:
+    _, out = invoke("backup", "--db", str(project))
+    made = out.strip().splitlines()[-1]
+    with Store.open(project) as store:
+        store.ensure_analyst("Bea")
+    code, out = invoke("restore", made, "--db", str(project), input="n\n")
+    assert code == 1 and "Replace" in out and "Aborted" in out
+    with Store.open(project, create=False) as store:
+        assert [a.name for a in store.analysts()] == ["Ana", "Bea"]
+    code, out = invoke("restore", made, "--db", str(project), input="y\n")
+    assert code == 0 and "Restored" in out
+
+
+def test_restore_refuses_a_file_that_is_not_a_project(project: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("my notes")
+    before = project.read_bytes()
+    code, out = invoke("restore", str(notes), "--db", str(project), "--yes")
+    assert code == 1 and "not an SQLite database" in out and "untouched" in out
+    assert project.read_bytes() == before
+    assert not backup_dir_for(project).exists()
+
+
+def test_restore_over_a_damaged_project(project: Path) -> None:
+    _, out = invoke("backup", "--db", str(project))
+    made = out.strip().splitlines()[-1]
+    project.write_bytes(b"SQLite format 3\x00" + b"\xee" * 3000)
+    code, out = invoke("check", "--db", str(project))
+    assert code == 1
+    code, out = invoke("restore", made, "--db", str(project), "--yes")
+    assert code == 0, out
+    saved = Path(out.split("saved as ")[1].split()[0])
+    assert saved.read_bytes() == b"SQLite format 3\x00" + b"\xee" * 3000
+    code, out = invoke("check", "--db", str(project))
+    assert code == 0 and "no problems found" in out
+
+
+def test_check_reports_problems_with_exit_1(project: Path) -> None:
+    code, out = invoke("check", "--db", str(project))
+    assert code == 0 and "no problems found" in out
+    conn = sqlite3.connect(project)
+    conn.execute("UPDATE meta SET value = 'not json' WHERE key = 'sentiments'")
+    conn.commit()
+    conn.close()
+    code, out = invoke("check", "--db", str(project))
+    assert code == 1 and "sentiment values cannot be read" in out and "1 problem(s)" in out
+
+
+def test_check_of_a_missing_project_fails_without_creating_it(tmp_path: Path) -> None:
+    code, out = invoke("check", "--db", str(tmp_path / "absent.sqlite"))
+    assert code == 1 and "no project" in out
+    assert not (tmp_path / "absent.sqlite").exists()
