@@ -26,5 +26,9 @@ class NotAProject(ProjectError):
     """The file exists but is not an Annotator project; it was left untouched."""
 
 
+class DamagedProject(ProjectError):
+    """The file is an SQLite database that cannot be read: restore it from a backup."""
+
+
 class ValidationError(AnnotatorError):
     """An operation was refused because its input breaks a rule (offsets, labels, values)."""

@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, DamagedProject
 from annotator.core.location import network_warning
 from annotator.core.records import DocumentId
+from annotator.core.safety import list_backups, restore_backup
 from annotator.core.store import Store
 from annotator.gui import project_safety
 from annotator.gui import settings as app_settings
@@ -24,6 +25,34 @@ def _fatal(title: str, message: str) -> int:
     box.exec()
     print(f"annotator: {message}", file=sys.stderr)
     return 1
+
+
+def offer_restore(db_path: Path, problem: str) -> Store | None:
+    """The project cannot be opened: offer its newest good backup (the file is kept as is)."""
+    good = [b for b in list_backups(db_path) if b.ok] if db_path.exists() else []
+    if not good:
+        _fatal("Cannot open the project", f"{problem}\n\nThere is no backup of it to restore.")
+        return None
+    newest = good[0]
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Cannot open the project",
+        f"{problem}\n\nRestore the newest good backup, made {newest.made_at:%Y-%m-%d %H:%M} UTC "
+        f"({newest.reason})? The current file is kept unchanged next to its backups.",
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setObjectName("restoreOffer")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    if box.exec() != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        kept = restore_backup(db_path, newest.path)
+        store = Store.open(db_path)
+    except AnnotatorError as exc:
+        _fatal("Restore failed", str(exc))
+        return None
+    print(f"annotator: restored {newest.path}; the damaged file is kept as {kept}", file=sys.stderr)
+    return store
 
 
 def ask_analyst(given: str | None) -> str | None:
@@ -47,13 +76,24 @@ def create_window(
         return None
     try:
         store = Store.open(db_path)
+    except DamagedProject as exc:
+        restored = offer_restore(db_path, str(exc))
+        if restored is None:
+            return None
+        store = restored
+    except AnnotatorError as exc:
+        _fatal("Cannot open the project", str(exc))
+        return None
+    try:
         analyst_record = store.ensure_analyst(name)
     except AnnotatorError as exc:
+        store.close()
         _fatal("Cannot open the project", str(exc))
         return None
     window = MainWindow(store, analyst_record)
     window.show()
     QTimer.singleShot(0, lambda: project_safety.daily(window))  # once the window is up
+    project_safety.start_quick_check(window)
     warning = network_warning(db_path)
     if warning:
         window.info_bar.show_message(warning)

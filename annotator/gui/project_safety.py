@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.errors import AnnotatorError
@@ -15,11 +17,36 @@ from annotator.core.safety import (
     make_backup,
     restore_backup,
 )
+from annotator.core.safety.check import quick_check
 from annotator.core.store import Store
 from annotator.gui.import_flow import ReportDialog
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+
+
+_checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check")
+
+
+def start_quick_check(window: MainWindow) -> None:
+    """Check the file in the background after opening; warn in the window if it is damaged."""
+    future = _checks.submit(quick_check, window.store.path)
+    timer = QTimer(window)
+    timer.setInterval(200)
+
+    def poll() -> None:
+        if not future.done():
+            return
+        timer.stop()
+        result = future.result()
+        if result != "ok" and not window.closed:
+            window.info_bar.show_message(
+                f"The project failed SQLite's quick check ({result}). Stop working in it and "
+                "use File ▸ Restore from backup…; the damaged file will be kept."
+            )
+
+    timer.timeout.connect(poll)
+    timer.start()
 
 
 def back_up_now(window: MainWindow) -> None:

@@ -34,3 +34,57 @@ def test_daily_backup_back_up_now_restore_and_check(open_window, qtbot) -> None:
     assert "1 annotation(s)" in dialog.text_view.toPlainText()
     assert "no problems found" in dialog.text_view.toPlainText()
     dialog.close()
+
+
+def test_a_damaged_project_offers_its_newest_good_backup(qtbot, db_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.core.safety import make_backup
+    from annotator.core.store import Store
+    from annotator.gui.app import create_window
+
+    with Store.open(db_path) as store:
+        store.ensure_analyst("Ana")
+        make_backup(store, reason="manual")
+    damaged = b"SQLite format 3\x00" + b"\xff" * 8000
+    db_path.write_bytes(damaged)
+    for side in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + side).unlink(missing_ok=True)
+    seen: list[str] = []
+
+    def answer_yes() -> None:
+        box = find_top_level(QMessageBox, "restoreOffer")
+        if box is None:
+            QTimer.singleShot(50, answer_yes)
+            return
+        seen.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(50, answer_yes)
+    window = create_window(db_path=db_path, analyst="Ana", files=[])
+    assert window is not None
+    qtbot.addWidget(window)
+    assert "damaged" in seen[0] and "Restore the newest good backup" in seen[0]
+    assert [a.name for a in window.store.analysts()] == ["Ana"]
+    kept = [b for b in list_backups(db_path) if b.reason == "before-restore"]
+    assert kept and kept[0].path.read_bytes() == damaged  # the damaged file, byte for byte
+    window.close()
+    window.store.close()
+
+
+def test_a_failed_quick_check_after_opening_is_shown(open_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui import project_safety as module
+
+    monkeypatch.setattr(module, "quick_check", lambda path: "*** in database main *** page 7")
+    window = open_window([SAMPLE])
+    qtbot.waitUntil(lambda: "quick check" in window.info_bar.message.text())
+    assert "page 7" in window.info_bar.message.text()
+
+
+def test_quick_check_of_a_sound_project_is_ok(db_path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.safety.check import quick_check
+    from annotator.core.store import Store
+
+    Store.open(db_path).close()
+    assert quick_check(db_path) == "ok"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.records import LINK_KINDS
@@ -170,3 +171,21 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
             )
         if s_id is not None and s_doc != t_doc:
             problems.append(f"{what}: its target annotation {target_id} is in another document.")
+
+
+def quick_check(path: Path) -> str:
+    """SQLite's `PRAGMA quick_check` on its own read-only connection: "ok", or what is wrong.
+
+    Meant to run in a background thread right after opening, so a large project opens at once.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return "; ".join(str(r[0]) for r in rows[:5])

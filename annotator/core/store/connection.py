@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from annotator.core.errors import NotAProject, ProjectError
+from annotator.core.errors import DamagedProject, NotAProject, ProjectError
 from annotator.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -55,9 +55,10 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
             "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE '%sqlite_migrations%'"
         ).fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise ProjectError(
+        raise DamagedProject(
             f"{path} is damaged and cannot be read ({exc}). It was left untouched; "
-            "restore it from a backup."
+            "restore it from a backup (File ▸ Restore from backup…, or `annotator backups` "
+            "and `annotator restore`)."
         ) from exc
     if app_id != APPLICATION_ID:
         if tables == 0:
