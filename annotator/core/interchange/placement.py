@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import ValidationError
-from annotator.core.importing import ImportReport
+from annotator.core.importing import ExtractedDocument, ImportReport
 from annotator.core.interchange.model import ParsedDocument, ParsedFile
-from annotator.core.records import AnalystId, DocumentId, new_id, now_iso
-from annotator.core.store import Store, history
-from annotator.core.store.documents import text_hash
+from annotator.core.records import AnalystId, DocumentId, new_id
+from annotator.core.store import Store
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,8 @@ def check_onto(store: Store, parsed: ParsedFile, onto: DocumentId | None) -> Non
 def create(store: Store, path: Path, doc: ParsedDocument, analyst_id: AnalystId) -> DocumentId:
     """Add the file's document with its text, keeping its id, title, dates and source.
 
-    Not `Documents.add`: that gives a new id, and the id is what lets a later export of this
-    project match the colleague's (and what keeps a round trip byte-identical).
+    The id is kept: it is what lets a later export of this project match the colleague's (and
+    what keeps a round trip byte-identical).
     """
     assert doc.text is not None
     # `place` tried the id first, so it is free here: a document with it would have matched.
@@ -87,26 +86,18 @@ def create(store: Store, path: Path, doc: ParsedDocument, analyst_id: AnalystId)
         encoding_detected=False,
         warnings=[f"Text taken as it was from the annotation file {path.name}."],
     )
-    row = {
-        "id": doc_id,
-        "title": doc.title or path.stem,
-        "source": doc.source or str(path),
-        "published": doc.published,
-        "imported_at": doc.imported_at or now_iso(),
-        "text": doc.text,
-        "text_hash": text_hash(doc.text),
-        "char_count": len(doc.text),
-        "import_report": report.to_json(),
-    }
-    with store.transaction() as db:
-        db.table("documents").insert(row)
-        history.record(
-            db,
-            analyst_id=analyst_id,
-            action="import",
-            entity="document",
-            entity_id=doc_id,
-            document_id=doc_id,
-            after={k: v for k, v in row.items() if k != "text"},
-        )
+    extracted = ExtractedDocument(
+        source=Path(doc.source or str(path)),
+        title=doc.title or path.stem,
+        text=doc.text,
+        published=doc.published,
+        report=report,
+    )
+    store.documents.add(
+        extracted,
+        analyst_id=analyst_id,
+        doc_id=doc_id,
+        imported_at=doc.imported_at or None,
+        source=doc.source or str(path),
+    )
     return doc_id

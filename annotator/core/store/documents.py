@@ -32,22 +32,32 @@ class Documents:
         self._text_cache: tuple[DocumentId, str] | None = None
 
     def add(
-        self, extracted: ExtractedDocument, *, analyst_id: AnalystId | None
+        self,
+        extracted: ExtractedDocument,
+        *,
+        analyst_id: AnalystId | None,
+        doc_id: DocumentId | None = None,
+        imported_at: str | None = None,
+        source: str | None = None,
     ) -> tuple[DocumentSummary, bool]:
-        """Store an imported document; returns (summary, False) if the same text is already here."""
+        """Store an imported document; returns (summary, False) if the same text is already here.
+
+        `doc_id`, `imported_at` and `source` (any text, e.g. a URL) keep a colleague's values
+        (a document read from their annotation file), so that exports of both projects match.
+        """
         digest = text_hash(extracted.text)
         existing = self._store.conn.execute(
             "SELECT id FROM documents WHERE text_hash = ?", [digest]
         ).fetchone()
         if existing:
             return self.summary(DocumentId(existing[0])), False
-        doc_id = DocumentId(new_id())
+        doc_id = doc_id or DocumentId(new_id())
         row = {
             "id": doc_id,
             "title": extracted.title,
-            "source": str(extracted.source),
+            "source": source if source is not None else str(extracted.source),
             "published": extracted.published,
-            "imported_at": now_iso(),
+            "imported_at": imported_at or now_iso(),
             "text": extracted.text,
             "text_hash": digest,
             "char_count": len(extracted.text),
