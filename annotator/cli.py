@@ -482,5 +482,32 @@ def check_command(ctx: click.Context, db: Path | None, analyst: str | None) -> N
         sys.exit(1)
 
 
+@cli.command("merge")
+@click.argument("other", type=click.Path(path_type=Path))
+@_project_options
+@click.pass_context
+def merge_command(ctx: click.Context, other: Path, db: Path | None, analyst: str | None) -> None:
+    """Merge a colleague's project file OTHER into this project.
+
+    Their file is only read (nothing in it runs). Documents are matched by text; annotations by
+    id, the later edit winning (the other stays in the history); where their copy of a text
+    differs, annotations are re-anchored, and what cannot be placed is listed (exit status 1).
+    This project is backed up first; merging the same file twice adds nothing.
+    """
+    from annotator.core.merge import merge_project
+
+    db_path, analyst_name = _settings(ctx, db, analyst)
+    with _open_store(db_path) as store:
+        try:
+            report = merge_project(
+                store, other, analyst=analyst_name or os_user_name() or "analyst"
+            )
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    if not report.complete:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="annotator")

@@ -25,6 +25,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "Import &files…", ("Ctrl+O",), "&File"),
     ActionSpec("import_folder", "Import f&older…", ("Ctrl+Shift+O",), "&File"),
     ActionSpec("import_report", "Import &report of this document", (), "&File"),
+    ActionSpec("merge", "&Merge colleague's project…", (), "&File"),
     ActionSpec("export", "&Export annotations…", ("Ctrl+E",), "&File"),
     ActionSpec("print_report", "&Printable report of this document…", ("Ctrl+P",), "&File"),
     ActionSpec("backup", "&Back up now", (), "&File"),

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
             "export": self.export_dialog,
             "print_report": self.print_report_dialog,
             "analyst": self.change_analyst,
+            "merge": lambda: project_safety.merge_dialog(self),
             "backup": lambda: project_safety.back_up_now(self),
             "restore": lambda: project_safety.restore_dialog(self),
             "check": lambda: project_safety.check(self),

@@ -1,4 +1,5 @@
-"""File ▸ Back up now, Restore from backup…, Check project, and the daily backup."""
+"""File ▸ Merge colleague's project…, Back up now, Restore from backup…, Check project, and
+the daily backup: the menu entries that act on the project file as a whole."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.merge import merge_project
 from annotator.core.safety import (
     check_project,
     daily_backup,
@@ -105,3 +107,23 @@ def restore(window: MainWindow, backup: Path) -> None:
         window.info_bar.show_message(
             f"Restored {backup.name}. The previous version is kept as {kept}."
         )
+
+
+def merge_dialog(window: MainWindow) -> None:
+    path, _ = QFileDialog.getOpenFileName(
+        window, "Merge a colleague's project", "", "Annotator projects (*.sqlite);;All files (*)"
+    )
+    if path:
+        merge(window, Path(path))
+
+
+def merge(window: MainWindow, other: Path) -> None:
+    """Merge `other` (backed up first, in one transaction) and show the report."""
+    window.inspector.commit_pending()
+    try:
+        report = merge_project(window.store, other, analyst=window.analyst.name)
+    except AnnotatorError as exc:
+        window.show_error("Nothing was merged", str(exc))
+        return
+    window.refresh(force=True)  # their documents in the list, their tags in the open one
+    ReportDialog(f"Merged {other.name}", report.summary(), window).show()

@@ -72,3 +72,14 @@ def test_report_as_html_and_pdf(tmp_path: Path) -> None:
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     code, text = invoke("report", "nope", "-o", str(tmp_path / "r.html"), "--db", str(db))
     assert code == 1 and "matches no document" in text
+
+
+def test_merge_a_colleagues_project(tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "ours.sqlite", tmp_path / "ben.sqlite"
+    _tagged_project(theirs)
+    invoke("import", str(SAMPLE), "--db", str(ours))
+    code, text = invoke("merge", str(theirs), "--db", str(ours))
+    assert code == 0, text
+    assert "2 added" in text
+    code, text = invoke("merge", str(tmp_path / "missing.sqlite"), "--db", str(ours))
+    assert code == 1 and "missing.sqlite" in text and "Traceback" not in text

@@ -88,3 +88,32 @@ def test_quick_check_of_a_sound_project_is_ok(db_path) -> None:  # type: ignore[
 
     Store.open(db_path).close()
     assert quick_check(db_path) == "ok"
+
+
+def test_merging_a_colleagues_project_shows_their_tags(open_window, tmp_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.session import Session
+    from annotator.core.store import Store
+
+    theirs_path = tmp_path / "ben.sqlite"
+    window = open_window([SAMPLE])
+    doc = window.current_document
+    with Store.open(theirs_path) as theirs:
+        text = window.store.documents.text(doc)
+        from annotator.core.ingest import import_paths
+
+        import_paths(theirs, [SAMPLE], analyst_id=None)
+        their_doc = theirs.documents.list()[0].id
+        ben = Session(theirs, theirs.ensure_analyst("Ben"))
+        start = text.index("Wang Yi")
+        ben.create_annotation(
+            document_id=their_doc,
+            label_id=theirs.codebook.get().by_name("Speaker").id,
+            start=start,
+            end=start + 7,
+        )
+    project_safety.merge(window, theirs_path)  # what choosing the file in the dialog does
+    assert window.store.annotations.for_document(doc)[0].quote == "Wang Yi"
+    qtbot.waitUntil(lambda: window.table.model.rowCount() == 1)  # shown without a restart
+    dialog = find_top_level(ReportDialog)
+    assert isinstance(dialog, ReportDialog) and "1 added" in dialog.text_view.toPlainText()
+    dialog.close()
