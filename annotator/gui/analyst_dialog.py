@@ -20,6 +20,7 @@ class AnalystDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("analystDialog")
         self.setWindowTitle("Welcome to Annotator")
+        self.setMinimumWidth(440)
         intro = QLabel(
             "Your name is stored with every annotation you make, so that colleagues "
             "can review each other's work. You can change it later in File ▸ Analyst name…"
