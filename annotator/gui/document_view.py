@@ -77,9 +77,6 @@ class DocumentView(QPlainTextEdit):
     def cp_at(self, point: QPoint) -> int:
         return self.offsets.from_utf16(self.cursorForPosition(point).position())
 
-    def caret(self) -> int:
-        return self.offsets.from_utf16(self.textCursor().position())
-
     def selected_span(self) -> Span | None:
         """The selection as code points, snapped to words unless snapping is off or bypassed."""
         cursor = self.textCursor()

@@ -285,8 +285,7 @@ class MainWindow(QMainWindow):
             return
         scroll = self.view.verticalScrollBar().value()
         active = self.workspace.active
-        self.workspace.document = None  # reopen from the project, not from memory
-        self.open_document(current)
+        self.workspace.reload()
         self.view.verticalScrollBar().setValue(scroll)
         if active is not None:
             self.workspace.select(active, scroll=False)
@@ -404,9 +403,9 @@ class MainWindow(QMainWindow):
         self.store = self.session.store = self.workspace.store = store
         self._data_version = store.data_version()
         self.reload_documents()
-        self.workspace.document = None
         documents = store.documents.list()
         if documents:
+            self.workspace.close()  # forget the old file's document: open afresh
             self.open_document(documents[0].id)
 
     # -- settings and dialogs ---------------------------------------------------------------

@@ -134,6 +134,11 @@ class Workspace(QObject):
         self._emit_undo_state()
         QTimer.singleShot(0, self._highlight_more)
 
+    def reload(self) -> None:
+        """Read the open document again from the project (changed elsewhere, or restored)."""
+        if self.document is not None:
+            self.open(self.store.documents.get(self.document.id))
+
     def settled(self) -> bool:
         """True once the open document is fully loaded: table filled, every line highlighted."""
         return not self._loading and not self.highlighter.unreleased_lines()

@@ -146,10 +146,3 @@ class Store:
 
     def history(self, *, entity_id: str | None = None) -> list[history.HistoryEntry]:
         return history.entries(self.db, entity_id=entity_id)
-
-    def stats(self) -> dict[str, int]:
-        """Counts for status lines and `annotator list`."""
-        counts = {}
-        for table in ("documents", "annotations", "analysts", "links"):
-            counts[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        return counts
