@@ -1,0 +1,15 @@
+"""The `annotator` command: opens the window by default; the other commands need no display.
+
+Each module registers its commands on the one group in `base`; importing them here is what
+makes them part of `annotator`.
+"""
+
+from annotator.cli import documents, exchange, safety  # noqa: F401  (registers commands)
+from annotator.cli.base import cli
+
+
+def main() -> None:
+    cli(prog_name="annotator")
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,64 @@
+"""The `annotator` command group and the options every command shares (--db, --analyst)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError
+from annotator.core.paths import ENV_VAR, resolve_db_path
+from annotator.core.preferences import remembered_analyst
+from annotator.core.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def project_options(func: F) -> F:
+    """--db and --analyst, accepted before or after the command name."""
+    func = click.option(
+        "--analyst",
+        metavar="NAME",
+        help="Who is working (default: $ANNOTATOR_ANALYST, else the name given on first start).",
+    )(func)
+    func = click.option(
+        "--db",
+        "db",
+        metavar="PATH",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Project file to use (default: ${ENV_VAR}, else the file in your data folder).",
+    )(func)
+    return func
+
+
+def settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[Path, str | None]:
+    parent = ctx.find_root().params
+    db_path = resolve_db_path(db or parent.get("db"))
+    name = analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
+    return db_path, name or remembered_analyst()
+
+
+def open_store(db_path: Path) -> Store:
+    try:
+        return Store.open(db_path)
+    except AnnotatorError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=DefaultGroup, default="open", invoke_without_command=True)
+@click.version_option(__version__, "--version", "-V", prog_name="annotator")
+@project_options
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """Annotator: tag claims, speakers, targets and sentiment in news articles.
+
+    Run without a command (or with files) to open the window. Every change is saved at once
+    in the project file; there is no Save.
+    """
+    if ctx.invoked_subcommand is None:  # `annotator --db X` with no files: just the window
+        ctx.invoke(cli.commands["open"])

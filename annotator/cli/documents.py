@@ -1,0 +1,106 @@
+"""Opening the window, importing articles and listing documents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.core.errors import AnnotatorError
+from annotator.core.preferences import os_user_name
+from annotator.gui.platform_check import display_problem
+
+
+@cli.command("open")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--encoding", metavar="CODEC", help="Decode the FILES with this encoding.")
+@project_options
+@click.pass_context
+def open_window(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    encoding: str | None,
+    db: Path | None,
+    analyst: str | None,
+) -> None:
+    """Open the window, importing FILES (articles or folders) first."""
+    db_path, analyst_name = settings(ctx, db, analyst)
+    problem = display_problem()
+    if problem:
+        raise click.ClickException(problem)
+    from annotator.gui.app import run  # Qt is imported only when a window is wanted
+
+    sys.exit(run(db_path=db_path, analyst=analyst_name, files=list(files), encoding=encoding))
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--encoding", metavar="CODEC", help="Decode with this encoding instead of detecting it."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
+@project_options
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    encoding: str | None,
+    quiet: bool,
+    db: Path | None,
+    analyst: str | None,
+) -> None:
+    """Import articles (.txt .md .html .htm .docx) or whole folders into the project.
+
+    Prints each file's import report (encoding, repairs, warnings). Exits with status 1 if any
+    file could not be imported; the others are imported all the same.
+    """
+    from annotator.core.ingest import import_paths
+
+    db_path, analyst_name = settings(ctx, db, analyst)
+    with open_store(db_path) as store:
+        try:
+            analyst_id = store.ensure_analyst(analyst_name or os_user_name() or "analyst").id
+            with click.progressbar(
+                length=1, label="Importing", file=sys.stderr, show_pos=True
+            ) as bar:
+
+                def progress(index: int, total: int, path: Path) -> bool:
+                    bar.length = max(total, 1)
+                    bar.update(index - bar.pos)
+                    return True
+
+                outcome = import_paths(
+                    store, files, analyst_id=analyst_id, encoding=encoding, progress=progress
+                )
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        for _summary, report in outcome.added:
+            click.echo(report.summary())
+            click.echo()
+    click.echo(outcome.summary())
+    click.echo(f"Project: {db_path}")
+    if outcome.refused or outcome.stopped:
+        sys.exit(1)
+
+
+@cli.command("list")
+@project_options
+@click.pass_context
+def list_command(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """List the project's documents with their annotation counts."""
+    db_path, _ = settings(ctx, db, analyst)
+    with open_store(db_path) as store:
+        documents = store.documents.list()
+    if not documents:
+        click.echo(f"No documents yet in {db_path}. Add some with: annotator import FILES")
+        return
+    click.echo(f"{'ID':8}  {'DATE':10}  {'ANNOT.':>6}  {'CHARS':>8}  TITLE")
+    for doc in documents:
+        click.echo(
+            f"{doc.id[:8]}  {doc.published or '':10}  {doc.annotation_count:>6}  "
+            f"{doc.char_count:>8}  {doc.title}"
+        )
+    click.echo(f"{len(documents)} document(s) in {db_path}")

@@ -1,0 +1,133 @@
+"""Backups, restore, check and merge."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.core.errors import AnnotatorError
+from annotator.core.preferences import os_user_name
+
+
+@cli.command("backup")
+@project_options
+@click.pass_context
+def backup_command(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """Back up the project now (checked copy in the backups folder next to it)."""
+    from annotator.core.safety import make_backup
+
+    db_path, _ = settings(ctx, db, analyst)
+    if not db_path.is_file():
+        raise click.ClickException(f"There is no project at {db_path}.")
+    with open_store(db_path) as store:
+        try:
+            made = make_backup(store, reason="manual")
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up {db_path} to:")
+    click.echo(str(made))
+
+
+@cli.command("backups")
+@project_options
+@click.pass_context
+def backups_command(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """List the project's backups, newest first, each checked."""
+    from annotator.core.safety import backup_dir_for, list_backups
+
+    db_path, _ = settings(ctx, db, analyst)
+    infos = list_backups(db_path)
+    folder = backup_dir_for(db_path)
+    if not infos:
+        click.echo(f"No backups of {db_path} yet (they are kept in {folder}).")
+        return
+    click.echo(f"{len(infos)} backup(s) of {db_path} in {folder}:")
+    for info in infos:
+        state = "ok" if info.ok else f"DAMAGED: {info.problem}"
+        made = info.made_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        click.echo(f"  {made}  {info.reason:<15} {info.size:>12,} bytes  {state}")
+        click.echo(f"      {info.path}")
+
+
+@cli.command("restore")
+@click.argument("backup", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@project_options
+@click.pass_context
+def restore_command(
+    ctx: click.Context, backup: Path, yes: bool, db: Path | None, analyst: str | None
+) -> None:
+    """Replace the project by BACKUP, keeping a copy of the current project first.
+
+    Close Annotator's window on this project before restoring.
+    """
+    from annotator.core.safety import restore_backup
+
+    # Not opened with Store.open: the project may be damaged; it is copied, not read.
+    db_path, _ = settings(ctx, db, analyst)
+    if not yes:
+        click.confirm(
+            f"Replace {db_path} by {backup}? (the current project is kept in its backups folder)",
+            abort=True,
+        )
+    try:
+        saved = restore_backup(db_path, backup)
+    except AnnotatorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {db_path} from {backup}.")
+    if saved is not None:
+        click.echo(f"The previous version was saved as {saved}")
+    else:
+        click.echo("There was no previous project file to keep.")
+
+
+@cli.command("check")
+@project_options
+@click.pass_context
+def check_command(ctx: click.Context, db: Path | None, analyst: str | None) -> None:
+    """Check the project's integrity and consistency; exits with 1 if problems are found.
+
+    Changes nothing.
+    """
+    from annotator.core.safety import check_project
+
+    db_path, _ = settings(ctx, db, analyst)
+    if not db_path.is_file():
+        raise click.ClickException(f"There is no project at {db_path}.")
+    with open_store(db_path) as store:
+        report = check_project(store)
+    for problem in report.problems:
+        click.echo(problem)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("merge")
+@click.argument("other", type=click.Path(path_type=Path))
+@project_options
+@click.pass_context
+def merge_command(ctx: click.Context, other: Path, db: Path | None, analyst: str | None) -> None:
+    """Merge a colleague's project file OTHER into this project.
+
+    Their file is only read (nothing in it runs). Documents are matched by text; annotations by
+    id, the later edit winning (the other stays in the history); where their copy of a text
+    differs, annotations are re-anchored, and what cannot be placed is listed (exit status 1).
+    This project is backed up first; merging the same file twice adds nothing.
+    """
+    from annotator.core.merge import merge_project
+
+    db_path, analyst_name = settings(ctx, db, analyst)
+    with open_store(db_path) as store:
+        try:
+            report = merge_project(
+                store, other, analyst=analyst_name or os_user_name() or "analyst"
+            )
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    if not report.complete:
+        sys.exit(1)
