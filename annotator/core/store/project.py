@@ -16,6 +16,7 @@ from annotator.core.store.annotations import Annotations
 from annotator.core.store.codebook_repo import CodebookRepo
 from annotator.core.store.connection import open_connection
 from annotator.core.store.documents import Documents
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
 def _save_failure(exc: sqlite3.Error) -> ProjectError:
@@ -125,6 +126,10 @@ class Store:
         if not name:
             raise ValidationError("The analyst's name cannot be empty.")
         row = self.conn.execute("SELECT id, name FROM analysts WHERE name = ?", [name]).fetchone()
+        if row and row[0] == REVIEWED_LAYER_ID:
+            raise ValidationError(
+                f"“{name}” is the name of the reviewed layer; please choose another name."
+            )
         if row:
             return Analyst(AnalystId(row[0]), row[1])
         analyst = Analyst(AnalystId(new_id()), name)
@@ -141,8 +146,21 @@ class Store:
         return analyst
 
     def analysts(self) -> list[Analyst]:
-        rows = self.conn.execute("SELECT id, name FROM analysts ORDER BY name").fetchall()
+        """The people who work on the project (not the reviewed layer)."""
+        rows = self.conn.execute(
+            "SELECT id, name FROM analysts WHERE id != ? ORDER BY name", [REVIEWED_LAYER_ID]
+        ).fetchall()
         return [Analyst(AnalystId(r[0]), r[1]) for r in rows]
+
+    def layers(self) -> list[Analyst]:
+        """Every layer of annotations: each analyst's, then the reviewed layer."""
+        return [*self.analysts(), self.reviewed_layer()]
+
+    def reviewed_layer(self) -> Analyst:
+        row = self.conn.execute(
+            "SELECT name FROM analysts WHERE id = ?", [REVIEWED_LAYER_ID]
+        ).fetchone()
+        return Analyst(AnalystId(REVIEWED_LAYER_ID), row[0] if row else "reviewed")
 
     def history(self, *, entity_id: str | None = None) -> list[history.HistoryEntry]:
         return history.entries(self.db, entity_id=entity_id)

@@ -163,5 +163,53 @@ def _undo_log(db: Database) -> None:
     _stamp(db, 3)
 
 
+#: The adjudicated "reviewed" layer is stored as annotations of this reserved analyst id, so it
+#: filters, exports and merges like any analyst's layer. Who reviewed is in review_decisions.
+REVIEWED_LAYER_ID = "reviewed"
+
+
+@migrations(name="0004_review")
+def _review(db: Database) -> None:
+    # The layer's display name is "reviewed" unless an analyst already carries that name.
+    taken = db.execute("SELECT 1 FROM analysts WHERE name = 'reviewed'").fetchone()
+    _run(
+        db,
+        f"""
+        INSERT INTO analysts (id, name, created) VALUES (
+            '{REVIEWED_LAYER_ID}', '{"reviewed layer" if taken else "reviewed"}',
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        );
+        -- A thread of comments on an annotation, in the order written.
+        CREATE TABLE comments (
+            id TEXT PRIMARY KEY,
+            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            author_id TEXT NOT NULL REFERENCES analysts(id),
+            created TEXT NOT NULL,
+            body TEXT NOT NULL CHECK (length(trim(body)) > 0)
+        );
+        CREATE INDEX comments_by_annotation ON comments(annotation_id, created);
+        -- One reviewer's decision on a disagreement between two layers. `sources` holds the
+        -- reviewed annotations as [{{"id", "modified"}}] (a later edit reopens the decision);
+        -- `results` the ids of the reviewed-layer annotations the decision left.
+        CREATE TABLE review_decisions (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            reviewer_id TEXT NOT NULL REFERENCES analysts(id),
+            decided TEXT NOT NULL,
+            decision TEXT NOT NULL
+                CHECK (decision IN ('first', 'second', 'both', 'reject', 'edit', 'agreed')),
+            first_layer TEXT NOT NULL,
+            second_layer TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            results TEXT NOT NULL
+        );
+        CREATE INDEX review_decisions_by_document ON review_decisions(document_id, decided);
+        CREATE INDEX annotations_by_analyst ON annotations(analyst_id, document_id);
+        CREATE INDEX annotations_by_modified ON annotations(modified);
+        """,
+    )
+    _stamp(db, 4)
+
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 SCHEMA_VERSION = len(MIGRATION_NAMES)
