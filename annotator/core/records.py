@@ -12,6 +12,8 @@ AnnotationId = NewType("AnnotationId", str)
 AnalystId = NewType("AnalystId", str)
 LabelId = NewType("LabelId", str)
 LinkId = NewType("LinkId", str)
+CommentId = NewType("CommentId", str)
+DecisionId = NewType("DecisionId", str)
 
 #: Characters of context kept either side of a quote, for re-anchoring in another copy of a text.
 CONTEXT_CHARS = 32
@@ -92,6 +94,39 @@ class Link:
 
 
 LINK_KINDS = ("said_by", "about")
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One entry of the discussion thread on an annotation."""
+
+    id: CommentId
+    annotation_id: AnnotationId
+    author_id: AnalystId
+    created: str
+    body: str
+
+
+#: What a reviewer decided about a disagreement between two layers: keep the first side, the
+#: second, both, neither, keep one to edit it, or (for spans both layers agree on) the agreed one.
+DECISIONS = ("first", "second", "both", "reject", "edit", "agreed")
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """One review decision. `sources` are the reviewed annotations with the version decided on
+    ({"id", "modified"}): a later edit of one of them reopens the decision. `results` are the
+    ids of the reviewed-layer annotations the decision left."""
+
+    id: DecisionId
+    document_id: DocumentId
+    reviewer_id: AnalystId
+    decided: str
+    decision: str
+    first_layer: AnalystId
+    second_layer: AnalystId
+    sources: tuple[tuple[AnnotationId, str], ...]
+    results: tuple[AnnotationId, ...]
 
 
 def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:

@@ -11,24 +11,32 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.attribution import DocumentAnnotations
 from annotator.core.errors import ValidationError
+from annotator.core.ops import Op, removal_ops
 from annotator.core.records import (
     Analyst,
+    AnalystId,
     Annotation,
     AnnotationId,
+    Comment,
+    CommentId,
+    DecisionId,
     DocumentId,
     LabelId,
     Link,
     LinkId,
+    ReviewDecision,
     now_iso,
 )
+from annotator.core.review import Item, review_ops
 from annotator.core.store import Store
 from annotator.core.store.annotations import row_of
+from annotator.core.store.comments import comment_row
+from annotator.core.store.reviews import decision_of, decision_row
 
 #: Undo steps kept per analyst; older ones are dropped.
 UNDO_LIMIT = 1000
-
-Op = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Change:
     touched: frozenset[AnnotationId]  # created or modified: re-read these
     removed: frozenset[AnnotationId]
     links: bool
+    threads: frozenset[AnnotationId] = frozenset()  # annotations whose comments changed
+    decisions: bool = False  # review decisions changed
 
 
 class Session:
@@ -115,14 +125,34 @@ class Session:
     def delete_annotation(self, annotation_id: AnnotationId) -> Change:
         """Delete an annotation and the links from and to it (all restored by undo)."""
         annotation = self.store.annotations.get(annotation_id)
-        links = self.store.annotations.links_touching(annotation_id)
+        forward, inverse = removal_ops(self.store, annotation_id)
         return self._do(
-            f"Delete “{_short(annotation.quote)}”",
+            f"Delete “{_short(annotation.quote)}”", annotation.document_id, forward, inverse
+        )
+
+    def add_comment(self, annotation_id: AnnotationId, body: str) -> tuple[Comment, Change]:
+        """Add the analyst's comment to the annotation's thread."""
+        comment = self.store.comments.new(annotation_id, self.analyst.id, body)
+        annotation = self.store.annotations.get(annotation_id)
+        change = self._do(
+            f"Comment on “{_short(annotation.quote)}”",
             annotation.document_id,
-            [{"op": "remove_link", "id": link.id} for link in links]
-            + [{"op": "remove", "id": annotation_id}],
-            [{"op": "put", "annotation": row_of(annotation)}]
-            + [{"op": "put_link", "link": row_of(link)} for link in links],
+            [{"op": "put_comment", "comment": comment_row(comment)}],
+            [{"op": "remove_comment", "id": comment.id}],
+        )
+        return comment, change
+
+    def delete_comment(self, comment_id: CommentId) -> Change:
+        """Delete one of the analyst's own comments (a colleague's stay theirs)."""
+        comment = self.store.comments.get(comment_id)
+        if comment.author_id != self.analyst.id:
+            raise ValidationError("Only the author of a comment can delete it.")
+        annotation = self.store.annotations.get(comment.annotation_id)
+        return self._do(
+            f"Delete comment on “{_short(annotation.quote)}”",
+            annotation.document_id,
+            [{"op": "remove_comment", "id": comment_id}],
+            [{"op": "put_comment", "comment": comment_row(comment)}],
         )
 
     def set_link(
@@ -156,6 +186,35 @@ class Session:
         verb = "Attribute" if kind == "said_by" else "Set target of"
         claim = self.store.annotations.get(source_id)
         return self._do(f"{verb} “{_short(claim.quote)}”", claim.document_id, forward, inverse)
+
+    def review(
+        self,
+        state: DocumentAnnotations,
+        decided: list[tuple[Item, str]],
+        *,
+        first_layer: AnalystId,
+        second_layer: AnalystId,
+        edit_side: str = "first",
+    ) -> tuple[list[ReviewDecision], Change]:
+        """Record review decisions (one undoable step): the reviewed layer gets the result."""
+        step = review_ops(
+            self.store,
+            state,
+            decided,
+            first_layer=first_layer,
+            second_layer=second_layer,
+            reviewer=self.analyst.id,
+            edit_side=edit_side,
+        )
+        item, decision = decided[0]
+        what = f"{len(decided)} items" if len(decided) > 1 else f"“{_short(item.sides()[0].quote)}”"
+        change = self._do(
+            f"Review ({_DECISION_VERBS[decision]}) {what}",
+            item.sides()[0].document_id,
+            step.forward,
+            step.inverse,
+        )
+        return step.decisions, change
 
     # -- undo / redo ------------------------------------------------------------------------
 
@@ -258,13 +317,26 @@ class Session:
                     raise ValidationError("a link was changed since")
             elif kind == "remove_link" and annotations.find_link(LinkId(op["id"])) is not None:
                 raise ValidationError("a link was restored since")
+            elif kind == "put_comment":
+                comment = self.store.comments.find(CommentId(op["comment"]["id"]))
+                if comment is None or comment_row(comment) != op["comment"]:
+                    raise ValidationError("a comment was changed since")
+            elif kind == "remove_comment" and self.store.comments.find(CommentId(op["id"])):
+                raise ValidationError("a comment was restored since")
+            elif kind == "put_decision":
+                decision = self.store.reviews.find(DecisionId(op["decision"]["id"]))
+                if decision is None or decision_row(decision) != op["decision"]:
+                    raise ValidationError("a review decision was changed since")
+            elif kind == "remove_decision" and self.store.reviews.find(DecisionId(op["id"])):
+                raise ValidationError("a review decision was restored since")
 
     def _apply(self, description: str, document_id: DocumentId, ops: list[Op]) -> Change:
         annotations = self.store.annotations
         who = self.analyst.id
         touched: set[AnnotationId] = set()
         removed: set[AnnotationId] = set()
-        links = False
+        threads: set[AnnotationId] = set()
+        links = decisions = False
         for op in ops:
             kind = op["op"]
             if kind == "put":
@@ -283,9 +355,41 @@ class Session:
             elif kind == "remove_link":
                 annotations.remove_link(LinkId(op["id"]), analyst_id=who)
                 links = True
+            elif kind == "put_comment":
+                comment = Comment(**op["comment"])
+                self.store.comments.put(comment, analyst_id=who)
+                threads.add(comment.annotation_id)
+            elif kind == "remove_comment":
+                threads.add(
+                    self.store.comments.remove(CommentId(op["id"]), analyst_id=who).annotation_id
+                )
+            elif kind == "put_decision":
+                self.store.reviews.put(decision_of(op["decision"]), analyst_id=who)
+                decisions = True
+            elif kind == "remove_decision":
+                self.store.reviews.remove(DecisionId(op["id"]), analyst_id=who)
+                decisions = True
             else:
                 raise ValueError(f"unknown undo operation {kind!r}")
-        return Change(description, document_id, frozenset(touched), frozenset(removed), links)
+        return Change(
+            description,
+            document_id,
+            frozenset(touched),
+            frozenset(removed),
+            links,
+            frozenset(threads - removed),
+            decisions,
+        )
+
+
+_DECISION_VERBS = {
+    "first": "keep first",
+    "second": "keep second",
+    "both": "keep both",
+    "reject": "reject",
+    "edit": "keep to edit",
+    "agreed": "accept agreed",
+}
 
 
 def _link_fits(link: Link, annotation_id: AnnotationId, role: str | None) -> bool:

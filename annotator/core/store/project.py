@@ -14,8 +14,10 @@ from annotator.core.records import Analyst, AnalystId, new_id, now_iso
 from annotator.core.store import history
 from annotator.core.store.annotations import Annotations
 from annotator.core.store.codebook_repo import CodebookRepo
+from annotator.core.store.comments import Comments
 from annotator.core.store.connection import open_connection
 from annotator.core.store.documents import Documents
+from annotator.core.store.reviews import ReviewDecisions
 from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
@@ -49,6 +51,8 @@ class Store:
         self.codebook = CodebookRepo(self)
         self.documents = Documents(self)
         self.annotations = Annotations(self)
+        self.comments = Comments(self)
+        self.reviews = ReviewDecisions(self)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
