@@ -1,0 +1,393 @@
+"""The agreement report: every statistic for every pair of analysts and for all of them.
+
+Read from one snapshot of the project: all annotations of the scope in one query (or one per
+chosen document), the text of a document only when two or more analysts coded it. Token-level
+statistics come from runs of identically coded tokens (annotator.core.agreement.token_labels),
+so a project of thousands of documents is a matter of seconds, spent mostly tokenising.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Literal
+
+from annotator.core.agreement.sentiment import SentimentAgreement, SentimentTally
+from annotator.core.agreement.spans import (
+    SpanScores,
+    match_exact,
+    match_overlap,
+    scores_by_label,
+)
+from annotator.core.agreement.statistics import Coincidences, Confusion, Statistic
+from annotator.core.agreement.token_labels import Pattern, Span, token_runs
+from annotator.core.agreement.tokens import TOKENISATION, tokenise
+from annotator.core.codebook import Codebook
+from annotator.core.errors import ValidationError
+from annotator.core.export.scope import read_snapshot
+from annotator.core.records import Analyst, AnalystId, DocumentId, LabelId
+from annotator.core.store import Store
+
+StatisticName = Literal["kappa", "alpha", "f1_exact", "f1_overlap"]
+#: What the heatmap and the tables can show, with their display names.
+STATISTICS: dict[StatisticName, str] = {
+    "kappa": "Cohen's κ",
+    "alpha": "Krippendorff's α",
+    "f1_exact": "F1 (exact)",
+    "f1_overlap": "F1 (overlap)",
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Two analysts on one label (or on all labels): token-level kappa and alpha (nominal),
+    span precision/recall/F1 under exact and overlap matching, sentiment alpha."""
+
+    kappa: Statistic
+    alpha: Statistic
+    exact: SpanScores
+    overlap: SpanScores
+    sentiment: SentimentAgreement
+
+    def value(self, statistic: StatisticName) -> float | None:
+        if statistic == "kappa":
+            return self.kappa.value
+        if statistic == "alpha":
+            return self.alpha.value
+        return self.exact.f1 if statistic == "f1_exact" else self.overlap.f1
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """`first` is the reference of precision and recall; only documents both coded count."""
+
+    first: Analyst
+    second: Analyst
+    documents: int
+    tokens: int
+    overall: Figures
+    by_label: Mapping[str, Figures]
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """All analysts on one label (or all labels): Krippendorff's alpha (nominal, missing data
+    allowed), the mean of the pairs' kappas (Light's kappa), span scores pooled over pairs."""
+
+    alpha: Statistic
+    mean_kappa: Statistic
+    exact: SpanScores
+    overlap: SpanScores
+
+    def value(self, statistic: StatisticName) -> float | None:
+        if statistic == "kappa":
+            return self.mean_kappa.value
+        if statistic == "alpha":
+            return self.alpha.value
+        return self.exact.f1 if statistic == "f1_exact" else self.overlap.f1
+
+
+@dataclass(frozen=True)
+class GroupAgreement:
+    """`documents` and `tokens`: those coded by two or more of the analysts."""
+
+    documents: int
+    tokens: int
+    overall: GroupFigures
+    by_label: Mapping[str, GroupFigures]
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    analysts: tuple[Analyst, ...]
+    labels: tuple[str, ...]
+    #: Documents in scope; `coded` and `spans`: per analyst, documents coded and spans in scope.
+    documents: int
+    coded: Mapping[AnalystId, int]
+    spans: Mapping[AnalystId, int]
+    pairs: tuple[PairAgreement, ...]
+    group: GroupAgreement
+    tokenisation: str = field(default=TOKENISATION)
+
+    @property
+    def comparable(self) -> bool:
+        """False when no document was coded by two of the analysts: nothing was compared."""
+        return self.group.documents > 0
+
+    def pair(self, a: AnalystId, b: AnalystId) -> PairAgreement | None:
+        """The pair of these two analysts, in either order."""
+        for pair in self.pairs:
+            if {pair.first.id, pair.second.id} == {a, b} and a != b:
+                return pair
+        return None
+
+
+def agreement_report(
+    store: Store,
+    *,
+    analysts: Sequence[AnalystId] | None = None,
+    documents: Sequence[DocumentId] | None = None,
+    labels: Sequence[str] | None = None,
+) -> AgreementReport:
+    """Agreement of `analysts` (ids; default: everyone with an annotation in scope, the
+    reviewed layer included) on `documents` (default: all) and `labels` (names; default: the
+    whole codebook).
+
+    Refuses unknown analysts, documents or labels, and fewer than two analysts.
+    """
+    codebook = store.codebook.get()
+    label_names = _chosen_labels(codebook, labels)
+    with read_snapshot(store.conn):
+        scope = _Scope.read(store, codebook, documents, set(label_names))
+        chosen = _chosen_analysts(store, scope, analysts)
+        tally = _Tally(len(chosen), label_names)
+        for document_id, by_analyst in scope.annotations.items():
+            coders = [by_analyst.get(analyst.id) for analyst in chosen]
+            if sum(spans is not None for spans in coders) < 2:
+                continue
+            row = store.conn.execute(
+                "SELECT text FROM documents WHERE id = ?", [document_id]
+            ).fetchone()
+            tally.add_document(tokenise(row[0]), coders)
+    return tally.report(chosen, label_names, scope)
+
+
+# -- scope ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scope:
+    documents: int
+    #: Per document, per analyst who coded it, their spans of the chosen labels.
+    annotations: dict[DocumentId, dict[AnalystId, list[Span]]]
+
+    @classmethod
+    def read(
+        cls,
+        store: Store,
+        codebook: Codebook,
+        documents: Sequence[DocumentId] | None,
+        wanted: set[str],
+    ) -> _Scope:
+        names = {label.id: label.name for label in codebook.labels}
+        columns = 'document_id, analyst_id, label_id, start, "end", sentiment'
+        rows: Iterable[tuple[str, str, str, int, int, str | None]]
+        if documents is None:
+            total = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            rows = store.conn.execute(f"SELECT {columns} FROM annotations")
+        else:
+            chosen = list(dict.fromkeys(documents))
+            known = {
+                doc_id
+                for doc_id in chosen
+                if store.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()
+            }
+            missing = [doc_id for doc_id in chosen if doc_id not in known]
+            if missing:
+                raise ValidationError(f"There is no document with id {missing[0]} in this project.")
+            total = len(chosen)
+            rows = (
+                row
+                for doc_id in chosen
+                for row in store.conn.execute(
+                    f"SELECT {columns} FROM annotations WHERE document_id = ?", [doc_id]
+                )
+            )
+        annotations: dict[DocumentId, dict[AnalystId, list[Span]]] = defaultdict(dict)
+        for document_id, analyst_id, label_id, start, end, sentiment in rows:
+            # Any annotation means the analyst coded the document, whatever its label.
+            spans = annotations[DocumentId(document_id)].setdefault(AnalystId(analyst_id), [])
+            name = names.get(LabelId(label_id))
+            if name in wanted:
+                spans.append(Span(name, start, end, sentiment))
+        return cls(total, dict(annotations))
+
+
+def _chosen_labels(codebook: Codebook, labels: Sequence[str] | None) -> tuple[str, ...]:
+    known = [label.name for label in codebook.labels]
+    if labels is None:
+        return tuple(known)
+    missing = [name for name in labels if name not in known]
+    if missing:
+        quoted = ", ".join(f"“{name}”" for name in missing)
+        raise ValidationError(
+            f"No label called {quoted} in this project's codebook (there are: {', '.join(known)})."
+        )
+    if not labels:
+        raise ValidationError("Choose at least one label to compare.")
+    return tuple(dict.fromkeys(labels))
+
+
+def analysts_named(store: Store, names: Sequence[str]) -> list[Analyst]:
+    """The analysts with these names, in this order; unknown names are refused."""
+    everyone = {analyst.name: analyst for analyst in store.layers()}
+    missing = [name for name in names if name not in everyone]
+    if missing:
+        quoted = ", ".join(f"“{name}”" for name in missing)
+        known = ", ".join(everyone) or "none yet"
+        raise ValidationError(f"No analyst called {quoted} in this project (there are: {known}).")
+    return [everyone[name] for name in dict.fromkeys(names)]
+
+
+def _chosen_analysts(
+    store: Store, scope: _Scope, analysts: Sequence[AnalystId] | None
+) -> list[Analyst]:
+    # By name, then the reviewed layer: compared with the analysts like any of them.
+    everyone = store.layers()
+    if analysts is None:
+        coding = {a for by_analyst in scope.annotations.values() for a in by_analyst}
+        chosen = [analyst for analyst in everyone if analyst.id in coding]
+        if len(chosen) < 2:
+            raise ValidationError(
+                "Agreement needs annotations by at least two analysts; "
+                f"{_count(len(chosen), 'analyst')} annotated the documents chosen."
+            )
+        return chosen
+    by_id = {analyst.id: analyst for analyst in everyone}
+    missing = [a for a in analysts if a not in by_id]
+    if missing:
+        raise ValidationError(f"There is no analyst with id {missing[0]} in this project.")
+    chosen = [by_id[a] for a in dict.fromkeys(analysts)]
+    if len(chosen) < 2:
+        raise ValidationError("Agreement needs at least two analysts: choose another one.")
+    return chosen
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# -- tallies --------------------------------------------------------------------------------
+
+
+class _PairTally:
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.documents = 0
+        self.tokens = 0
+        self.exact_scores: dict[str, SpanScores] = {label: SpanScores() for label in labels}
+        self.overlap_scores: dict[str, SpanScores] = {label: SpanScores() for label in labels}
+        self.sentiment = SentimentTally()
+        self.sentiment_by_label = {label: SentimentTally() for label in labels}
+
+    def add(self, first: list[Span], second: list[Span]) -> None:
+        overlap = match_overlap(first, second)
+        for scores, matches in (
+            (self.exact_scores, match_exact(first, second)),
+            (self.overlap_scores, overlap),
+        ):
+            for label, found in scores_by_label(first, second, matches).items():
+                scores[label] = scores[label] + found
+        self.sentiment.add(overlap)
+        for match in overlap:
+            self.sentiment_by_label[match[0].label].add([match])
+
+
+class _Tally:
+    """Everything gathered document by document, turned into statistics at the end."""
+
+    def __init__(self, coders: int, labels: Sequence[str]) -> None:
+        self.labels = labels
+        self.patterns: Counter[Pattern] = Counter()
+        self.documents = 0
+        self.tokens = 0
+        self.pair_index = list(combinations(range(coders), 2))
+        self.pairs = {pair: _PairTally(labels) for pair in self.pair_index}
+
+    def add_document(
+        self, tokens: list[tuple[int, int]], coders: Sequence[list[Span] | None]
+    ) -> None:
+        self.documents += 1
+        self.tokens += len(tokens)
+        for pattern, weight in token_runs(tokens, coders):
+            self.patterns[pattern] += weight
+        for (i, j), pair in self.pairs.items():
+            first, second = coders[i], coders[j]
+            if first is None or second is None:
+                continue
+            pair.documents += 1
+            pair.tokens += len(tokens)
+            pair.add(first, second)
+
+    def report(
+        self, analysts: Sequence[Analyst], labels: tuple[str, ...], scope: _Scope
+    ) -> AgreementReport:
+        pairs = tuple(self._pair(analysts, i, j) for i, j in self.pair_index)
+        group = GroupAgreement(
+            documents=self.documents,
+            tokens=self.tokens,
+            overall=self._group(None, [p.overall for p in pairs]),
+            by_label={
+                label: self._group(label, [p.by_label[label] for p in pairs]) for label in labels
+            },
+        )
+        coded: Counter[AnalystId] = Counter()
+        spans: Counter[AnalystId] = Counter()
+        for by_analyst in scope.annotations.values():
+            for analyst in analysts:
+                if analyst.id in by_analyst:
+                    coded[analyst.id] += 1
+                    spans[analyst.id] += len(by_analyst[analyst.id])
+        return AgreementReport(
+            analysts=tuple(analysts),
+            labels=labels,
+            documents=scope.documents,
+            coded={a.id: coded[a.id] for a in analysts},
+            spans={a.id: spans[a.id] for a in analysts},
+            pairs=pairs,
+            group=group,
+        )
+
+    def _values(self, label: str | None) -> Iterable[tuple[tuple[Hashable | None, ...], int]]:
+        """Token patterns as one label's binaries (or the label sets themselves)."""
+        for pattern, weight in self.patterns.items():
+            if label is None:
+                yield pattern, weight
+            else:
+                yield tuple(None if v is None else label in v for v in pattern), weight
+
+    def _pair(self, analysts: Sequence[Analyst], i: int, j: int) -> PairAgreement:
+        tally = self.pairs[i, j]
+
+        def figures(label: str | None) -> Figures:
+            confusion, coincidences = Confusion(), Coincidences()
+            for values, weight in self._values(label):
+                a, b = values[i], values[j]
+                if a is not None and b is not None:
+                    confusion.add(a, b, weight)
+                    coincidences.add((a, b), weight)
+            if label is None:
+                exact = sum(tally.exact_scores.values(), SpanScores())
+                overlap = sum(tally.overlap_scores.values(), SpanScores())
+                sentiment = tally.sentiment.result()
+            else:
+                exact, overlap = tally.exact_scores[label], tally.overlap_scores[label]
+                sentiment = tally.sentiment_by_label[label].result()
+            return Figures(confusion.kappa(), coincidences.alpha(), exact, overlap, sentiment)
+
+        return PairAgreement(
+            first=analysts[i],
+            second=analysts[j],
+            documents=tally.documents,
+            tokens=tally.tokens,
+            overall=figures(None),
+            by_label={label: figures(label) for label in self.labels},
+        )
+
+    def _group(self, label: str | None, pairs: Sequence[Figures]) -> GroupFigures:
+        coincidences = Coincidences()
+        for values, weight in self._values(label):
+            coincidences.add(values, weight)
+        kappas = [p.kappa.value for p in pairs if p.kappa.value is not None]
+        mean_kappa = (
+            Statistic(sum(kappas) / len(kappas), len(kappas))
+            if kappas
+            else Statistic(None, 0, pairs[0].kappa.reason if pairs else "no pair of analysts")
+        )
+        return GroupFigures(
+            alpha=coincidences.alpha(),
+            mean_kappa=mean_kappa,
+            exact=sum((p.exact for p in pairs), SpanScores()),
+            overlap=sum((p.overlap for p in pairs), SpanScores()),
+        )
