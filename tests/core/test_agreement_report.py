@@ -14,6 +14,7 @@ from agreement_project import TAGS, Project, build, tag
 from sklearn.metrics import cohen_kappa_score
 
 from annotator.core.agreement import agreement_report, analysts_named, tokenise
+from annotator.core.agreement.sentiment import NO_SENTIMENT_PAIRS
 from annotator.core.errors import ValidationError
 from annotator.core.records import AnalystId
 from annotator.core.store import Store
@@ -159,6 +160,10 @@ def test_sentiment_over_overlap_matched_spans(project: Project) -> None:
     # Ana and Wei: one pair, negative vs neutral: alpha 1 - (n - 1) * 2 / (1 * 1 * 2) = 0.
     sentiment = ana_wei.overall.sentiment
     assert sentiment.pairs == 1 and sentiment.nominal.value == 0.0
+    # Speakers carry no sentiment: no units, and the reason says so.
+    speakers = ana_olga.by_label["Speaker"].sentiment
+    assert speakers.pairs == 0 and speakers.nominal.value is None
+    assert speakers.nominal.reason == speakers.ordinal.reason == NO_SENTIMENT_PAIRS
 
 
 def test_mixed_sentiment_is_left_out_of_the_ordinal_figure_only(db_path: Path) -> None:

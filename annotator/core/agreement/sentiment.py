@@ -17,6 +17,7 @@ from annotator.core.agreement.statistics import Coincidences, Statistic
 
 #: The order the ordinal figure ranks sentiment values in.
 SENTIMENT_SCALE = ("negative", "neutral", "positive")
+NO_SENTIMENT_PAIRS = "no matched spans with a sentiment on both sides"
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,10 @@ class SentimentTally:
                 self.off_scale += 1
 
     def result(self) -> SentimentAgreement:
-        return SentimentAgreement(
-            pairs=self.pairs,
-            nominal=self.nominal.alpha("nominal"),
-            ordinal=self.ordinal.alpha("ordinal", SENTIMENT_SCALE),
-            off_scale=self.off_scale,
-        )
+        nominal = self.nominal.alpha("nominal")
+        ordinal = self.ordinal.alpha("ordinal", SENTIMENT_SCALE)
+        if not self.pairs:
+            nominal = ordinal = Statistic(None, 0, NO_SENTIMENT_PAIRS)
+        elif self.pairs == self.off_scale:
+            ordinal = Statistic(None, 0, "every matched pair has a sentiment off the scale")
+        return SentimentAgreement(self.pairs, nominal, ordinal, self.off_scale)

@@ -1,0 +1,111 @@
+"""`annotator agreement`: inter-annotator agreement as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import click
+
+from annotator.cli.base import cli, project_options, settings
+from annotator.core.agreement import TOKENISATION
+from annotator.core.errors import AnnotatorError
+from annotator.core.store import Store
+
+_FORMATS = ("table", "csv", "json")
+
+
+@cli.command("agreement", epilog=f"Tokens: {TOKENISATION}")
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="NAME",
+    help="Compare this analyst (repeatable, two or more; the reviewed layer by its name). "
+    "Default: everyone with annotations in the documents chosen.",
+)
+@click.option(
+    "--document",
+    multiple=True,
+    metavar="ID_OR_TITLE",
+    help="Only this document: id (or its first 8+ characters) or exact title (repeatable).",
+)
+@click.option("--label", multiple=True, metavar="NAME", help="Only this label (repeatable).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="table",
+    show_default=True,
+    help="table: aligned text to read; csv: one row per pair and label (and per label for "
+    "all analysts), names neutralised against spreadsheet formulas; json: everything.",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (replaced only once complete) instead of the terminal.",
+)
+@project_options
+@click.pass_context
+def agreement_command(
+    ctx: click.Context,
+    by: tuple[str, ...],
+    document: tuple[str, ...],
+    label: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    db: Path | None,
+    analyst: str | None,
+) -> None:
+    """How far analysts agree: Cohen's kappa for each pair and Krippendorff's alpha for all of
+    them on token-level labels, span precision/recall/F1 (exact and overlap matching), and
+    alpha on the sentiment of matched spans; overall and per label.
+
+    A document counts for an analyst only if they annotated something in it: otherwise it is
+    missing for them, not "nothing tagged". In a pair, the first analyst is the reference of
+    precision and recall.
+    """
+    from annotator.core.agreement import agreement_report, analysts_named
+    from annotator.core.agreement.formats import format_table, write_csv, write_json
+    from annotator.core.export.atomic import atomic_text_file
+
+    if len(set(by)) == 1:
+        raise click.UsageError(
+            "Agreement needs at least two analysts: give --by two or more times, or leave it "
+            "out to compare everyone."
+        )
+    db_path, _ = settings(ctx, db, analyst)
+    try:
+        with Store.open(db_path, create=False) as store:
+            analysts = [a.id for a in analysts_named(store, by)] if by else None
+            documents = [store.documents.resolve(key).id for key in document] or None
+            report = agreement_report(
+                store, analysts=analysts, documents=documents, labels=label or None
+            )
+        if not report.comparable:
+            names = ", ".join(a.name for a in report.analysts)
+            raise click.ClickException(
+                f"Nothing to compare: no document has annotations by two or more of {names}."
+            )
+        buffer = io.StringIO()
+        if fmt == "csv":
+            write_csv(report, buffer)
+        elif fmt == "json":
+            write_json(report, buffer)
+        else:
+            buffer.write(format_table(report))
+        if output is None:
+            click.echo(buffer.getvalue(), nl=False)
+            return
+        # CSV with a byte-order mark, as the exports: Excel then shows non-Latin names.
+        with atomic_text_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as fh:
+            fh.write(buffer.getvalue())
+    except AnnotatorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Wrote the agreement of {len(report.analysts)} analysts on "
+        f"{report.group.documents} documents to {output}"
+    )
