@@ -57,3 +57,28 @@ def segment_style(covering: list[tuple[Label, int]]) -> SegmentStyle:
         underline=underline[0] if underline else None,
         underline_color=underline[1] if underline else None,
     )
+
+
+#: Colours of layers when highlights are coloured by analyst: distinct for the first eight
+#: analysts (then repeated); the reviewed layer always gets its own.
+LAYER_PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+)
+REVIEWED_COLOUR = "#2ca02c"
+
+
+def layer_colours(layer_ids: list[str], reviewed_id: str) -> dict[str, str]:
+    """A colour for each layer, stable for a given list of layers (in its order)."""
+    colours: dict[str, str] = {}
+    people = [lid for lid in layer_ids if lid != reviewed_id]
+    for i, lid in enumerate(people):
+        colours[lid] = LAYER_PALETTE[i % len(LAYER_PALETTE)]
+    colours[reviewed_id] = REVIEWED_COLOUR
+    return colours

@@ -55,6 +55,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
     ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
     ActionSpec("snap", "&Snap selections to whole words", (), "&View", checkable=True),
+    ActionSpec(
+        "colour_by_layer", "&Colour by analyst", ("Ctrl+Shift+L",), "&View", checkable=True
+    ),
+    ActionSpec("review", "&Review two layers", ("Ctrl+Shift+R",), "&Review", checkable=True),
+    ActionSpec("next_disagreement", "&Next disagreement", ("F8",), "&Review"),
+    ActionSpec("previous_disagreement", "&Previous disagreement", ("Shift+F8",), "&Review"),
+    ActionSpec("keep_first", "Keep &first", ("Ctrl+1",), "&Review"),
+    ActionSpec("keep_second", "Keep &second", ("Ctrl+2",), "&Review"),
+    ActionSpec("keep_both", "Keep &both", ("Ctrl+3",), "&Review"),
+    ActionSpec("reject", "Re&ject both", ("Ctrl+4",), "&Review"),
+    ActionSpec("keep_edit", "Keep and &edit", ("Ctrl+5",), "&Review"),
+    ActionSpec("accept_agreed", "Accept all &agreed", (), "&Review"),
+    ActionSpec("agreement", "A&greement…", ("Ctrl+Shift+G",), "&Review"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "&Help"),
     ActionSpec("about", "&About Annotator", (), "&Help"),
 )

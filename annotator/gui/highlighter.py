@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
@@ -20,7 +21,8 @@ from annotator.core.span_index import SpanIndex
 from annotator.core.styling import segment_style
 from annotator.gui.text_formats import char_format
 
-_FormatKey = tuple[tuple[LabelId, int], ...]
+# ((label, layer or "" when colouring by label), how many spans) for each covering kind.
+_FormatKey = tuple[tuple[tuple[LabelId, str], int], ...]
 
 
 class AnnotationHighlighter(QSyntaxHighlighter):
@@ -30,12 +32,21 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         self._offsets: OffsetMap | None = None
         self._labels: dict[LabelId, Label] = {}
         self._formats: dict[_FormatKey, QTextCharFormat] = {}
+        self._layer_colours: dict[str, str] | None = None  # analyst id → colour, or by label
         # Lines allowed to paint highlights; None = all. Opening a long document highlights
         # the visible lines first and the rest in small batches after the first paint.
         self._released: set[int] | None = None
 
     def set_codebook(self, codebook: Codebook) -> None:
         self._labels = {label.id: label for label in codebook.labels}
+        self._formats.clear()
+
+    def colour_by_layer(self, colours: dict[str, str] | None) -> None:
+        """Colour spans by their layer (analyst id → "#rrggbb"), or by label with None.
+
+        The kind of mark (tint, underline, wave) still follows the label's role.
+        """
+        self._layer_colours = colours
         self._formats.clear()
 
     def set_content(self, index: SpanIndex, offsets: OffsetMap, *, lazy: bool = False) -> None:
@@ -90,7 +101,14 @@ class AnnotationHighlighter(QSyntaxHighlighter):
             self.setFormat(start16, end16 - start16, self._format_for(covering))
 
     def _format_for(self, covering: list[Annotation]) -> QTextCharFormat:
-        key: _FormatKey = tuple(sorted(Counter(a.label_id for a in covering).items()))
+        layers = self._layer_colours
+        key: _FormatKey = tuple(
+            sorted(
+                Counter(
+                    (a.label_id, a.analyst_id if layers is not None else "") for a in covering
+                ).items()
+            )
+        )
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self._build_format(key)
@@ -98,5 +116,15 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         return fmt
 
     def _build_format(self, key: _FormatKey) -> QTextCharFormat:
-        covering = [(self._labels[lid], n) for lid, n in key if lid in self._labels]
+        layers = self._layer_colours or {}
+        covering = [
+            (
+                replace(self._labels[lid], color=layers[layer])
+                if layer in layers
+                else self._labels[lid],
+                n,
+            )
+            for (lid, layer), n in key
+            if lid in self._labels
+        ]
         return char_format(segment_style(covering))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -27,18 +27,13 @@ from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation
 from annotator.gui.annotation_table import one_line
+from annotator.gui.label_bar import swatch
 from annotator.gui.plain_text import plain_label
 
 NONE = "—"
 QUOTE_LINES = 4
 #: A link as shown: (span id, None), (None, typed name), or None for no link.
 LinkValue = tuple[str | None, str | None] | None
-
-
-def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)
 
 
 def _when(stamp: str) -> str:
@@ -239,7 +234,7 @@ class Inspector(QWidget):
         labels = [(label.name, label.id) for label in codebook.labels]
         _fill_items(self.label, labels)
         for row, label in enumerate(codebook.labels):  # colours may change with the codebook
-            self.label.setItemIcon(row, _swatch(label.color))
+            self.label.setItemIcon(row, swatch(label.color))
         _fill_items(self.sentiment, [(NONE, None), *((s, s) for s in codebook.sentiments)])
         role = None if annotation is None else state.role_of(annotation)
         self.form.setRowVisible(self.speaker_name, role == "speaker")

@@ -45,8 +45,10 @@ from annotator.gui.import_flow import (
 from annotator.gui.info_bar import InfoBar
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_bar import LabelBar, bind_codebook_keys
+from annotator.gui.layers_menu import layers_menu
 from annotator.gui.plain_text import plain_label
 from annotator.gui.report_pdf import write_pdf_report
+from annotator.gui.review_mode import ReviewMode
 from annotator.gui.shortcut_sheet import ShortcutSheet
 from annotator.gui.workspace import Workspace
 
@@ -65,9 +67,12 @@ class MainWindow(QMainWindow):
         self.workspace.document_touched.connect(self._refresh_document_row)
         self.workspace.wants_document.connect(self._open_for_change)
         self.workspace.undo_state.connect(self._update_undo_actions)
+        self.review = ReviewMode(self)
+        self.center.insertWidget(1, self.review.panel)
         self.actions_by_id: dict[str, QAction] = {}
         self._codebook_actions: list[QAction] = []
         self._build_actions()
+        self.review.stop()  # review actions start disabled
         self._apply_codebook()
         self._update_undo_actions(
             self.session.undo_description() or "", self.session.redo_description() or ""
@@ -183,6 +188,17 @@ class MainWindow(QMainWindow):
             "zoom_out": lambda: self.zoom(-1),
             "zoom_reset": lambda: self.zoom(0),
             "snap": self._toggle_snap,
+            "colour_by_layer": self._toggle_colour_by_layer,
+            "review": self.review.toggle,
+            "next_disagreement": lambda: self.review.step(1),
+            "previous_disagreement": lambda: self.review.step(-1),
+            "keep_first": lambda: self.review.decide("first"),
+            "keep_second": lambda: self.review.decide("second"),
+            "keep_both": lambda: self.review.decide("both"),
+            "reject": lambda: self.review.decide("reject"),
+            "keep_edit": lambda: self.review.decide("edit"),
+            "accept_agreed": self.review.accept_agreed,
+            "agreement": self.show_agreement,
             "refresh": lambda: self.refresh(force=True),
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
@@ -209,6 +225,10 @@ class MainWindow(QMainWindow):
         snap = bool(app_settings.settings().value("view/snap", True, type=bool))
         self.actions_by_id["snap"].setChecked(snap)
         self.view.snap_to_words = snap
+        menus["&View"].insertMenu(self.actions_by_id["colour_by_layer"], layers_menu(self))
+        by_layer = bool(app_settings.settings().value("view/colour_by_layer", False, type=bool))
+        self.actions_by_id["colour_by_layer"].setChecked(by_layer)
+        self.workspace.show_layers(frozenset(), colour_by_layer=by_layer)
 
     def _apply_codebook(self) -> None:
         codebook = self.store.codebook.get()
@@ -446,6 +466,16 @@ class MainWindow(QMainWindow):
         snap = self.actions_by_id["snap"].isChecked()
         self.view.snap_to_words = snap
         app_settings.settings().setValue("view/snap", snap)
+
+    def _toggle_colour_by_layer(self) -> None:
+        by_layer = self.actions_by_id["colour_by_layer"].isChecked()
+        self.workspace.show_layers(self.workspace.hidden_layers, colour_by_layer=by_layer)
+        app_settings.settings().setValue("view/colour_by_layer", by_layer)
+
+    def show_agreement(self) -> None:
+        from annotator.gui.agreement_dialog import AgreementDialog
+
+        AgreementDialog(self.store, document_id=self.current_document, parent=self).exec()
 
     def show_shortcuts(self) -> None:
         ShortcutSheet(self.store.codebook.get(), self).show()

@@ -19,6 +19,8 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.records import Annotation, AnnotationId, Document, DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.span_index import SpanIndex
+from annotator.core.store.schema import REVIEWED_LAYER_ID
+from annotator.core.styling import layer_colours
 from annotator.core.words import (
     next_grapheme,
     previous_grapheme,
@@ -47,6 +49,8 @@ class Workspace(QObject):
     wants_document = Signal(str)
     #: Undo/redo availability changed: (undo text or "", redo text or "").
     undo_state = Signal(str, str)
+    #: The open document is fully read (after opening, reloading, or a change applied).
+    loaded = Signal()
 
     def __init__(
         self,
@@ -70,6 +74,9 @@ class Workspace(QObject):
         self._loading = False
         self._analysts: dict[str, str] = {}
         self._names: list[str] = []  # canonical names project-wide, for completion
+        #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
+        self.hidden_layers: frozenset[str] = frozenset()
+        self.colour_by_layer = False
         view.clicked.connect(self._on_click)
         view.tooltip_for = self.tooltip_at
         table.annotation_selected.connect(lambda aid: self.select(AnnotationId(aid)))
@@ -95,7 +102,9 @@ class Workspace(QObject):
         self.active = None
         self.index = SpanIndex(document.text)
         self.index.reset(
-            self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
+            self._visible(
+                self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
+            )
         )
         offsets = OffsetMap(document.text)
         self.highlighter.set_content(self.index, offsets, lazy=True)
@@ -117,9 +126,9 @@ class Workspace(QObject):
         self._loading = False
         annotations = self.store.annotations.for_document(self.document.id)
         links = self.store.annotations.links_for_document(self.document.id)
-        self.index.reset(annotations)
+        self.index.reset(self._visible(annotations))
         self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
-        self._analysts = {a.id: a.name for a in self.store.analysts()}
+        self._analysts = {a.id: a.name for a in self.store.layers()}
         self._names = self.store.annotations.speaker_names()
         # Visible lines past the first screen's range were drawn without their annotations.
         starts = self.index.line_starts
@@ -133,6 +142,28 @@ class Workspace(QObject):
         self._show_inspector()
         self._emit_undo_state()
         QTimer.singleShot(0, self._highlight_more)
+        self.loaded.emit()
+
+    def show_layers(self, hidden: frozenset[str], *, colour_by_layer: bool) -> None:
+        """Draw only the layers not hidden, coloured by label or by layer (analyst)."""
+        self._finish_open()
+        self.hidden_layers = frozenset(hidden)
+        self.colour_by_layer = colour_by_layer
+        self.highlighter.colour_by_layer(self.layer_colours() if colour_by_layer else None)
+        lines = set(self.index.annotated_lines())
+        self.index.reset(self._visible(self.state.all()))
+        lines.update(self.index.annotated_lines())
+        self.highlighter.rehighlight_lines(lines)
+        active = self.state.get(self.active) if self.active else None
+        if active is not None and active.analyst_id in self.hidden_layers:
+            self.select(None)
+
+    def layer_colours(self) -> dict[str, str]:
+        return layer_colours([a.id for a in self.store.layers()], REVIEWED_LAYER_ID)
+
+    def _visible(self, annotations: list[Annotation]) -> list[Annotation]:
+        hidden = self.hidden_layers
+        return [a for a in annotations if a.analyst_id not in hidden] if hidden else annotations
 
     def reload(self) -> None:
         """Read the open document again from the project (changed elsewhere, or restored)."""
@@ -244,7 +275,7 @@ class Workspace(QObject):
     def step(self, direction: int) -> None:
         """Select the next (1) or previous (-1) annotation in reading order."""
         self._finish_open()
-        ordered = sorted(self.state.all(), key=lambda a: (a.start, a.end))
+        ordered = sorted(self._visible(self.state.all()), key=lambda a: (a.start, a.end))
         if not ordered:
             return
         if self.active is None:
@@ -306,6 +337,11 @@ class Workspace(QObject):
 
     # -- applying changes -------------------------------------------------------------------
 
+    def perform(self, operation: Callable[[], Change | None]) -> bool:
+        """Run a Session operation from another part of the window (review, comments) along
+        the one path: saved, then every view refreshed; refusals shown to the analyst."""
+        return self._run(operation)
+
     def _run(self, operation: Callable[[], Change | None], *, empty: str = "") -> bool:
         self._finish_open()
         try:
@@ -341,7 +377,10 @@ class Workspace(QObject):
             annotation = self.store.annotations.get(aid)
             if self.state.get(aid) is None:
                 created.append(aid)
-            lines.update(self.index.add(annotation))
+            if annotation.analyst_id in self.hidden_layers:
+                lines.update(self.index.remove(aid))
+            else:
+                lines.update(self.index.add(annotation))
             self.state.upsert(annotation)
             touched.append(annotation)
         if change.links:
@@ -363,6 +402,7 @@ class Workspace(QObject):
         elif self.active is not None:
             self.select(self.active, scroll=False)
         self.document_touched.emit(self.document.id)
+        self.loaded.emit()
 
     def _on_link_requested(self, claim_id: str, kind: str, target: object, name: object) -> None:
         self._run(
@@ -385,7 +425,7 @@ class Workspace(QObject):
 
     def analyst_changed(self) -> None:
         """Another analyst works on: their undo steps, and their name on new annotations."""
-        self._analysts = {a.id: a.name for a in self.store.analysts()}
+        self._analysts = {a.id: a.name for a in self.store.layers()}
         self.table.model.analysts = self._analysts
         self._emit_undo_state()
 
