@@ -27,6 +27,7 @@ from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation
 from annotator.gui.annotation_table import one_line
+from annotator.gui.comment_thread import CommentThread
 from annotator.gui.label_bar import swatch
 from annotator.gui.plain_text import plain_label
 
@@ -145,6 +146,8 @@ class Inspector(QWidget):
             QShortcut(QKeySequence(keys), self.note, self._commit_note).setContext(
                 Qt.ShortcutContext.WidgetShortcut
             )
+        self.comments = CommentThread(self)
+        self.comments.setObjectName("inspectorComments")
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("inspectorDelete")
         self.delete_button.clicked.connect(self._request_delete)
@@ -163,6 +166,7 @@ class Inspector(QWidget):
         self.form.addRow("About", self.about)
         self.form.addRow("Note", self.note)
         self.form.addRow(self.delete_button)
+        self.form.addRow("Comments", self.comments)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.body)

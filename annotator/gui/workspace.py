@@ -16,7 +16,7 @@ from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Label
 from annotator.core.errors import AnnotatorError
 from annotator.core.offsets import OffsetMap
-from annotator.core.records import Annotation, AnnotationId, Document, DocumentId
+from annotator.core.records import Annotation, AnnotationId, CommentId, Document, DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.span_index import SpanIndex
 from annotator.core.store.schema import REVIEWED_LAYER_ID
@@ -87,6 +87,10 @@ class Workspace(QObject):
         )
         inspector.link_requested.connect(self._on_link_requested)
         inspector.delete_requested.connect(lambda aid: self.delete(AnnotationId(aid)))
+        inspector.comments.comment_requested.connect(self._on_comment)
+        inspector.comments.delete_requested.connect(
+            lambda cid: self._run(lambda: self.session.delete_comment(CommentId(cid)))
+        )
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -414,9 +418,19 @@ class Workspace(QObject):
             )
         )
 
+    def _on_comment(self, annotation_id: str, text: str) -> None:
+        if self._run(lambda: self.session.add_comment(AnnotationId(annotation_id), text)[1]):
+            self.inspector.comments.posted()
+
     def _show_inspector(self) -> None:
         annotation = self.state.get(self.active) if self.active else None
         self.inspector.show_annotation(annotation, self.state, self._names, self._analysts)
+        self.inspector.comments.show_thread(
+            None if annotation is None else annotation.id,
+            [] if annotation is None else self.store.comments.thread(annotation.id),
+            self._analysts,
+            self.session.analyst.id,
+        )
 
     def _emit_undo_state(self) -> None:
         self.undo_state.emit(
