@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "global-times-2022-04-26-wei-fenghe-kazakhstan.txt"
 
 
-def main(out: Path) -> None:
+def main(out: Path, *, review: bool = False) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="annotator-shot-"))
     os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
     from PySide6.QtCore import QTimer
@@ -64,6 +64,17 @@ def main(out: Path) -> None:
     window.workspace.apply_change(session.set_link(source_id=claim, kind="about", target_id=target))
     window.workspace.select(claim)
     window.resize(1400, 860)
+    if review:  # a colleague's layer, compared in review mode
+        from annotator.core.session import Session
+
+        session = Session(window.store, window.store.ensure_analyst("Olga Colleague"))
+        tag("Wei Fenghe", "Speaker", speaker_name="Wei Fenghe")
+        tag("China firmly opposes external forces", "Claim", sentiment="negative")
+        tag("Kazakhstan", "Target", occurrence=1)
+        tag("permanent strategic partners", "Claim", sentiment="neutral")
+        session.add_comment(claim, "Longer span than mine: is the “color revolution” part of it?")
+        window.refresh(force=True)
+        window.review.start()
 
     def shoot() -> None:
         window.grab().save(str(out))
@@ -74,4 +85,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png"))
+    args = [a for a in sys.argv[1:] if a != "--review"]
+    main(Path(args[0] if args else "screenshot.png"), review="--review" in sys.argv)

@@ -173,3 +173,20 @@ def test_colour_by_analyst_key_is_remembered(two_layers: MainWindow) -> None:
     from annotator.gui import settings as app_settings
 
     assert app_settings.settings().value("view/colour_by_layer", type=bool) is True
+
+
+def test_keep_and_edit_selects_the_reviewed_copy_for_editing(two_layers: MainWindow) -> None:
+    window = two_layers
+    QTest.keyClick(window.view, Qt.Key.Key_R, CTRL_SHIFT)
+    panel = window.review.panel
+    panel.select_row(1)  # "firmly supports": Olga negative, Ana positive
+    QTest.keyClick(panel.list, Qt.Key.Key_5, CTRL)
+    assert reviewed(window) == [("firmly supports", "negative")]  # the first side, Olga's
+    active = window.workspace.state.get(window.workspace.active)  # type: ignore[arg-type]
+    assert active is not None and active.analyst_id == REVIEWED_LAYER_ID
+    assert window.inspector.analyst.text() == "reviewed"
+    # Edited like any annotation (here: sentiment cleared); the decision stays taken.
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.AltModifier)
+    assert reviewed(window) == [("firmly supports", None)]
+    assert panel.list.topLevelItem(1).text(4) == "kept to edit"  # type: ignore[union-attr]
