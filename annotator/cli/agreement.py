@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
+from typing import cast
 
 import click
 
 from annotator.cli.base import cli, project_options, settings
 from annotator.core.agreement import TOKENISATION
+from annotator.core.agreement.formats import FORMATS
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
-
-_FORMATS = ("table", "csv", "json")
 
 
 @cli.command("agreement", epilog=f"Tokens: {TOKENISATION}")
@@ -35,7 +34,7 @@ _FORMATS = ("table", "csv", "json")
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(_FORMATS),
+    type=click.Choice(FORMATS),
     default="table",
     show_default=True,
     help="table: aligned text to read; csv: one row per pair and label (and per label for "
@@ -69,8 +68,7 @@ def agreement_command(
     precision and recall.
     """
     from annotator.core.agreement import agreement_report, analysts_named
-    from annotator.core.agreement.formats import format_table, write_csv, write_json
-    from annotator.core.export.atomic import atomic_text_file
+    from annotator.core.agreement.formats import Format, render, save
 
     if len(set(by)) == 1:
         raise click.UsageError(
@@ -90,19 +88,11 @@ def agreement_command(
             raise click.ClickException(
                 f"Nothing to compare: no document has annotations by two or more of {names}."
             )
-        buffer = io.StringIO()
-        if fmt == "csv":
-            write_csv(report, buffer)
-        elif fmt == "json":
-            write_json(report, buffer)
-        else:
-            buffer.write(format_table(report))
+        form = cast(Format, fmt)  # one of the click.Choice values
         if output is None:
-            click.echo(buffer.getvalue(), nl=False)
+            click.echo(render(report, form), nl=False)
             return
-        # CSV with a byte-order mark, as the exports: Excel then shows non-Latin names.
-        with atomic_text_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as fh:
-            fh.write(buffer.getvalue())
+        save(report, output, form)
     except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(

@@ -11,6 +11,7 @@ from annotator.core.agreement.report import (
     StatisticName,
     agreement_report,
     analysts_named,
+    analysts_with_annotations,
 )
 from annotator.core.agreement.sentiment import SENTIMENT_SCALE, SentimentAgreement
 from annotator.core.agreement.spans import SpanScores
@@ -32,5 +33,6 @@ __all__ = [
     "StatisticName",
     "agreement_report",
     "analysts_named",
+    "analysts_with_annotations",
     "tokenise",
 ]

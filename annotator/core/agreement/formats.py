@@ -10,9 +10,11 @@ leading ' (annotator.core.export.tables.neutralise); numbers are written as numb
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, Literal, TextIO
 
 from annotator.core.agreement.report import (
     AgreementReport,
@@ -23,7 +25,11 @@ from annotator.core.agreement.report import (
 from annotator.core.agreement.sentiment import SENTIMENT_SCALE, SentimentAgreement
 from annotator.core.agreement.spans import SpanScores
 from annotator.core.agreement.statistics import Statistic
+from annotator.core.export.atomic import atomic_text_file
 from annotator.core.export.tables import neutralise
+
+Format = Literal["table", "csv", "json"]
+FORMATS: tuple[Format, ...] = ("table", "csv", "json")
 
 COLUMNS = (
     "scope",
@@ -298,3 +304,25 @@ def format_table(report: AgreementReport) -> str:
     if reasons:
         lines += ["n/a: " + "; ".join(reasons) + "."]
     return "\n".join(lines) + "\n"
+
+
+# -- whole documents ------------------------------------------------------------------------
+
+
+def render(report: AgreementReport, fmt: Format) -> str:
+    """The report as one text in the format."""
+    if fmt == "table":
+        return format_table(report)
+    buffer = io.StringIO()
+    if fmt == "csv":
+        write_csv(report, buffer)
+    else:
+        write_json(report, buffer)
+    return buffer.getvalue()
+
+
+def save(report: AgreementReport, path: Path, fmt: Format) -> None:
+    """Write the report atomically; CSV with a byte-order mark, as the exports (Excel then
+    shows every script). Raises AnnotatorError with the reason when it cannot."""
+    with atomic_text_file(path, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
+        stream.write(render(report, fmt))

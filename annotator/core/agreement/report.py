@@ -231,6 +231,12 @@ def analysts_named(store: Store, names: Sequence[str]) -> list[Analyst]:
     return [everyone[name] for name in dict.fromkeys(names)]
 
 
+def analysts_with_annotations(store: Store) -> list[Analyst]:
+    """Analysts, and the reviewed layer, with at least one annotation: who can be compared."""
+    ids = {row[0] for row in store.conn.execute("SELECT DISTINCT analyst_id FROM annotations")}
+    return [analyst for analyst in store.layers() if analyst.id in ids]
+
+
 def _chosen_analysts(
     store: Store, scope: _Scope, analysts: Sequence[AnalystId] | None
 ) -> list[Analyst]:
