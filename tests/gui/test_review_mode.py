@@ -190,3 +190,25 @@ def test_keep_and_edit_selects_the_reviewed_copy_for_editing(two_layers: MainWin
     QTest.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.AltModifier)
     assert reviewed(window) == [("firmly supports", None)]
     assert panel.list.topLevelItem(1).text(4) == "kept to edit"  # type: ignore[union-attr]
+
+
+def test_ctrl_shift_g_opens_agreement_for_the_open_document(two_layers: MainWindow) -> None:
+    from PySide6.QtCore import QTimer
+
+    from annotator.gui.agreement_dialog import AgreementDialog
+    from support import find_top_level
+
+    window = two_layers
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        dialog = find_top_level(AgreementDialog, "agreementDialog")
+        assert isinstance(dialog, AgreementDialog)
+        seen["current"] = dialog.current_document.isEnabled()
+        seen["summary"] = dialog.summary.text()
+        dialog.reject()
+
+    QTimer.singleShot(200, look)
+    QTest.keyClick(window.view, Qt.Key.Key_G, CTRL_SHIFT)
+    assert seen["current"] is True  # the open document is offered as the scope
+    assert str(seen["summary"]).startswith("1 of 1 documents coded by two or more")
