@@ -153,6 +153,9 @@ class AgreementDialog(QDialog):
         self.heatmap.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for header in (self.heatmap.horizontalHeader(), self.heatmap.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Cells big enough to read as a map, not a list of numbers.
+        self.heatmap.horizontalHeader().setMinimumSectionSize(80)
+        self.heatmap.verticalHeader().setMinimumSectionSize(34)
         heat_choice = QHBoxLayout()
         heat_choice.addWidget(self.statistic)
         heat_choice.addWidget(self.heatmap_label)
@@ -287,11 +290,13 @@ class AgreementDialog(QDialog):
                 pair = report.pair(first.id, second.id)
                 if pair is None:  # the diagonal
                     item = _item("—")
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setBackground(QBrush(NO_VALUE))
                 else:
                     figures = pair.by_label[label] if label else pair.overall
                     value = figures.value(statistic)
-                    item = _item(number(value), align_right=True)
+                    item = _item(number(value))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setBackground(QBrush(heat_colour(value)))
                     item.setForeground(QBrush(QColor("#000000")))
                     item.setToolTip(tooltip_text(_cell_tip(statistic, figures, pair.documents)))
