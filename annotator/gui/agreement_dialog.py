@@ -124,6 +124,8 @@ class AgreementDialog(QDialog):
         self.current_document = QRadioButton("Current document", self)
         self.current_document.setObjectName("agreementCurrentDocument")
         self.current_document.setEnabled(document_id is not None)
+        # The open document first: the whole corpus takes seconds per thousand documents.
+        self.current_document.setChecked(document_id is not None)
         scope = QHBoxLayout()
         scope.addWidget(self.all_documents)
         scope.addWidget(self.current_document)

@@ -204,11 +204,11 @@ def test_ctrl_shift_g_opens_agreement_for_the_open_document(two_layers: MainWind
     def look() -> None:
         dialog = find_top_level(AgreementDialog, "agreementDialog")
         assert isinstance(dialog, AgreementDialog)
-        seen["current"] = dialog.current_document.isEnabled()
+        seen["current"] = dialog.current_document.isChecked()
         seen["summary"] = dialog.summary.text()
         dialog.reject()
 
     QTimer.singleShot(200, look)
     QTest.keyClick(window.view, Qt.Key.Key_G, CTRL_SHIFT)
-    assert seen["current"] is True  # the open document is offered as the scope
+    assert seen["current"] is True  # the open document is the first scope
     assert str(seen["summary"]).startswith("1 of 1 documents coded by two or more")
