@@ -135,7 +135,7 @@ def test_file_cut_off_in_the_middle_of_a_line_says_so(tmp_path: Path) -> None:
         ),
         (annotation(links=[{"id": DOC_ID, "kind": "about", "created": "2024"}]), "needs a span"),
         (annotation(links="x"), "line 2, link 1: expected a JSON object"),
-        (annotation(type="comment"), "Unknown line type 'comment'"),
+        (annotation(type="highlight"), "Unknown line type 'highlight'"),
     ],
 )
 def test_bad_values_are_refused_naming_line_and_field(

@@ -2,19 +2,30 @@
 
 Each annotation is re-anchored in the local text, stored with its own id and dates through
 `Annotations.put` (so history records it), or listed as an orphan with the reason. Links follow
-once every annotation is in. An annotation already here with the same id is replaced only by a
-later-modified version; a second import of the same file therefore changes nothing.
+once every annotation is in, then comments and review decisions (`threads`). An annotation
+already here with the same id is replaced only by a later-modified version; a second import of
+the same file therefore changes nothing.
+
+Layers: an annotation (or link) the file marks as the reviewed layer's goes to this project's
+reviewed layer, whatever the layer is called in either project. Analysts go by name and are
+created on first use; a name that is this project's reviewed layer's cannot be a person here,
+so what such an analyst made is listed, not imported.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 
 from annotator.core.codebook import Label
 from annotator.core.errors import ValidationError
 from annotator.core.interchange.anchoring import Anchor, Anchorer, Selector
-from annotator.core.interchange.model import ParsedAnnotation, ParsedFile, ParsedLink
+from annotator.core.interchange.fields import later
+from annotator.core.interchange.model import (
+    ParsedAnnotation,
+    ParsedDocument,
+    ParsedFile,
+    ParsedLink,
+)
 from annotator.core.interchange.placement import Placement, check_onto, place
 from annotator.core.interchange.report import (
     DocumentOutcome,
@@ -24,6 +35,7 @@ from annotator.core.interchange.report import (
     SkippedLink,
     shorten,
 )
+from annotator.core.interchange.threads import apply_comments, apply_decision
 from annotator.core.records import (
     AnalystId,
     Annotation,
@@ -33,6 +45,7 @@ from annotator.core.records import (
     LinkId,
 )
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
 def import_annotations(
@@ -50,15 +63,21 @@ def import_annotations(
     check_onto(store, parsed, onto)
     with store.transaction():
         run = _Run(store, report, store.ensure_analyst(analyst_fallback).id)
+        placed: list[tuple[ParsedDocument, Placement]] = []
         for doc in parsed.documents:
             placement = place(store, parsed, doc, onto=onto, analyst_id=run.importer)
             report.documents.append(DocumentOutcome(placement.title, placement.how))
+            placed.append((doc, placement))
             anchorer = None
             if placement.document_id is not None:
                 anchorer = Anchorer(store.documents.text(placement.document_id))
             for annotation in doc.annotations:
                 run.annotation(annotation, placement, anchorer)
         run.links()
+        apply_comments(run, parsed.comments)
+        for doc, placement in placed:
+            for decision in doc.decisions:
+                apply_decision(run, decision, placement)
     return report
 
 
@@ -71,8 +90,9 @@ class _Run:
         self.importer = importer
         self.labels = {label.name: label for label in store.codebook.get().labels}
         self.analysts: dict[str, AnalystId] = {}
+        self.reviewed_name = store.reviewed_layer().name
         self.present: set[str] = set()  # ids of the file's annotations now in the project
-        self.orphaned: dict[str, str] = {}  # id → quote
+        self.orphaned: dict[str, tuple[str, str]] = {}  # id → (quote, reason)
         self.pending: list[tuple[ParsedAnnotation, ParsedLink]] = []
 
     def annotation(
@@ -85,17 +105,13 @@ class _Run:
             if not here:
                 self._orphan(parsed, placement, "an annotation with its id is on another document")
                 return
-            if not _later(parsed.modified, existing.modified):
+            if not later(parsed.modified, existing.modified):
                 self.report.unchanged += 1  # the project's version is as recent or more
                 self._keep(parsed)
                 return
         else:
-            deleted = self.store.conn.execute(
-                "SELECT max(at) FROM history WHERE entity = 'annotation' AND entity_id = ? "
-                "AND action = 'delete'",
-                [parsed.id],
-            ).fetchone()[0]
-            if deleted is not None and not _later(parsed.modified, deleted):
+            deleted = self.deleted_at("annotation", parsed.id)
+            if deleted is not None and not later(parsed.modified, deleted):
                 # Deleted here after the file's version was made: the deletion is the later
                 # edit. Listed, so the analyst can restore it deliberately.
                 self._orphan(parsed, placement, f"it was deleted in this project on {deleted}")
@@ -112,12 +128,16 @@ class _Run:
         if parsed.label_role_known and parsed.label_role != label.role:
             self._orphan(parsed, placement, _role_mismatch(label, parsed.label_role))
             return
+        analyst_id = self.layer(parsed.analyst, reviewed=parsed.reviewed)
+        if analyst_id is None:
+            self._orphan(parsed, placement, self.taken(parsed.analyst))
+            return
         selector = Selector(parsed.quote, parsed.prefix, parsed.suffix, parsed.start, parsed.end)
         anchor = anchorer.anchor(selector)
         if anchor is None:
             self._orphan(parsed, placement, "its passage is not in this document's text")
             return
-        record = self._record(parsed, placement.document_id, label.id, anchor)
+        record = self._record(parsed, placement.document_id, label.id, analyst_id, anchor)
         try:
             record = self.store.annotations.validated(record)
         except ValidationError as exc:
@@ -169,7 +189,7 @@ class _Run:
             target = link.target_id
             if target is not None and target not in self.present:
                 if target in self.orphaned:
-                    quote = shorten(self.orphaned[target], 40)
+                    quote = shorten(self.orphaned[target][0], 40)
                     self._skip(parsed, link, f"its span “{quote}” was not imported")
                     continue
                 if store.annotations.find(AnnotationId(target)) is None:
@@ -189,14 +209,18 @@ class _Run:
                 self.report.links_unchanged += 1
                 continue
             # One link of each kind per claim (as the workspace keeps it): the later one wins.
-            if any(not _later(link.created, k.created) for k in rivals):
+            if any(not later(link.created, k.created) for k in rivals):
                 self._skip(parsed, link, f"the claim has a more recent “{link.kind}” link here")
+                continue
+            analyst_id = self.layer(link.analyst, reviewed=link.reviewed)
+            if analyst_id is None:
+                self._skip(parsed, link, self.taken(link.analyst))
                 continue
             try:
                 checked = store.annotations.new_link(
                     source_id=source,
                     kind=link.kind,
-                    analyst_id=self._analyst(link.analyst),
+                    analyst_id=analyst_id,
                     target_id=None if target is None else AnnotationId(target),
                     name=link.name,
                 )
@@ -212,12 +236,17 @@ class _Run:
     # -- helpers ------------------------------------------------------------------------------
 
     def _record(
-        self, parsed: ParsedAnnotation, document_id: DocumentId, label_id: LabelId, anchor: Anchor
+        self,
+        parsed: ParsedAnnotation,
+        document_id: DocumentId,
+        label_id: LabelId,
+        analyst_id: AnalystId,
+        anchor: Anchor,
     ) -> Annotation:
         return Annotation(
             id=AnnotationId(parsed.id),
             document_id=document_id,
-            analyst_id=self._analyst(parsed.analyst),
+            analyst_id=analyst_id,
             label_id=label_id,
             start=anchor.start,
             end=anchor.end,
@@ -231,12 +260,34 @@ class _Run:
             modified=parsed.modified,
         )
 
-    def _analyst(self, name: str | None) -> AnalystId:
+    def layer(self, name: str | None, *, reviewed: bool = False) -> AnalystId | None:
+        """The layer the file names: the reviewed layer, or the analyst with this name (made
+        on first use; the importer if the file names none). None if the name is this
+        project's reviewed layer's, which no person can carry here."""
+        if reviewed:
+            return AnalystId(REVIEWED_LAYER_ID)
         if name is None:
             return self.importer
+        if " ".join(name.split()) == self.reviewed_name:
+            return None
         if name not in self.analysts:
             self.analysts[name] = self.store.ensure_analyst(name).id
         return self.analysts[name]
+
+    def taken(self, name: str | None) -> str:
+        """Why `layer(name)` found no analyst."""
+        return (
+            f"its analyst “{name}” has the name of this project's reviewed layer "
+            "(rename the layer's namesake in the other project, or import it as a layer)"
+        )
+
+    def deleted_at(self, entity: str, entity_id: str) -> str | None:
+        """When this project last deleted the entity (None if it never did)."""
+        row = self.store.conn.execute(
+            "SELECT max(at) FROM history WHERE entity = ? AND entity_id = ? AND action = 'delete'",
+            [entity, entity_id],
+        ).fetchone()
+        return None if row[0] is None else str(row[0])
 
     def _keep(self, parsed: ParsedAnnotation) -> None:
         self.present.add(parsed.id)
@@ -244,22 +295,12 @@ class _Run:
 
     def _orphan(self, parsed: ParsedAnnotation, placement: Placement, reason: str) -> None:
         self.report.orphans.append(Orphan(placement.title, parsed.quote, reason, parsed.id))
-        self.orphaned[parsed.id] = parsed.quote
+        self.orphaned[parsed.id] = (parsed.quote, reason)
         for link in parsed.links:
             self._skip(parsed, link, "the claim itself was not imported")
 
     def _skip(self, parsed: ParsedAnnotation, link: ParsedLink, reason: str) -> None:
         self.report.skipped_links.append(SkippedLink(link.kind, parsed.quote, reason, link.id))
-
-
-def _later(a: str, b: str) -> bool:
-    """True if time `a` is after time `b` (ISO 8601; without a zone, UTC)."""
-
-    def instant(value: str) -> datetime:
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-    return instant(a) > instant(b)
 
 
 def _role_mismatch(label: Label, role: str | None) -> str:

@@ -7,11 +7,15 @@ Every accessor checks type and size and raises `AnnotationFileError` naming the 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.core.interchange.model import AnnotationFileError
+
+# The comment limit is the store's, re-exported here with the other limits.
+from annotator.core.store.comments import MAX_COMMENT_CHARS as MAX_COMMENT_CHARS
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 MAX_QUOTE_CHARS = 1_000_000
 MAX_CONTEXT_CHARS = 4_096
@@ -22,6 +26,8 @@ MAX_SOURCE_CHARS = 4_096
 #: The importer refuses article files over 64 MiB; no text can have more code points than that.
 MAX_TEXT_CHARS = 64 * 1024 * 1024
 MAX_LINKS = 100
+#: A decision compares two annotations and leaves at most two: far more is not ours.
+MAX_DECISION_ANNOTATIONS = 100
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -130,6 +136,19 @@ class Fields:
             raise self.error(f"“{key}” is not an ISO 8601 date and time: {value!r}.") from None
         return value
 
+    def reviewed_layer(self) -> bool:
+        """True if the record says it belongs to the reviewed layer ("layer": "reviewed")."""
+        if self.raw.get("layer") is None:
+            return False
+        return self.choice("layer", (REVIEWED_LAYER_ID,)) == REVIEWED_LAYER_ID
+
+    def body(self, key: str) -> str:
+        """A comment's text: not blank, at most MAX_COMMENT_CHARS characters."""
+        value = self.text(key, limit=MAX_COMMENT_CHARS)
+        if not value.strip():
+            raise self.error(f"“{key}” is empty: a comment says something.")
+        return value
+
     def choice(self, key: str, choices: tuple[str, ...]) -> str:
         value = self.text(key, limit=64)
         if value not in choices:
@@ -163,6 +182,16 @@ class Fields:
             raise self.error(f"“{start_key}” ({start}) must be less than “{end_key}” ({end}).")
         return start, end
 
+    def uuids(self, key: str, *, limit: int) -> list[str]:
+        """A list of UUIDs (lower-cased)."""
+        values = self.items(key, limit=limit, required=True)
+        if not isinstance(self.raw[key], list):
+            raise self.error(f"“{key}” must be a list; it is {describe(self.raw[key])}.")
+        for value in values:
+            if not isinstance(value, str):
+                raise self.error(f"“{key}” must list ids (strings); it holds {describe(value)}.")
+        return [self.check_uuid(value, key) for value in values]
+
     def items(self, key: str, *, limit: int, required: bool = False) -> list[Any]:
         """A list (a single object counts as a list of one, as JSON-LD allows)."""
         value = self.raw.get(key)
@@ -174,3 +203,13 @@ class Fields:
         if len(values) > limit:
             raise self.error(f"“{key}” has {len(values):,} entries; at most {limit:,}.")
         return values
+
+
+def later(a: str, b: str) -> bool:
+    """True if time `a` is after time `b` (ISO 8601; without a zone, UTC)."""
+
+    def instant(value: str) -> datetime:
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    return instant(a) > instant(b)

@@ -1,7 +1,8 @@
 """What an annotation file holds once read and checked: plain records, independent of its format.
 
 Reading never touches a project; every value here has passed `fields.Fields` (types, lengths,
-UUIDs, offsets), so applying it only has to decide where each annotation goes.
+UUIDs, offsets), so applying it only has to decide where each annotation, comment and review
+decision goes.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class ParsedLink:
     name: str | None
     analyst: str | None
     created: str
+    reviewed: bool = False  # made in the reviewed layer (the `analyst` is then its name there)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,45 @@ class ParsedAnnotation:
     created: str
     modified: str
     links: tuple[ParsedLink, ...]
+    reviewed: bool = False  # in the reviewed layer (the `analyst` is then its name there)
+
+
+@dataclass(frozen=True)
+class ParsedComment:
+    """A comment of a thread. `annotation_id` is the commented annotation; in a W3C file it may
+    also be another comment (a reply to a reply), whose thread it then joins."""
+
+    where: str
+    id: str
+    annotation_id: str
+    author: str | None
+    created: str
+    modified: str
+    body: str
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    """A layer named in a file: an analyst's (by name), or the reviewed layer."""
+
+    analyst: str | None
+    reviewed: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedDecision:
+    """A review decision: `sources` are (annotation id, version or ""), `results` annotation
+    ids; both are kept as ids whether or not the annotations are in the file or the project."""
+
+    where: str
+    id: str
+    reviewer: str
+    decided: str
+    decision: str
+    first_layer: LayerRef
+    second_layer: LayerRef
+    sources: tuple[tuple[str, str], ...]
+    results: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +112,7 @@ class ParsedDocument:
     imported_at: str | None = None
     text: str | None = None
     annotations: tuple[ParsedAnnotation, ...] = ()
+    decisions: tuple[ParsedDecision, ...] = ()
 
     @property
     def name(self) -> str:
@@ -83,6 +125,7 @@ class ParsedFile:
     path: Path
     format: str  # "jsonl" (Annotator JSON Lines) or "w3c"
     documents: tuple[ParsedDocument, ...]
+    comments: tuple[ParsedComment, ...] = ()
 
     @property
     def annotation_count(self) -> int:

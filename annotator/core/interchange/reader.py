@@ -8,6 +8,7 @@ is refused as a whole.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from annotator.core.codebook import ROLES
 from annotator.core.interchange import w3c
 from annotator.core.interchange.fields import (
     MAX_CONTEXT_CHARS,
+    MAX_DECISION_ANNOTATIONS,
     MAX_LINKS,
     MAX_NOTE_CHARS,
     MAX_QUOTE_CHARS,
@@ -26,12 +28,15 @@ from annotator.core.interchange.fields import (
 )
 from annotator.core.interchange.model import (
     AnnotationFileError,
+    LayerRef,
     ParsedAnnotation,
+    ParsedComment,
+    ParsedDecision,
     ParsedDocument,
     ParsedFile,
     ParsedLink,
 )
-from annotator.core.records import LINK_KINDS
+from annotator.core.records import DECISIONS, LINK_KINDS
 from annotator.core.store.documents import text_hash
 
 #: Largest annotation file read (texts included): far beyond any real export, short of a crash.
@@ -162,16 +167,28 @@ def _whole(path: Path, lines: list[tuple[int, str]]) -> Any:
 # -- Annotator JSON Lines -------------------------------------------------------------------------
 
 
+#: Line types after the document line they belong to, with how each is named in messages.
+_BELONGING = {
+    "annotation": "An annotation",
+    "comment": "A comment",
+    "review_decision": "A review decision",
+}
+
+
 def _read_jsonl(path: Path, lines: list[tuple[int, str]]) -> ParsedFile:
     documents: list[ParsedDocument] = []
     annotations: list[ParsedAnnotation] = []
+    decisions: list[ParsedDecision] = []
+    comments: list[ParsedComment] = []
     current: ParsedDocument | None = None
-    seen: set[str] = set()  # ids of documents, annotations and links: each once per file
+    # Ids of documents, annotations, links, comments and decisions: each once per file.
+    seen: set[str] = set()
 
     def close() -> None:
         if current is not None:
-            documents.append(_with_annotations(current, annotations))
+            documents.append(_with_records(current, annotations, decisions))
             annotations.clear()
+            decisions.clear()
 
     for number, raw in _json_lines(path, lines):
         fields = Fields(raw, path=path, where=f"line {number}")
@@ -181,20 +198,32 @@ def _read_jsonl(path: Path, lines: list[tuple[int, str]]) -> ParsedFile:
             current = _document(fields)
             _once(fields, seen, current.id or "", "document id")
             _once(fields, seen, current.text_sha256, "document text (text_sha256)")
-        elif kind == "annotation":
-            if current is None:
-                raise fields.error("An annotation comes before any “document” line.")
-            if fields.uuid("document_id") != current.id:
-                raise fields.error("“document_id” is not the id of the document line above it.")
+            continue
+        if not isinstance(kind, str) or kind not in _BELONGING:
+            raise fields.error(
+                f"Unknown line type {kind!r}: expected “document”, “annotation”, “comment” "
+                "or “review_decision”."
+            )
+        if current is None:
+            raise fields.error(f"{_BELONGING[kind]} comes before any “document” line.")
+        if fields.uuid("document_id") != current.id:
+            raise fields.error("“document_id” is not the id of the document line above it.")
+        if kind == "annotation":
             annotation = _annotation(fields)
             _once(fields, seen, annotation.id, "annotation id")
             for link in annotation.links:
                 _once(fields, seen, link.id, "link id")
             annotations.append(annotation)
+        elif kind == "comment":
+            comment = _comment(fields)
+            _once(fields, seen, comment.id, "comment id")
+            comments.append(comment)
         else:
-            raise fields.error(f"Unknown line type {kind!r}: expected “document” or “annotation”.")
+            decision = _decision(fields)
+            _once(fields, seen, decision.id, "review decision id")
+            decisions.append(decision)
     close()
-    return ParsedFile(path, "jsonl", tuple(documents))
+    return ParsedFile(path, "jsonl", tuple(documents), tuple(comments))
 
 
 def _once(fields: Fields, seen: set[str], key: str, what: str) -> None:
@@ -203,8 +232,10 @@ def _once(fields: Fields, seen: set[str], key: str, what: str) -> None:
     seen.add(key)
 
 
-def _with_annotations(doc: ParsedDocument, annotations: list[ParsedAnnotation]) -> ParsedDocument:
-    return ParsedDocument(**{**doc.__dict__, "annotations": tuple(annotations)})
+def _with_records(
+    doc: ParsedDocument, annotations: list[ParsedAnnotation], decisions: list[ParsedDecision]
+) -> ParsedDocument:
+    return dataclasses.replace(doc, annotations=tuple(annotations), decisions=tuple(decisions))
 
 
 def _document(f: Fields) -> ParsedDocument:
@@ -252,6 +283,7 @@ def _annotation(f: Fields) -> ParsedAnnotation:
         created=f.timestamp("created"),
         modified=f.timestamp("modified"),
         links=links,
+        reviewed=f.reviewed_layer(),
     )
 
 
@@ -270,4 +302,43 @@ def _link(f: Fields) -> ParsedLink:
         name=name,
         analyst=f.name("analyst", required=False),
         created=f.timestamp("created"),
+        reviewed=f.reviewed_layer(),
     )
+
+
+def _comment(f: Fields) -> ParsedComment:
+    created = f.timestamp("created")
+    return ParsedComment(
+        where=f.where,
+        id=f.uuid("id"),
+        annotation_id=f.uuid("annotation_id"),
+        author=f.name("author", required=False),
+        created=created,
+        modified=f.timestamp("modified", default=created),
+        body=f.body("body"),
+    )
+
+
+def _decision(f: Fields) -> ParsedDecision:
+    sources = []
+    for i, raw in enumerate(f.items("sources", limit=MAX_DECISION_ANNOTATIONS), start=1):
+        source = f.nested(raw, f"source {i}")
+        version = "" if source.value("modified") == "" else source.timestamp("modified")
+        sources.append((source.uuid("id"), version))
+    return ParsedDecision(
+        where=f.where,
+        id=f.uuid("id"),
+        reviewer=f.name("reviewer") or "",
+        decided=f.timestamp("decided"),
+        decision=f.choice("decision", DECISIONS),
+        first_layer=_layer(f.nested(f.value("first_layer"), "first_layer")),
+        second_layer=_layer(f.nested(f.value("second_layer"), "second_layer")),
+        sources=tuple(sources),
+        results=tuple(f.uuids("results", limit=MAX_DECISION_ANNOTATIONS)),
+    )
+
+
+def _layer(f: Fields) -> LayerRef:
+    """{"analyst": name}, or with "layer": "reviewed" the reviewed layer (any name)."""
+    reviewed = f.reviewed_layer()
+    return LayerRef(analyst=f.name("analyst", required=not reviewed), reviewed=reviewed)

@@ -45,6 +45,29 @@ class SkippedLink:
 
 
 @dataclass(frozen=True)
+class OrphanComment:
+    """A comment that was not imported, and why (`on`: the commented annotation's quote, or
+    its id when neither the file nor the project has it)."""
+
+    on: str
+    author: str
+    body: str
+    reason: str
+    comment_id: str
+
+
+@dataclass(frozen=True)
+class OrphanDecision:
+    """A review decision that was not imported, and why."""
+
+    document: str
+    decision: str
+    reviewer: str
+    reason: str
+    decision_id: str
+
+
+@dataclass(frozen=True)
 class DocumentOutcome:
     """Where one document of the file went: `how` is "same text", "same id", "same title",
     "chosen", "created" or "not found"."""
@@ -62,15 +85,43 @@ class InterchangeReport:
     unchanged: int = 0
     links_added: int = 0
     links_unchanged: int = 0
+    comments_added: int = 0
+    comments_updated: int = 0
+    comments_unchanged: int = 0
+    decisions_added: int = 0
+    decisions_updated: int = 0
+    decisions_unchanged: int = 0
     documents: list[DocumentOutcome] = field(default_factory=list)
     reanchored: list[Reanchored] = field(default_factory=list)
     orphans: list[Orphan] = field(default_factory=list)
     skipped_links: list[SkippedLink] = field(default_factory=list)
+    orphan_comments: list[OrphanComment] = field(default_factory=list)
+    orphan_decisions: list[OrphanDecision] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         """True if everything in the file is in the project now."""
-        return not self.orphans and not self.skipped_links
+        return not (
+            self.orphans or self.skipped_links or self.orphan_comments or self.orphan_decisions
+        )
+
+    def _threads_and_reviews(self) -> str:
+        """The comments' and decisions' counts, or "" for a file with neither."""
+        counts = (
+            self.comments_added,
+            self.comments_updated,
+            self.comments_unchanged,
+            self.decisions_added,
+            self.decisions_updated,
+            self.decisions_unchanged,
+        )
+        if not any(counts) and not (self.orphan_comments or self.orphan_decisions):
+            return ""  # nothing of the kind in the file: the summary stays as it always was
+        return (
+            f"Comments: {self.comments_added} added, {self.comments_updated} updated, "
+            f"{self.comments_unchanged} unchanged; review decisions: {self.decisions_added} "
+            f"added, {self.decisions_updated} updated, {self.decisions_unchanged} unchanged."
+        )
 
     def summary(self) -> str:
         """A short human-readable account, the same in the CLI and the GUI."""
@@ -80,6 +131,8 @@ class InterchangeReport:
             f"{self.updated} updated, {self.unchanged} unchanged; "
             f"links: {self.links_added} added, {self.links_unchanged} unchanged.",
         ]
+        if counts := self._threads_and_reviews():
+            lines.append(counts)
         notes = {
             "same id": "same document id, different text: re-anchored",
             "same title": "same title, different text: re-anchored",
@@ -107,5 +160,17 @@ class InterchangeReport:
             lines.append(f"Links not restored ({len(self.skipped_links)}):")
             lines.extend(
                 f"  {s.kind} of “{shorten(s.claim)}”: {s.reason}" for s in self.skipped_links
+            )
+        if self.orphan_comments:
+            lines.append(f"Comments not imported ({len(self.orphan_comments)}):")
+            lines.extend(
+                f"  {c.author}: “{shorten(c.body)}” on “{shorten(c.on, 40)}”: {c.reason}"
+                for c in self.orphan_comments
+            )
+        if self.orphan_decisions:
+            lines.append(f"Review decisions not imported ({len(self.orphan_decisions)}):")
+            lines.extend(
+                f"  “{d.decision}” by {d.reviewer} in “{d.document}”: {d.reason}"
+                for d in self.orphan_decisions
             )
         return "\n".join(lines)

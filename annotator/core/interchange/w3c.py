@@ -6,7 +6,12 @@ a single AnnotationPage, or one Annotation per line. Each annotation needs a `ur
 `urn:sha256:<text hash>` with a TextQuoteSelector (a TextPositionSelector is used as a hint).
 Bodies: "classifying" `sentiment:<value>`, "identifying" the speaker name, "commenting" the
 note, "linking" `said_by:<name>` / `about:<name>` with `via: urn:uuid:<span>` for a span. Bodies
-with other purposes are ignored; a body of ours that is malformed refuses the file.
+with other purposes are ignored; a body of ours that is malformed refuses the file. A creator
+with the id `urn:annotator:layer:reviewed` puts the annotation in the reviewed layer.
+
+A reply — an Annotation motivated by "replying" or "commenting" whose target is another
+annotation's `urn:uuid:` IRI — is read as a comment on it: its creator is the author, its one
+text body (or `bodyValue`) the comment.
 """
 
 from __future__ import annotations
@@ -24,15 +29,23 @@ from annotator.core.interchange.fields import (
 )
 from annotator.core.interchange.model import (
     ParsedAnnotation,
+    ParsedComment,
     ParsedDocument,
     ParsedFile,
     ParsedLink,
 )
 from annotator.core.records import LINK_KINDS
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 #: Body purposes Annotator writes; bodies with any other purpose are left alone.
 PURPOSES = ("tagging", "classifying", "identifying", "linking", "commenting")
 MAX_BODIES = 4 + MAX_LINKS
+#: Annotator writes one creator (two for the reviewed layer); a few more are tolerated.
+MAX_CREATORS = 8
+REVIEWED_LAYER_URI = f"urn:annotator:layer:{REVIEWED_LAYER_ID}"
+#: Motivations of an annotation about another annotation that Annotator reads as a comment.
+REPLY_MOTIVATIONS = ("replying", "commenting")
+_ANNOTATION_IRI = "urn:uuid:"
 _SENTIMENT = "sentiment:"
 # A link to a span repeats the span's name or, lacking one, its whole quote.
 _VALUE_LIMITS = {"commenting": MAX_NOTE_CHARS, "linking": MAX_QUOTE_CHARS + 16}
@@ -78,33 +91,104 @@ def items(path: Path, container: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def parse(path: Path, entries: list[tuple[str, Any]]) -> ParsedFile:
-    """Check every annotation and group them by the text they annotate."""
+    """Check every annotation and group them by the text they annotate; replies apart."""
     by_text: dict[str, list[ParsedAnnotation]] = {}
     first_place: dict[str, str] = {}
+    comments: list[ParsedComment] = []
     seen: set[str] = set()
     for where, raw in entries:
         fields = Fields(raw, path=path, where=where)
         if not is_annotation(fields.raw):
             raise fields.error("This is not a Web Annotation (its “type” is not “Annotation”).")
-        sha, annotation = _annotation(fields)
-        if annotation.id in seen:
-            raise fields.error(f"The annotation id {annotation.id} appears twice in the file.")
-        seen.add(annotation.id)
-        by_text.setdefault(sha, []).append(annotation)
-        first_place.setdefault(sha, where)
+        if is_reply(fields.raw):
+            comment = _reply(fields)
+            item_id = comment.id
+            comments.append(comment)
+        else:
+            sha, annotation = _annotation(fields)
+            item_id = annotation.id
+            by_text.setdefault(sha, []).append(annotation)
+            first_place.setdefault(sha, where)
+        if item_id in seen:
+            raise fields.error(f"The annotation id {item_id} appears twice in the file.")
+        seen.add(item_id)
     documents = tuple(
         ParsedDocument(where=first_place[sha], text_sha256=sha, annotations=tuple(annotations))
         for sha, annotations in by_text.items()
     )
-    return ParsedFile(path, "w3c", documents)
+    return ParsedFile(path, "w3c", documents, tuple(comments))
+
+
+def is_reply(raw: dict[str, Any]) -> bool:
+    """A reply to (or comment on) another annotation, rather than an annotation of a text."""
+    motivations = raw.get("motivation")
+    listed = motivations if isinstance(motivations, list) else [motivations]
+    return any(m in REPLY_MOTIVATIONS for m in listed) and _reply_target(raw) is not None
+
+
+def _reply_target(raw: dict[str, Any]) -> str | None:
+    """The annotation IRI a reply targets (a bare IRI, or an object naming it), else None."""
+    target = raw.get("target")
+    if isinstance(target, list) and len(target) == 1:
+        target = target[0]
+    if isinstance(target, dict) and "selector" not in target:
+        target = target.get("id", target.get("source"))
+    if isinstance(target, str) and target.startswith(_ANNOTATION_IRI):
+        return target
+    return None
+
+
+def _reply(f: Fields) -> ParsedComment:
+    comment_id = f.uuid("id", prefix=_ANNOTATION_IRI)
+    target = _reply_target(f.raw) or ""
+    annotation_id = f.check_uuid(target[:120], "target", prefix=_ANNOTATION_IRI)
+    created = f.timestamp("created")
+    if f.has("bodyValue"):  # the model's shorthand for one plain-text body
+        body = f.body("bodyValue")
+    else:
+        texts = [
+            f.nested(raw, f"body {i}")
+            for i, raw in enumerate(f.items("body", limit=MAX_BODIES, required=True), start=1)
+        ]
+        texts = [body for body in texts if body.has("value")]
+        if len(texts) != 1:
+            raise f.error(f"A reply holds one text body (its comment); this one has {len(texts)}.")
+        body = texts[0].body("value")
+    return ParsedComment(
+        where=f.where,
+        id=comment_id,
+        annotation_id=annotation_id,
+        author=_creator(f)[0],
+        created=created,
+        modified=f.timestamp("modified", default=created),
+        body=body,
+    )
+
+
+def _creator(f: Fields) -> tuple[str | None, bool]:
+    """(the analyst's name, whether the annotation is in the reviewed layer).
+
+    The analyst is the first creator that is not the reviewed layer (a reviewed annotation's
+    other creator is its reviewer, recorded by review decisions, not by the annotation)."""
+    reviewed = False
+    names: list[str | None] = []
+    for i, raw in enumerate(f.items("creator", limit=MAX_CREATORS), start=1):
+        if not isinstance(raw, dict):  # an agent given by IRI alone: no name to go by
+            names.append(None)
+            continue
+        agent = f.nested(raw, f"creator {i}")
+        if agent.value("id") == REVIEWED_LAYER_URI:
+            reviewed = True
+            continue
+        names.append(agent.name("name", required=False))
+    if reviewed:
+        return None, True
+    return (names[0] if names else None), False
 
 
 def _annotation(f: Fields) -> tuple[str, ParsedAnnotation]:
     annotation_id = f.uuid("id", prefix="urn:uuid:")
-    analyst = None
-    creators = f.items("creator", limit=1)
-    if creators and isinstance(creators[0], dict):
-        analyst = f.nested(creators[0], "creator").name("name", required=False)
+    analyst, reviewed = _creator(f)
     created = f.timestamp("created")
     modified = f.timestamp("modified", default=created)
     sha, exact, prefix, suffix, start, end = _target(f)
@@ -117,7 +201,7 @@ def _annotation(f: Fields) -> tuple[str, ParsedAnnotation]:
             continue
         value = body.text("value", limit=_VALUE_LIMITS.get(purpose, MAX_CONTEXT_CHARS))
         if purpose == "linking":
-            links.append(_link(body, value, annotation_id, analyst, modified))
+            links.append(_link(body, value, annotation_id, analyst, modified, reviewed))
         elif purpose in values:
             raise body.error(f"A second “{purpose}” body: an annotation has only one.")
         else:
@@ -153,6 +237,7 @@ def _annotation(f: Fields) -> tuple[str, ParsedAnnotation]:
         created=created,
         modified=modified,
         links=tuple(links),
+        reviewed=reviewed,
     )
 
 
@@ -180,7 +265,7 @@ def _target(f: Fields) -> tuple[str, str, str, str, int | None, int | None]:
 
 
 def _link(
-    body: Fields, value: str, source_id: str, analyst: str | None, modified: str
+    body: Fields, value: str, source_id: str, analyst: str | None, modified: str, reviewed: bool
 ) -> ParsedLink:
     kind, colon, name = value.partition(":")
     if not colon or kind not in LINK_KINDS:
@@ -198,4 +283,5 @@ def _link(
         # The file does not say when the link was made: no later than the annotation's last
         # change, which is what decides against a link the project already has.
         created=modified,
+        reviewed=reviewed,  # the links of a reviewed annotation are the review's
     )
