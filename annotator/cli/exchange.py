@@ -136,6 +136,13 @@ def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lin
     help="Only annotations by this analyst (repeatable). --analyst names who is working "
     "and does not filter.",
 )
+@click.option(
+    "--layer",
+    multiple=True,
+    metavar="NAME",
+    help="Only this layer (repeatable): “reviewed” for the reviewed layer, or an analyst's "
+    "name (as --by). With --by, the annotations of either.",
+)
 @click.option("--label", multiple=True, metavar="NAME", help="Only this label (repeatable).")
 @click.option(
     "--document",
@@ -185,6 +192,7 @@ def export_command(
     fmt: str,
     output: Path,
     by: tuple[str, ...],
+    layer: tuple[str, ...],
     label: tuple[str, ...],
     document: tuple[str, ...],
     since: datetime | None,
@@ -200,7 +208,8 @@ def export_command(
     """Export annotations to FILE as CSV, the claims table, JSON Lines or W3C Web Annotations.
 
     Filters combine: --by Ana --by Olga --label Claim --since 2024-03-01 exports the claims
-    Ana or Olga changed since 1 March 2024.
+    Ana or Olga changed since 1 March 2024. --layer reviewed exports the reviewed layer (the
+    result of reviews), which carries its reviewer; --by and --layer together take both.
     """
     from annotator.core.export import ExportFilter, export
 
@@ -211,6 +220,7 @@ def export_command(
     try:
         flt = ExportFilter(
             analysts=by,
+            layers=layer,
             labels=label,
             documents=document,
             since=since.date() if since else None,

@@ -218,8 +218,11 @@ def test_filters_combine(project: Project, tmp_path: Path) -> None:
 
 
 def test_unknown_names_are_refused_listing_the_known_ones(project: Project) -> None:
-    with pytest.raises(ValidationError, match="No analyst called “Bob”.*Ana, Olga Petrova, reviewed, 李雷"):
+    people_then_layer = "Ana, Olga Petrova, 李雷, the reviewed layer “reviewed”"
+    with pytest.raises(ValidationError, match=f"No analyst called “Bob”.*{people_then_layer}"):
         Scope(project.store, ExportFilter(analysts=("Bob",)))
+    with pytest.raises(ValidationError, match=f"No layer called “Bob”.*{people_then_layer}"):
+        Scope(project.store, ExportFilter(layers=("Bob",)))
     with pytest.raises(ValidationError, match="No label called “Quote”.*Claim, Speaker, Target"):
         Scope(project.store, ExportFilter(labels=("Quote",)))
     with pytest.raises(ValidationError, match="No document has the id or title “Nowhere”"):

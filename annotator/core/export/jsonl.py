@@ -36,6 +36,30 @@ stays: an importer then needs a project that already holds that text. Annotation
 - A document line is written for each document in scope with exported annotations; without an
   analyst, label or date filter, for every document in scope, so a full export carries the
   whole corpus.
+
+The reviewed layer: its annotations (and the links the review made) carry `"layer": "reviewed"`
+beside `"analyst"` (the layer's name in the exporting project): the marker, not the name, says
+"reviewed layer", as a person may carry any name. Other records have no "layer" key.
+
+Each annotation line is followed by its comments, in thread order (created, id)::
+
+    {"annotation_id": str, "author": name, "body": str, "created": time, "document_id": str,
+     "id": str, "modified": time, "type": "comment"}
+
+`modified` is when the comment was last edited in the exporting project (the newest "update"
+in its history), else `created`; merging keeps the later version of a comment. After a
+document's annotations come its review decisions (oldest first), whenever the export covers
+the reviewed layer (no analyst filter, or one naming it)::
+
+    {"decided": time, "decision": "first" | "second" | "both" | "reject" | "edit" | "agreed",
+     "document_id": str, "first_layer": layer, "id": str, "results": [annotation id, ...],
+     "reviewer": name, "second_layer": layer,
+     "sources": [{"id": annotation id, "modified": time | ""}, ...], "type": "review_decision"}
+
+A layer is {"analyst": name}, or {"analyst": name, "layer": "reviewed"} for the reviewed layer.
+`sources` are the compared annotations and the version decided on ("" for a reviewed-layer
+annotation); `results` the reviewed-layer annotations the decision left. Both may name
+annotations the file does not hold (a filter, or a later deletion): they stay ids.
 """
 
 from __future__ import annotations
@@ -48,6 +72,8 @@ from annotator.core.export.atomic import atomic_text_file
 from annotator.core.export.scope import (
     EVERYTHING,
     AnnotationRow,
+    CommentRow,
+    DecisionRow,
     DocumentRow,
     ExportFilter,
     ExportResult,
@@ -57,6 +83,7 @@ from annotator.core.export.scope import (
     read_snapshot,
 )
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 #: Characters some line splitters break on although JSON leaves them unescaped.
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
@@ -90,8 +117,15 @@ def document_record(document: DocumentRow, text: str | None) -> dict[str, Any]:
     return record
 
 
+def _in_layer(record: dict[str, Any], analyst_id: str) -> dict[str, Any]:
+    """The record, marked as the reviewed layer's if it is."""
+    if analyst_id == REVIEWED_LAYER_ID:
+        record["layer"] = REVIEWED_LAYER_ID
+    return record
+
+
 def annotation_record(document_id: str, row: AnnotationRow, links: list[LinkRow]) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "type": "annotation",
         "id": row.id,
         "document_id": document_id,
@@ -109,16 +143,48 @@ def annotation_record(document_id: str, row: AnnotationRow, links: list[LinkRow]
         "created": row.created,
         "modified": row.modified,
         "links": [
-            {
-                "id": link.id,
-                "kind": link.kind,
-                "target_id": link.target_id,
-                "name": link.name,
-                "analyst": link.analyst,
-                "created": link.created,
-            }
+            _in_layer(
+                {
+                    "id": link.id,
+                    "kind": link.kind,
+                    "target_id": link.target_id,
+                    "name": link.name,
+                    "analyst": link.analyst,
+                    "created": link.created,
+                },
+                link.analyst_id,
+            )
             for link in links
         ],
+    }
+    return _in_layer(record, row.analyst_id)
+
+
+def comment_record(document_id: str, comment: CommentRow) -> dict[str, Any]:
+    return {
+        "type": "comment",
+        "id": comment.id,
+        "document_id": document_id,
+        "annotation_id": comment.annotation_id,
+        "author": comment.author,
+        "created": comment.created,
+        "modified": comment.modified,
+        "body": comment.body,
+    }
+
+
+def decision_record(document_id: str, decision: DecisionRow) -> dict[str, Any]:
+    return {
+        "type": "review_decision",
+        "id": decision.id,
+        "document_id": document_id,
+        "reviewer": decision.reviewer,
+        "decided": decision.decided,
+        "decision": decision.decision,
+        "first_layer": _in_layer({"analyst": decision.first_layer}, decision.first_layer_id),
+        "second_layer": _in_layer({"analyst": decision.second_layer}, decision.second_layer_id),
+        "sources": [{"id": a, "modified": m} for a, m in json.loads(decision.sources)],
+        "results": json.loads(decision.results),
     }
 
 
@@ -129,7 +195,8 @@ def write_jsonl(
     include_text: bool = True,
     progress: Progress | None = None,
 ) -> tuple[int, int]:
-    """Write the documents and annotations in scope; (annotations, documents) written."""
+    """Write the documents and annotations in scope, with their comments and review decisions;
+    (annotations, documents) written."""
     count = documents = 0
     for document in scope.walk(progress):
         rows = scope.annotations(document.id)
@@ -143,8 +210,14 @@ def write_jsonl(
         out.write(json_line(document_record(document, text)))
         documents += 1
         links = scope.links(document.id) if rows else {}
+        comments = scope.comments(document.id) if rows else {}
         for row in rows:
             out.write(json_line(annotation_record(document.id, row, links.get(row.id, []))))
+            for comment in comments.get(row.id, ()):
+                out.write(json_line(comment_record(document.id, comment)))
+        if scope.covers_reviewed_layer:
+            for decision in scope.decisions(document.id):
+                out.write(json_line(decision_record(document.id, decision)))
         count += len(rows)
     return count, documents
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 #: Called after each document with (documents done, documents in scope); False cancels.
 Progress = Callable[[int, int], bool]
@@ -37,8 +38,11 @@ class ExportCancelled(AnnotatorError):
 class ExportFilter:
     """Which annotations to export; empty fields match everything.
 
-    `documents` holds ids, unique id prefixes of 8+ characters (as `annotator list` shows) or
-    exact titles. `since`/`until` are inclusive UTC days applied to `date_field`.
+    `analysts` and `layers` name layers of annotations, and together select their union:
+    `analysts` by name (the reviewed layer's name included), `layers` the same or "reviewed"
+    for the reviewed layer whatever its name. `documents` holds ids, unique id prefixes of 8+
+    characters (as `annotator list` shows) or exact titles. `since`/`until` are inclusive UTC
+    days applied to `date_field`.
     """
 
     analysts: tuple[str, ...] = ()
@@ -47,9 +51,10 @@ class ExportFilter:
     since: date | None = None
     until: date | None = None
     date_field: str = "modified"
+    layers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("analysts", "labels", "documents"):
+        for name in ("analysts", "labels", "documents", "layers"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.date_field not in DATE_FIELDS:
             raise ValidationError(f"Filter dates apply to {' or '.join(DATE_FIELDS)}.")
@@ -59,7 +64,7 @@ class ExportFilter:
     @property
     def narrows_annotations(self) -> bool:
         """True if some annotations of a document in scope may be left out."""
-        return bool(self.analysts or self.labels or self.since or self.until)
+        return bool(self.analysts or self.layers or self.labels or self.since or self.until)
 
     def describe(self) -> str:
         """The filter in words, e.g. for a collection label; "" when it matches everything."""
@@ -67,6 +72,7 @@ class ExportFilter:
             f"{what}: {', '.join(values)}"
             for what, values in (
                 ("by", self.analysts),
+                ("layers", self.layers),
                 ("labels", self.labels),
                 ("documents", self.documents),
             )
@@ -89,7 +95,8 @@ class DocumentRow(NamedTuple):
 
 
 class AnnotationRow(NamedTuple):
-    """An annotation with names instead of ids: what JSONL and W3C need."""
+    """An annotation with names instead of ids: what JSONL and W3C need (`analyst_id` only
+    to tell the reviewed layer from a person: ids differ between projects)."""
 
     id: str
     analyst: str
@@ -105,6 +112,7 @@ class AnnotationRow(NamedTuple):
     note: str
     created: str
     modified: str
+    analyst_id: str
 
 
 class LinkRow(NamedTuple):
@@ -115,6 +123,35 @@ class LinkRow(NamedTuple):
     analyst: str
     created: str
     linked_name: str  # the typed name, or the linked span's canonical name
+    analyst_id: str
+
+
+class CommentRow(NamedTuple):
+    """A comment with its author's name. `modified`: when it was last edited here (the newest
+    "update" in the project's history), else when it was written."""
+
+    id: str
+    annotation_id: str
+    author: str
+    created: str
+    modified: str
+    body: str
+
+
+class DecisionRow(NamedTuple):
+    """A review decision with names: the reviewer's, and each compared layer's (with its id,
+    to tell the reviewed layer from a person)."""
+
+    id: str
+    reviewer: str
+    decided: str
+    decision: str
+    first_layer: str
+    first_layer_id: str
+    second_layer: str
+    second_layer_id: str
+    sources: str  # JSON, as stored: [[annotation id, modified], ...]
+    results: str  # JSON, as stored: [annotation id, ...]
 
 
 #: The default filter: every annotation of every document.
@@ -136,8 +173,11 @@ class Scope:
         terms: list[str] = []
         #: Named parameters, so that formats can add their own (`:document_id`) beside them.
         self.params: dict[str, Any] = {}
-        if flt.analysts:
-            ids = self._resolve("analysts", "name", flt.analysts, "analyst")
+        #: Ids of the layers in scope; None when the filter takes every layer.
+        self.layer_ids: frozenset[str] | None = None
+        if flt.analysts or flt.layers:
+            ids = self._layers(flt.analysts, flt.layers)
+            self.layer_ids = frozenset(ids)
             terms.append(f"a.analyst_id IN ({self._bind('analyst', ids)})")
         if flt.labels or roles:
             codebook = store.codebook.get()
@@ -164,13 +204,21 @@ class Scope:
         self.params.update(zip(names, values, strict=True))
         return ", ".join(f":{name}" for name in names)
 
-    def _resolve(self, table: str, column: str, names: tuple[str, ...], what: str) -> list[str]:
-        rows = self.conn.execute(f"SELECT {column}, id FROM {table}").fetchall()
-        known = dict(rows)
-        missing = [name for name in names if name not in known]
-        if missing:
-            raise ValidationError(_unknown(what, missing, sorted(known)))
-        return [known[name] for name in dict.fromkeys(names)]
+    def _layers(self, analysts: tuple[str, ...], layers: tuple[str, ...]) -> list[str]:
+        """Ids of the layers named: analysts (and the reviewed layer) by name; in `layers`,
+        "reviewed" also means the reviewed layer (a person called so is reached by --by)."""
+        known = dict(self.conn.execute("SELECT name, id FROM analysts").fetchall())
+        by_layer = {**known, REVIEWED_LAYER_ID: REVIEWED_LAYER_ID}
+        people = sorted(name for name, id_ in known.items() if id_ != REVIEWED_LAYER_ID)
+        reviewed = next((n for n, id_ in known.items() if id_ == REVIEWED_LAYER_ID), None)
+        choices = [*people, f"the reviewed layer “{reviewed}”"] if reviewed else people
+        ids: list[str] = []
+        for what, names, table in (("analyst", analysts, known), ("layer", layers, by_layer)):
+            missing = [name for name in names if name not in table]
+            if missing:
+                raise ValidationError(_unknown(what, missing, choices))
+            ids += [table[name] for name in names]
+        return list(dict.fromkeys(ids))
 
     def _documents(self, wanted: tuple[str, ...]) -> list[DocumentRow]:
         rows = [
@@ -204,11 +252,16 @@ class Scope:
             if progress is not None and not progress(done, total):
                 raise ExportCancelled("Export cancelled.")
 
+    @property
+    def covers_reviewed_layer(self) -> bool:
+        """True if the reviewed layer is in scope (so its review decisions go out with it)."""
+        return self.layer_ids is None or REVIEWED_LAYER_ID in self.layer_ids
+
     def annotations(self, document_id: str) -> list[AnnotationRow]:
         """One document's annotations in scope, in reading order."""
         rows = self.conn.execute(
             'SELECT a.id, an.name, l.name, l.role, a.start, a."end", a.quote, a.prefix, '
-            "a.suffix, a.sentiment, a.speaker_name, a.note, a.created, a.modified "
+            "a.suffix, a.sentiment, a.speaker_name, a.note, a.created, a.modified, a.analyst_id "
             "FROM annotations a JOIN analysts an ON an.id = a.analyst_id "
             "JOIN labels l ON l.id = a.label_id "
             f"WHERE a.document_id = :document_id{self.condition} "
@@ -221,7 +274,7 @@ class Scope:
         """Every link from an annotation of this document, by source annotation id."""
         rows = self.conn.execute(
             "SELECT k.source_id, k.id, k.kind, k.target_id, k.name, an.name, k.created, "
-            f"coalesce(k.name, t.speaker_name, {ONE_LINE}(t.quote), '') "
+            f"coalesce(k.name, t.speaker_name, {ONE_LINE}(t.quote), ''), k.analyst_id "
             "FROM links k JOIN annotations s ON s.id = k.source_id "
             "JOIN analysts an ON an.id = k.analyst_id "
             "LEFT JOIN annotations t ON t.id = k.target_id "
@@ -232,6 +285,55 @@ class Scope:
         for source_id, *fields in rows:
             by_source.setdefault(source_id, []).append(LinkRow(*fields))
         return by_source
+
+    def comments(self, document_id: str) -> dict[str, list[CommentRow]]:
+        """Every comment on an annotation of this document, by annotation, in thread order.
+
+        One query per document; the edit time comes from the history's index by entity.
+        """
+        rows = self.conn.execute(
+            "SELECT c.id, c.annotation_id, an.name, c.created, coalesce((SELECT max(h.at) "
+            "FROM history h WHERE h.entity = 'comment' AND h.entity_id = c.id "
+            "AND h.action = 'update'), c.created), c.body "
+            "FROM comments c JOIN annotations a ON a.id = c.annotation_id "
+            "JOIN analysts an ON an.id = c.author_id "
+            "WHERE a.document_id = ? ORDER BY c.annotation_id, c.created, c.id",
+            [document_id],
+        )
+        by_annotation: dict[str, list[CommentRow]] = {}
+        for row in rows:
+            comment = CommentRow(*row)
+            by_annotation.setdefault(comment.annotation_id, []).append(comment)
+        return by_annotation
+
+    def decisions(self, document_id: str) -> list[DecisionRow]:
+        """The document's review decisions, oldest first (layers by name, as analysts go)."""
+        rows = self.conn.execute(
+            "SELECT d.id, r.name, d.decided, d.decision, coalesce(f.name, d.first_layer), "
+            "d.first_layer, coalesce(s.name, d.second_layer), d.second_layer, d.sources, "
+            "d.results FROM review_decisions d JOIN analysts r ON r.id = d.reviewer_id "
+            "LEFT JOIN analysts f ON f.id = d.first_layer "
+            "LEFT JOIN analysts s ON s.id = d.second_layer "
+            "WHERE d.document_id = ? ORDER BY d.decided, d.id",
+            [document_id],
+        )
+        return [DecisionRow(*r) for r in rows]
+
+    def reviewers(self, document_id: str) -> dict[str, tuple[str, str]]:
+        """(reviewer, time) of the latest decision that left each reviewed-layer annotation
+        of this document, in one grouped query."""
+        rows = self.conn.execute(REVIEWERS_SQL, {"document_id": document_id})
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+
+#: The latest decision leaving each annotation of a document (SQLite takes the bare columns
+#: of an aggregate query with max() from the row holding the maximum).
+REVIEWERS_SQL = (
+    "SELECT r.value AS id, an.name AS reviewer, max(d.decided) AS decided "
+    "FROM review_decisions d JOIN json_each(d.results) r "
+    "JOIN analysts an ON an.id = d.reviewer_id "
+    "WHERE d.document_id = :document_id GROUP BY r.value"
+)
 
 
 @contextmanager

@@ -8,6 +8,13 @@ scripts. Unless `raw`, a cell starting with = + - @ tab or carriage return gets 
 Speed: rows go from the SQLite cursor to `csv.writer` untouched. Names of linked spans come from
 a per-document table of span names joined in SQL, and the neutralising is an SQL CASE, so Python
 does no per-cell work (benchmarks/export_csv.py: about 1.2x a bare SELECT written by `csv`).
+Comment threads and reviewers likewise come from per-document tables (one grouped query each),
+and only when the project has any comments or review decisions at all.
+
+The last columns, added after the original ones so that existing spreadsheets keep working:
+`comments` is the annotation's thread, one line per comment ("author, time: body", the body on
+one line); `reviewed_by`/`reviewed_at` name the reviewer and time of the latest review decision
+that left a reviewed-layer annotation (empty for every other annotation).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from annotator.core.export.atomic import atomic_text_file
 from annotator.core.export.scope import (
     EVERYTHING,
     ONE_LINE,
+    REVIEWERS_SQL,
     DocumentRow,
     ExportFilter,
     ExportResult,
@@ -29,6 +37,7 @@ from annotator.core.export.scope import (
     read_snapshot,
 )
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 ANNOTATION_COLUMNS = (
     "annotation_id",
@@ -46,6 +55,9 @@ ANNOTATION_COLUMNS = (
     "note",
     "created",
     "modified",
+    "comments",
+    "reviewed_by",
+    "reviewed_at",
 )
 CLAIM_COLUMNS = (
     "claim_id",
@@ -63,6 +75,8 @@ CLAIM_COLUMNS = (
     "end",
     "created",
     "modified",
+    "reviewed_by",
+    "reviewed_at",
 )
 #: First characters that make Excel, LibreOffice or Sheets read a cell as a formula.
 # OWASP's list, plus the full-width forms some spreadsheets also read as operators.
@@ -113,11 +127,31 @@ def _cell(expression: str, raw: bool) -> str:
     )
 
 
-def _select(columns: tuple[str, ...], scope: Scope, raw: bool) -> str:
+#: One document's comment threads: "author, time: body" a line, in the order written. As a
+#: window function, group_concat joins the rows in the window's ORDER BY (the plain aggregate
+#: promises no order in this SQLite).
+_THREADS = (
+    ", threads AS MATERIALIZED (SELECT DISTINCT id, thread FROM (SELECT c.annotation_id AS id, "
+    f"group_concat(ca.name || ', ' || c.created || ': ' || {ONE_LINE}(c.body), char(10)) OVER "
+    "(PARTITION BY c.annotation_id ORDER BY c.created, c.id ROWS BETWEEN UNBOUNDED PRECEDING "
+    "AND UNBOUNDED FOLLOWING) AS thread FROM comments c JOIN annotations x "
+    "ON x.id = c.annotation_id JOIN analysts ca ON ca.id = c.author_id "
+    "WHERE x.document_id = :document_id)) "
+)
+_REVIEWS = f", reviews AS MATERIALIZED ({REVIEWERS_SQL}) "
+
+
+def _select(
+    columns: tuple[str, ...], scope: Scope, raw: bool, *, threads: bool, reviews: bool
+) -> str:
     """One document's rows. Speaker: a claim's said_by link's typed name or speaker span's
     canonical name, a speaker span's own; target: a claim's about link's name or target span's
-    quote. Canonical name: the speaker_name, or the quote on one line as the window shows it."""
+    quote. Canonical name: the speaker_name, or the quote on one line as the window shows it.
+
+    `threads`/`reviews`: whether the project has comments / review decisions at all; without,
+    their columns are empty and cost nothing."""
     one_line_sql = ONE_LINE if raw else _ONE_LINE_CELL
+    threads = threads and "comments" in columns
     # Names of the document's speaker and target spans, computed once each (a span is named
     # by many claims) in a small table that the row query joins: cheaper than looking the
     # spans up in `annotations` row by row. Not filtered: a claim's speaker may be filtered out.
@@ -127,6 +161,7 @@ def _select(columns: tuple[str, ...], scope: Scope, raw: bool) -> str:
         "ON nl.id = n.label_id WHERE n.document_id = :document_id "
         "AND nl.role IN ('speaker', 'target')) "
     )
+    names += (_THREADS if threads else "") + (_REVIEWS if reviews else "")
     expressions = {
         # Ids are UUIDs and times ISO 8601 (made here, or checked by the importer): they never
         # start with a formula character, so they skip the test.
@@ -149,7 +184,13 @@ def _select(columns: tuple[str, ...], scope: Scope, raw: bool) -> str:
         "note": _cell("a.note", raw),
         "created": "a.created",
         "modified": "a.modified",
+        "comments": _cell("th.thread", raw) if threads else "NULL",
+        "reviewed_by": _cell("rv.reviewer", raw) if reviews else "NULL",
+        "reviewed_at": "rv.decided" if reviews else "NULL",  # a time: never a formula
     }
+    joins = "LEFT JOIN threads th ON th.id = a.id " if threads else ""
+    if reviews:
+        joins += f"LEFT JOIN reviews rv ON a.analyst_id = '{REVIEWED_LAYER_ID}' AND rv.id = a.id "
     return (
         f"{names}SELECT {', '.join(expressions[c] for c in columns)} "
         "FROM annotations a JOIN analysts an ON an.id = a.analyst_id "
@@ -157,8 +198,13 @@ def _select(columns: tuple[str, ...], scope: Scope, raw: bool) -> str:
         f"{_link_join('ls', 'said_by')}LEFT JOIN names sp ON sp.id = ls.target_id "
         f"{_link_join('lt', 'about')}LEFT JOIN names tg ON tg.id = lt.target_id "
         "LEFT JOIN names me ON l.role = 'speaker' AND me.id = a.id "
+        f"{joins}"
         f'WHERE a.document_id = :document_id{scope.condition} ORDER BY a.start, a."end", a.id'
     )
+
+
+def _has_rows(scope: Scope, table: str) -> bool:
+    return scope.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
 
 
 def _constants(document: DocumentRow, raw: bool) -> dict[str, str | None]:
@@ -185,7 +231,8 @@ def write_table(
     scope.conn.create_function(_ONE_LINE_CELL, 1, _one_line_cell, deterministic=True)
     writer = csv.writer(out)  # the excel dialect is RFC 4180: CRLF, minimal quoting
     writer.writerow(columns)
-    sql = _select(columns, scope, raw)
+    threads, reviews = _has_rows(scope, "comments"), _has_rows(scope, "review_decisions")
+    sql = _select(columns, scope, raw, threads=threads, reviews=reviews)
     count = documents = 0
     for document in scope.walk(progress):
         cursor = scope.conn.execute(sql, {**scope.params, **_constants(document, raw)})

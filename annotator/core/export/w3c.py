@@ -31,6 +31,21 @@ may not have a `purpose`. A custom key would pass, but Web Annotation clients dr
 not know, while all of them show a body's value. `via` (the resource a body was derived from)
 is allowed, and says which span the linked name comes from.
 
+The reviewed layer's annotations have two creators: the layer itself, {"id":
+"urn:annotator:layer:reviewed", "type": "Organization", "name": <the layer's name>} (the
+team's adjudicated layer; the id, not the name, is what an importer goes by), then the reviewer
+of the latest decision that left the annotation as a "Person" (left out if none did). The model
+allows any number of creators; review decisions themselves travel in Annotator JSON Lines only.
+
+Each comment follows its annotation as an Annotation of its own, in thread order::
+
+    {"@context", "id": "urn:uuid:<comment id>", "type": "Annotation", "motivation": "replying",
+     "created": time, "modified": time, "creator": <the author, a Person>, "generator",
+     "body": [{"type": "TextualBody", "value": <the comment>, "format": "text/plain"}],
+     "target": "urn:uuid:<the commented annotation's id>"}
+
+The target is the commented annotation's IRI, as in the model's replies to annotations.
+
 The collection: {"@context", "id": "urn:uuid:<derived from the project id and the filter>",
 "type": "AnnotationCollection", "label", "total", "first": {"id", "type": "AnnotationPage",
 "startIndex": 0, "items": [one annotation a line]}}. Keys are sorted throughout; no export time
@@ -51,6 +66,7 @@ from annotator.core.export.jsonl import json_line, to_json
 from annotator.core.export.scope import (
     EVERYTHING,
     AnnotationRow,
+    CommentRow,
     ExportFilter,
     ExportResult,
     LinkRow,
@@ -59,6 +75,7 @@ from annotator.core.export.scope import (
     read_snapshot,
 )
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 GENERATOR = {
@@ -66,6 +83,10 @@ GENERATOR = {
     "type": "Software",
     "name": f"Annotator {__version__}",
 }
+
+
+#: The reviewed layer as an agent: the same in every project, whatever the layer's name.
+REVIEWED_LAYER_URI = f"urn:annotator:layer:{REVIEWED_LAYER_ID}"
 
 
 def annotation_uri(annotation_id: str) -> str:
@@ -88,8 +109,23 @@ def _link_body(link: LinkRow) -> dict[str, str]:
     return body
 
 
-def web_annotation(row: AnnotationRow, links: list[LinkRow], text_sha256: str) -> dict[str, Any]:
-    """One annotation as a W3C Web Annotation (shape in the module docstring)."""
+def person(name: str) -> dict[str, str]:
+    return {"id": analyst_uri(name), "type": "Person", "name": name}
+
+
+def creator(row: AnnotationRow, reviewer: str | None) -> dict[str, str] | list[dict[str, str]]:
+    """The analyst; for the reviewed layer, the layer and the reviewer (if known)."""
+    if row.analyst_id != REVIEWED_LAYER_ID:
+        return person(row.analyst)
+    layer = {"id": REVIEWED_LAYER_URI, "type": "Organization", "name": row.analyst}
+    return layer if reviewer is None else [layer, person(reviewer)]
+
+
+def web_annotation(
+    row: AnnotationRow, links: list[LinkRow], text_sha256: str, *, reviewer: str | None = None
+) -> dict[str, Any]:
+    """One annotation as a W3C Web Annotation (shape in the module docstring); `reviewer`: of
+    a reviewed-layer annotation, who made the latest decision that left it."""
     body = [_text("tagging", row.label)]
     if row.sentiment is not None:
         body.append(_text("classifying", f"sentiment:{row.sentiment}"))
@@ -110,7 +146,7 @@ def web_annotation(row: AnnotationRow, links: list[LinkRow], text_sha256: str) -
         "motivation": "tagging",
         "created": row.created,
         "modified": row.modified,
-        "creator": {"id": analyst_uri(row.analyst), "type": "Person", "name": row.analyst},
+        "creator": creator(row, reviewer),
         "generator": GENERATOR,
         "body": body,
         "target": {
@@ -124,12 +160,29 @@ def web_annotation(row: AnnotationRow, links: list[LinkRow], text_sha256: str) -
     }
 
 
+def reply(comment: CommentRow) -> dict[str, Any]:
+    """A comment as a Web Annotation replying to the commented annotation."""
+    return {
+        "@context": CONTEXT,
+        "id": annotation_uri(comment.id),
+        "type": "Annotation",
+        "motivation": "replying",
+        "created": comment.created,
+        "modified": comment.modified,
+        "creator": person(comment.author),
+        "generator": GENERATOR,
+        "body": [{"type": "TextualBody", "value": comment.body, "format": "text/plain"}],
+        "target": annotation_uri(comment.annotation_id),
+    }
+
+
 class _Walk:
-    """The annotations in scope as Web Annotations, counting them and their documents."""
+    """The annotations in scope as Web Annotations, each followed by its comments as replies;
+    counting annotations (`count`), items written (`items`) and documents."""
 
     def __init__(self, scope: Scope, progress: Progress | None) -> None:
         self.scope, self.progress = scope, progress
-        self.count = self.documents = 0
+        self.count = self.items = self.documents = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for document in self.scope.walk(self.progress):
@@ -138,9 +191,18 @@ class _Walk:
                 continue
             self.documents += 1
             links = self.scope.links(document.id)
+            comments = self.scope.comments(document.id)
+            reviewers = self.scope.reviewers(document.id)
             for row in rows:
                 self.count += 1
-                yield web_annotation(row, links.get(row.id, []), document.text_sha256)
+                self.items += 1
+                reviewer = reviewers.get(row.id, (None,))[0]
+                yield web_annotation(
+                    row, links.get(row.id, []), document.text_sha256, reviewer=reviewer
+                )
+                for comment in comments.get(row.id, ()):
+                    self.items += 1
+                    yield reply(comment)
 
 
 def write_w3c_lines(
@@ -164,12 +226,12 @@ def write_w3c_collection(
     out.write(f'{{"@context":{to_json(CONTEXT)},"first":{{"id":{to_json(page_id)},"items":[')
     walk = _Walk(scope, progress)
     for annotation in walk:
-        out.write(("," if walk.count > 1 else "") + "\n" + to_json(annotation))
+        out.write(("," if walk.items > 1 else "") + "\n" + to_json(annotation))
     described = scope.filter.describe()
     label = f"Annotator export ({described})" if described else "Annotator export"
     out.write(
         f'\n],"startIndex":0,"type":"AnnotationPage"}},"id":{to_json(collection_id)},'
-        f'"label":{to_json(label)},"total":{walk.count},"type":"AnnotationCollection"}}\n'
+        f'"label":{to_json(label)},"total":{walk.items},"type":"AnnotationCollection"}}\n'
     )
     return walk.count, walk.documents
 
@@ -193,7 +255,15 @@ def export_w3c(
         # filter's names and dates), not from the project: the same annotations exported from
         # any project holding them, e.g. after a round trip, give the same bytes.
         covered = ",".join(sorted(doc.text_sha256 for doc in scope.documents))
-        narrowing = (filter.analysts, filter.labels, filter.since, filter.until, filter.date_field)
+        narrowing: tuple[object, ...] = (
+            filter.analysts,
+            filter.labels,
+            filter.since,
+            filter.until,
+            filter.date_field,
+        )
+        if filter.layers:  # only then, so that other exports keep their collection ids
+            narrowing += (filter.layers,)
         collection_id = _uuid_uri(f"annotator:collection:{covered}:{narrowing!r}")
         with atomic_text_file(Path(path), encoding="utf-8") as out:
             if lines:
