@@ -60,7 +60,7 @@ def read_annotation_file(path: Path | str) -> ParsedFile:
         ) from None
     except ValueError:
         head = None  # not one JSON value per line: maybe one JSON document over many lines
-    if isinstance(head, dict) and head.get("type") in ("document", "annotation"):
+    if isinstance(head, dict) and head.get("type") in ("document", *_BELONGING):
         return _read_jsonl(path, lines)
     if isinstance(head, dict) and w3c.is_annotation(head):
         return w3c.parse(path, [(f"line {n}", raw) for n, raw in _json_lines(path, lines)])
