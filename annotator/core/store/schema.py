@@ -7,6 +7,7 @@ Annotators) can tell what they are looking at without knowing the migration name
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from sqlite_utils import Database
@@ -209,6 +210,177 @@ def _review(db: Database) -> None:
         """,
     )
     _stamp(db, 4)
+
+
+# -- 0005: full-text search -------------------------------------------------------------------
+#
+# Two kinds of FTS5 index per searchable table:
+#
+# * `search_<table>`: words (unicode61, diacritics removed, case folded; marks count as letters
+#   so that Devanagari, Thai or vocalised Arabic words stay whole). External content: the text is
+#   read from the table itself, nothing is copied. Rowids are the table's rowids (VACUUM keeps
+#   them; a migration that rebuilds documents, annotations or links must rebuild these indexes).
+# * `search_<table>_bigrams`: scripts written without spaces between words (Chinese, Japanese,
+#   Korean, Thai, Lao, Khmer, Burmese), as overlapping pairs of characters plus each run's last
+#   character, computed by `bigram_text` below. Contentless: only the index is stored.
+#
+# Connections run with `trusted_schema = OFF`, under which FTS5 tables cannot be written from
+# triggers ("unsafe use of virtual table"). So the triggers only note what changed, with the
+# values the index holds, in `search_queue` (a plain table, written in the same transaction as
+# the change); `annotator.core.search.index.sync_index` applies the queue before every search.
+#
+# `bigram_text` and the character ranges are part of the file format: the bigram indexes can
+# only be kept in sync (rows deleted) with the very tokens they were given. Changing them needs
+# a migration that rebuilds those indexes.
+
+_SPACELESS_RANGES = (
+    ("\u0e00", "\u0eff"),  # Thai, Lao
+    ("\u1000", "\u109f"),  # Myanmar
+    ("\u1100", "\u11ff"),  # Hangul Jamo
+    ("\u1780", "\u17ff"),  # Khmer
+    ("\u3005", "\u3007"),  # 々 〆 〇
+    ("\u3040", "\u30ff"),  # Hiragana, Katakana
+    ("\u3100", "\u318f"),  # Bopomofo, Hangul compatibility Jamo
+    ("\u31f0", "\u31ff"),  # Katakana phonetic extensions
+    ("\u3400", "\u4dbf"),  # CJK Unified Ideographs Extension A
+    ("\u4e00", "\u9fff"),  # CJK Unified Ideographs
+    ("\uac00", "\ud7af"),  # Hangul syllables
+    ("\uf900", "\ufaff"),  # CJK Compatibility Ideographs
+    ("\uff66", "\uff9f"),  # half-width Katakana
+    ("\U00020000", "\U0003134f"),  # CJK Unified Ideographs Extensions B-G, compatibility
+)
+#: Punctuation and symbols inside those blocks: they end a run like a space does. A fixed list,
+#: not Unicode categories, so that the tokens never change with Python's Unicode version.
+_SPACELESS_PUNCTUATION = (
+    "\u0e3f\u0e4f\u0e5a\u0e5b\u0eaf\u104a\u104b\u104c\u104d\u104e\u104f\u109e\u109f"
+    "\u17d4\u17d5\u17d6\u17d8\u17d9\u17da\u17db\u309b\u309c\u30a0\u30fb"
+)
+SPACELESS_CLASS = "".join(f"{low}-{high}" for low, high in _SPACELESS_RANGES)
+#: GLOB pattern true for text that may contain a spaceless run (SQLite GLOB classes take ranges
+#: of code points): lets the indexer skip the rows bigram_text would give nothing for.
+SPACELESS_GLOB = f"*[{SPACELESS_CLASS}]*"
+_SPACELESS_RUN = re.compile(f"(?:(?![{_SPACELESS_PUNCTUATION}])[{SPACELESS_CLASS}])+")
+
+
+def spaceless_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) code points of every run of characters of scripts written without spaces."""
+    return [m.span() for m in _SPACELESS_RUN.finditer(text)]
+
+
+def bigram_text(value: str | None) -> str:
+    """The tokens a bigram index holds for `value`: each run's overlapping character pairs and
+    its last character, space-separated ("" when the value has no such run).
+
+    A pair never spans two runs, so a phrase of pairs matches only inside one run; the last
+    character lets a one-character query (a prefix query, see annotator.core.search) find
+    characters at the end of a run too.
+    """
+    if not value:
+        return ""
+    tokens: list[str] = []
+    for start, end in spaceless_runs(value):
+        tokens.extend(value[i : i + 2] for i in range(start, end - 1))
+        tokens.append(value[end - 1])
+    return " ".join(tokens)
+
+
+#: (table, its words index, its bigram index, indexed columns, columns a REPLACE can collide on)
+SEARCH_SOURCES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("documents", "search_documents", "search_documents_bigrams", ("title", "text"),
+     ("id", "text_hash")),
+    ("annotations", "search_annotations", "search_annotations_bigrams",
+     ("quote", "note", "speaker_name"), ("id",)),
+    ("links", "search_links", "search_links_bigrams", ("name",), ("id",)),
+)  # fmt: skip
+_QUEUE_SLOTS = ("a", "b", "c")
+_WORDS_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+# Bigram tokens are case-less and keep every mark; prefix='1' indexes first characters, which
+# makes a one-character query one lookup instead of a merge of every pair starting with it.
+_BIGRAM_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+
+
+def _search_ddl(table: str, words: str, bigrams: str, columns: tuple[str, ...],
+                unique: tuple[str, ...]) -> str:  # fmt: skip
+    cols = ", ".join(columns)
+    slots = ", ".join(_QUEUE_SLOTS[: len(columns)])
+    old = ", ".join(f"old.{c}" for c in columns)
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    collides = " OR ".join(f"{c} = new.{c}" for c in unique)
+    # The documents index is ranked (bm25, title weighted); the others are not: no sizes kept.
+    sizes = "" if table == "documents" else ", columnsize=0"
+    return f"""
+        CREATE VIRTUAL TABLE {words} USING fts5(
+            {cols}, content='{table}'{sizes}, tokenize="{_WORDS_TOKENIZER}"
+        );
+        CREATE VIRTUAL TABLE {bigrams} USING fts5(
+            {cols}, content=''{sizes}, prefix='1', tokenize="{_BIGRAM_TOKENIZER}"
+        );
+        -- Before an INSERT: the row an INSERT OR REPLACE would silently delete (REPLACE fires
+        -- no delete trigger), or the row an upsert is about to update.
+        CREATE TRIGGER {words}_before_insert BEFORE INSERT ON {table}
+        BEGIN
+            INSERT INTO search_queue (source, row, has_old, {slots})
+            SELECT '{table}', rowid, 1, {cols} FROM {table} WHERE {collides};
+        END;
+        CREATE TRIGGER {words}_after_insert AFTER INSERT ON {table}
+        BEGIN
+            INSERT INTO search_queue (source, row) VALUES ('{table}', new.rowid);
+        END;
+        CREATE TRIGGER {words}_after_update AFTER UPDATE ON {table}
+        WHEN {changed} OR old.rowid IS NOT new.rowid
+        BEGIN
+            INSERT INTO search_queue (source, row, has_old, {slots})
+            VALUES ('{table}', old.rowid, 1, {old});
+            INSERT INTO search_queue (source, row) VALUES ('{table}', new.rowid);
+        END;
+        CREATE TRIGGER {words}_after_delete AFTER DELETE ON {table}
+        BEGIN
+            INSERT INTO search_queue (source, row, has_old, {slots})
+            VALUES ('{table}', old.rowid, 1, {old});
+        END;
+        INSERT INTO {words} ({words}) VALUES ('rebuild');
+    """
+
+
+@migrations(name="0005_search")
+def _search(db: Database) -> None:
+    _run(
+        db,
+        """
+        -- Rows changed since the indexes were last brought up to date. For a row that was
+        -- indexed, its first entry holds the values the index has (has_old = 1, in a, b, c).
+        CREATE TABLE search_queue (
+            seq INTEGER PRIMARY KEY,
+            source TEXT NOT NULL CHECK (source IN ('documents', 'annotations', 'links')),
+            row INTEGER NOT NULL,
+            has_old INTEGER NOT NULL DEFAULT 0 CHECK (has_old IN (0, 1)),
+            a TEXT,
+            b TEXT,
+            c TEXT
+        );
+        CREATE INDEX search_queue_by_row ON search_queue(source, row);
+        """,
+    )
+    for source in SEARCH_SOURCES:
+        _run(db, _search_ddl(*source))
+    _run(
+        db,
+        "INSERT INTO search_documents (search_documents, rank) VALUES ('rank', 'bm25(4.0, 1.0)');",
+    )
+    for table, _words, bigrams, columns, _unique in SEARCH_SOURCES:
+        cols = ", ".join(columns)
+        spaceless = " OR ".join(f"{c} GLOB ?" for c in columns)
+        rows = db.execute(
+            f"SELECT rowid, {cols} FROM {table} WHERE {spaceless}", [SPACELESS_GLOB] * len(columns)
+        ).fetchall()
+        for rowid, *values in rows:
+            tokens = [bigram_text(v) for v in values]
+            if any(tokens):
+                db.execute(
+                    f"INSERT INTO {bigrams} (rowid, {cols}) VALUES (?{', ?' * len(columns)})",
+                    [rowid, *tokens],
+                )
+    _stamp(db, 5)
 
 
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)

@@ -1,0 +1,259 @@
+"""Searching annotations: free words in quotes, notes and speaker names, plus fields.
+
+    label:Claim  analyst:Ana  sentiment:negative  speaker:"Wei Fenghe"  target:Kazakhstan
+    doc:Tokayev  quote:sovereignty  note:check
+
+Free words and quote:/note: use the annotations' own search indexes. speaker: and target: find
+claims whose "said_by"/"about" link points to a span whose quote or canonical name matches, or
+carries a typed name that matches. label:, analyst: and sentiment: are looked up in the
+codebook and the analysts (an unknown value is refused with the values that exist); doc:
+matches words of a document's title or the start of its id. Results: newest change first.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.core.errors import ValidationError
+from annotator.core.records import AnnotationId, DocumentId
+from annotator.core.search.fts import Compiler, Plan, Sql, Tables, run, term_matches
+from annotator.core.search.index import sync_index
+from annotator.core.search.query import Node, Term, check_fields, parse
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+ANNOTATION_FIELDS = {
+    "label": "label:Claim",
+    "analyst": "analyst:Ana, analyst:reviewed",
+    "sentiment": "sentiment:negative, sentiment:none",
+    "speaker": 'claims said by: speaker:"Wei Fenghe"',
+    "target": "claims about: target:Kazakhstan",
+    "doc": "document title words or id",
+    "quote": "words in the quote",
+    "note": "words in the note",
+}
+
+_ANNOTATIONS = Tables("a.rowid", "search_annotations", "search_annotations_bigrams")
+_SPANS = Tables("s.rowid", "search_annotations", "search_annotations_bigrams")
+_LINKS = Tables("l.rowid", "search_links", "search_links_bigrams")
+_TITLES = Tables("d.rowid", "search_documents", "search_documents_bigrams")
+_ID_PREFIX = re.compile(r"[0-9a-fA-F-]{8,36}")
+
+
+@dataclass(frozen=True)
+class AnnotationHit:
+    """One annotation found; `start`/`end` are code points into its document's text.
+
+    `speaker`: for a speaker span its canonical name, for a claim who said it (linked span's
+    name or the typed name); `target`: for a claim what it is about. Empty when there is none.
+    """
+
+    annotation_id: AnnotationId
+    document_id: DocumentId
+    document_title: str
+    label: str
+    role: str | None
+    analyst: str
+    start: int
+    end: int
+    quote: str
+    sentiment: str | None
+    speaker: str
+    target: str
+    note: str
+    modified: str
+
+
+def search_annotations(store: Store, query: str, limit: int = 200) -> list[AnnotationHit]:
+    """Annotations matching `query` (see the module doc), most recently changed first.
+
+    Raises `ValidationError` with a plain message for a query that cannot be read or names a
+    label, analyst or sentiment the project does not have.
+    """
+    if limit < 1:
+        raise ValidationError("The number of results must be at least 1.")
+    node = parse(query)
+    check_fields(node, ANNOTATION_FIELDS)
+    sync_index(store)
+    sql, params = annotation_query_sql(store, node, limit)
+    rowids = [row[0] for row in run(store.conn, sql, params)]
+    return _hydrate(store.conn, rowids)
+
+
+def annotation_query_sql(store: Store, node: Node, limit: int) -> tuple[str, tuple[object, ...]]:
+    """The statement that finds the annotations' rowids (for EXPLAIN and tests)."""
+    fields = _Fields(store)
+    plan = Compiler(_ANNOTATIONS, fields.plans).plan(node)
+    condition = _ANNOTATIONS.condition(plan)
+    return (
+        f"SELECT a.rowid FROM annotations a WHERE {condition.sql} "
+        "ORDER BY a.modified DESC, a.rowid DESC LIMIT ?",
+        (*condition.params, limit),
+    )
+
+
+class _Fields:
+    """Turns each term into plans, looking field values up in the project once each."""
+
+    def __init__(self, store: Store) -> None:
+        self.conn = store.conn
+        self.store = store
+
+    def plans(self, term: Term) -> list[Plan]:
+        field = term.field
+        if field is None:
+            return list(term_matches(term))
+        if field in ("quote", "note"):
+            return list(term_matches(term, (field,)))
+        if field == "label":
+            return [self._label(term)]
+        if field == "analyst":
+            return [self._analyst(term)]
+        if field == "sentiment":
+            return [self._sentiment(term)]
+        if field in ("speaker", "target"):
+            return [self._linked(term, "said_by" if field == "speaker" else "about")]
+        assert field == "doc"
+        return [self._document(term)]
+
+    def _label(self, term: Term) -> Sql:
+        labels = [(str(label.id), label.name) for label in self.store.codebook.get().labels]
+        ids = _matching(term, labels)
+        if not ids:
+            names = ", ".join(name for _, name in labels)
+            raise ValidationError(f"No label “{term.text}” in the codebook. Labels: {names}.")
+        return _in("a.label_id", ids)
+
+    def _analyst(self, term: Term) -> Sql:
+        rows = self.conn.execute("SELECT id, name FROM analysts ORDER BY name").fetchall()
+        ids = _matching(term, [(r[0], r[1]) for r in rows])
+        if not ids:  # the reviewed layer answers to its id too, whatever its display name
+            ids = [r[0] for r in rows if r[0].casefold() == term.text.casefold()]
+        if not ids:
+            names = ", ".join(r[1] for r in rows)
+            raise ValidationError(f"No analyst “{term.text}” in this project. Analysts: {names}.")
+        return _in("a.analyst_id", ids)
+
+    def _sentiment(self, term: Term) -> Sql:
+        if term.text.casefold() in ("none", "no", "-") and not term.prefix:
+            return Sql("a.sentiment IS NULL")
+        sentiments = self.store.codebook.get().sentiments
+        values = _matching(term, [(s, s) for s in sentiments])
+        if not values:
+            allowed = ", ".join([*sentiments, "none"])
+            raise ValidationError(f"No sentiment “{term.text}”. Sentiments: {allowed}.")
+        return _in("a.sentiment", values)
+
+    def _linked(self, term: Term, kind: str) -> Sql:
+        """Claims with a `kind` link to a matching span (quote or canonical name) or name."""
+        free = Term(term.text, phrase=term.phrase, prefix=term.prefix)
+        _require_text(term)
+        typed = _all([_LINKS.condition(m) for m in term_matches(free)])
+        spans = _all([_SPANS.condition(m) for m in term_matches(free, ("quote", "speaker_name"))])
+        return Sql(
+            "a.id IN (SELECT l.source_id FROM links l WHERE l.kind = ? AND "
+            f"(({typed.sql}) OR l.target_id IN "
+            f"(SELECT s.id FROM annotations s WHERE {spans.sql})))",
+            (kind, *typed.params, *spans.params),
+        )
+
+    def _document(self, term: Term) -> Sql:
+        _require_text(term)
+        free = Term(term.text, phrase=term.phrase, prefix=term.prefix)
+        titles = _all([_TITLES.condition(m) for m in term_matches(free, ("title",))])
+        if _ID_PREFIX.fullmatch(term.text):
+            lowered = term.text.lower()
+            titles = Sql(
+                f"({titles.sql}) OR (d.id >= ? AND d.id < ?)",
+                (*titles.params, lowered, lowered + "\uffff"),
+            )
+        return Sql(
+            f"a.document_id IN (SELECT d.id FROM documents d WHERE {titles.sql})", titles.params
+        )
+
+
+def _require_text(term: Term) -> None:
+    from annotator.core.search.query import has_letters
+
+    if not has_letters(term.text):
+        raise ValidationError(f"{term.field}: needs words to look for, e.g. {term.field}:Tokayev.")
+
+
+def _matching(term: Term, choices: list[tuple[str, str]]) -> list[str]:
+    """Keys of the names `term` means: the same name (any case); else, for a prefix term or a
+    single word, names starting with it or having it as one of their words."""
+    wanted = " ".join(term.text.split()).casefold()
+    exact = [key for key, name in choices if name.casefold() == wanted]
+    if exact and not term.prefix:
+        return exact
+    if term.prefix:
+        return [key for key, name in choices if name.casefold().startswith(wanted)]
+    return [key for key, name in choices if wanted in name.casefold().split()]
+
+
+def _in(column: str, values: list[str]) -> Sql:
+    return Sql(f"{column} IN ({', '.join('?' * len(values))})", tuple(values))
+
+
+def _all(conditions: list[Sql]) -> Sql:
+    if not conditions:
+        return Sql("0")
+    return Sql(
+        " AND ".join(f"({c.sql})" for c in conditions),
+        tuple(p for c in conditions for p in c.params),
+    )
+
+
+_HYDRATE = """
+SELECT a.rowid, a.id, a.document_id, d.title, coalesce(an.name, a.analyst_id),
+       coalesce(lb.name, '?'), lb.role, a.start, a."end", a.quote, a.sentiment,
+       a.speaker_name, a.note, a.modified,
+       (SELECT coalesce(ls.name, sp.speaker_name, sp.quote) FROM links ls
+        LEFT JOIN annotations sp ON sp.id = ls.target_id
+        WHERE ls.source_id = a.id AND ls.kind = 'said_by' ORDER BY ls.created DESC LIMIT 1),
+       (SELECT coalesce(lt.name, tg.speaker_name, tg.quote) FROM links lt
+        LEFT JOIN annotations tg ON tg.id = lt.target_id
+        WHERE lt.source_id = a.id AND lt.kind = 'about' ORDER BY lt.created DESC LIMIT 1)
+FROM annotations a
+JOIN documents d ON d.id = a.document_id
+LEFT JOIN analysts an ON an.id = a.analyst_id
+LEFT JOIN labels lb ON lb.id = a.label_id
+WHERE a.rowid IN ({marks})
+"""
+
+
+def _hydrate(conn: sqlite3.Connection, rowids: list[int]) -> list[AnnotationHit]:
+    if not rowids:
+        return []
+    rows = conn.execute(_HYDRATE.format(marks=",".join("?" * len(rowids))), rowids).fetchall()
+    by_rowid = {row[0]: row for row in rows}
+    hits = []
+    for rowid in rowids:
+        if rowid not in by_rowid:
+            continue
+        (_, ann_id, doc_id, title, analyst, label, role, start, end, quote, sentiment,
+         speaker_name, note, modified, said_by, about) = by_rowid[rowid]  # fmt: skip
+        speaker = (speaker_name or quote) if role == "speaker" else (said_by or "")
+        hits.append(
+            AnnotationHit(
+                AnnotationId(ann_id),
+                DocumentId(doc_id),
+                title,
+                label,
+                role,
+                analyst,
+                start,
+                end,
+                quote,
+                sentiment,
+                " ".join(speaker.split()),
+                " ".join((about or "").split()),
+                note,
+                modified,
+            )
+        )
+    return hits
