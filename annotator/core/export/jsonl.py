@@ -32,10 +32,10 @@ stays: an importer then needs a project that already holds that text. Annotation
   between projects. Times are UTC ISO 8601 with milliseconds and "Z".
 - `links` are the annotation's own outgoing links (claims only), by kind, created, id. Exactly
   one of `target_id` (an annotation of the same document) and `name` (a typed name) is set. An
-  analyst, label or date filter may leave a link's target annotation out of the file.
+  analyst (layer), label or date filter may leave a link's target annotation out of the file.
 - A document line is written for each document in scope with exported annotations; without an
-  analyst, label or date filter, for every document in scope, so a full export carries the
-  whole corpus.
+  analyst (layer), label or date filter, for every document in scope, so a full export carries
+  the whole corpus.
 
 The reviewed layer: its annotations (and the links the review made) carry `"layer": "reviewed"`
 beside `"analyst"` (the layer's name in the exporting project): the marker, not the name, says

@@ -62,7 +62,7 @@ def import_annotations(
     report = InterchangeReport(parsed.path, parsed.format)
     check_onto(store, parsed, onto)
     with store.transaction():
-        run = _Run(store, report, store.ensure_analyst(analyst_fallback).id)
+        run = ImportRun(store, report, store.ensure_analyst(analyst_fallback).id)
         placed: list[tuple[ParsedDocument, Placement]] = []
         for doc in parsed.documents:
             placement = place(store, parsed, doc, onto=onto, analyst_id=run.importer)
@@ -81,7 +81,7 @@ def import_annotations(
     return report
 
 
-class _Run:
+class ImportRun:
     """The state of one import: analysts by name, and what became of each annotation id."""
 
     def __init__(self, store: Store, report: InterchangeReport, importer: AnalystId) -> None:
@@ -128,14 +128,14 @@ class _Run:
         if parsed.label_role_known and parsed.label_role != label.role:
             self._orphan(parsed, placement, _role_mismatch(label, parsed.label_role))
             return
-        analyst_id = self.layer(parsed.analyst, reviewed=parsed.reviewed)
-        if analyst_id is None:
-            self._orphan(parsed, placement, self.taken(parsed.analyst))
-            return
         selector = Selector(parsed.quote, parsed.prefix, parsed.suffix, parsed.start, parsed.end)
         anchor = anchorer.anchor(selector)
         if anchor is None:
             self._orphan(parsed, placement, "its passage is not in this document's text")
+            return
+        analyst_id = self.layer(parsed.analyst, reviewed=parsed.reviewed)
+        if analyst_id is None:
+            self._orphan(parsed, placement, self.taken(parsed.analyst))
             return
         record = self._record(parsed, placement.document_id, label.id, analyst_id, anchor)
         try:
@@ -274,11 +274,11 @@ class _Run:
             self.analysts[name] = self.store.ensure_analyst(name).id
         return self.analysts[name]
 
-    def taken(self, name: str | None) -> str:
+    def taken(self, name: str | None, *, role: str = "analyst") -> str:
         """Why `layer(name)` found no analyst."""
         return (
-            f"its analyst “{name}” has the name of this project's reviewed layer "
-            "(rename the layer's namesake in the other project, or import it as a layer)"
+            f"its {role} “{name}” has the name of this project's reviewed layer, "
+            "which no person can carry here"
         )
 
     def deleted_at(self, entity: str, entity_id: str) -> str | None:

@@ -34,17 +34,17 @@ from annotator.core.records import (
 )
 
 if TYPE_CHECKING:
-    from annotator.core.interchange.apply import _Run
+    from annotator.core.interchange.apply import ImportRun
 
 
-def apply_comments(run: _Run, comments: tuple[ParsedComment, ...]) -> None:
+def apply_comments(run: ImportRun, comments: tuple[ParsedComment, ...]) -> None:
     """Add or update each comment of the file (in file order), or list it as an orphan."""
     in_file = {comment.id: comment for comment in comments}
     for parsed in comments:
         _comment(run, parsed, _thread_of(run, parsed.annotation_id, in_file))
 
 
-def _thread_of(run: _Run, target: str, in_file: dict[str, ParsedComment]) -> str:
+def _thread_of(run: ImportRun, target: str, in_file: dict[str, ParsedComment]) -> str:
     """The annotation a comment belongs to: its target or, for a reply to a reply (W3C), the
     annotation of the comment it answers."""
     seen: set[str] = set()
@@ -61,7 +61,7 @@ def _thread_of(run: _Run, target: str, in_file: dict[str, ParsedComment]) -> str
     return target
 
 
-def _comment(run: _Run, parsed: ParsedComment, annotation_id: str) -> None:
+def _comment(run: ImportRun, parsed: ParsedComment, annotation_id: str) -> None:
     store, report = run.store, run.report
     annotation = store.annotations.find(AnnotationId(annotation_id))
 
@@ -97,7 +97,7 @@ def _comment(run: _Run, parsed: ParsedComment, annotation_id: str) -> None:
         return
     author = run.layer(parsed.author)
     if author is None:
-        orphan(run.taken(parsed.author).replace("its analyst", "its author"))
+        orphan(run.taken(parsed.author, role="author"))
         return
     comment = Comment(
         CommentId(parsed.id), AnnotationId(annotation_id), author, parsed.created, parsed.body
@@ -113,7 +113,7 @@ def _comment(run: _Run, parsed: ParsedComment, annotation_id: str) -> None:
         report.comments_updated += 1
 
 
-def _edited(run: _Run, comment: Comment) -> str:
+def _edited(run: ImportRun, comment: Comment) -> str:
     """When our version of the comment was last changed: its newest edit, else its writing.
     (The same time an export writes as the comment's `modified`.)"""
     row = run.store.conn.execute(
@@ -124,7 +124,7 @@ def _edited(run: _Run, comment: Comment) -> str:
     return comment.created if row[0] is None else str(row[0])
 
 
-def apply_decision(run: _Run, parsed: ParsedDecision, placement: Placement) -> None:
+def apply_decision(run: ImportRun, parsed: ParsedDecision, placement: Placement) -> None:
     """Add or update one review decision of a placed document, or list it as an orphan."""
     store, report = run.store, run.report
 
@@ -147,13 +147,13 @@ def apply_decision(run: _Run, parsed: ParsedDecision, placement: Placement) -> N
         return
     reviewer = run.layer(parsed.reviewer)
     if reviewer is None:
-        orphan(run.taken(parsed.reviewer).replace("its analyst", "its reviewer"))
+        orphan(run.taken(parsed.reviewer, role="reviewer"))
         return
     first = run.layer(parsed.first_layer.analyst, reviewed=parsed.first_layer.reviewed)
     second = run.layer(parsed.second_layer.analyst, reviewed=parsed.second_layer.reviewed)
     if first is None or second is None:
         name = parsed.first_layer.analyst if first is None else parsed.second_layer.analyst
-        orphan(run.taken(name).replace("its analyst", "its compared layer"))
+        orphan(run.taken(name, role="compared layer"))
         return
     record = ReviewDecision(
         id=DecisionId(parsed.id),
