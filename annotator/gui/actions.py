@@ -44,6 +44,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("clear_sentiment", "Clear sentiment", ("Alt+0",), "", scope="view"),
     ActionSpec("codebook", "&Codebook…", ("Ctrl+Shift+K",), "&Edit"),
     ActionSpec("find", "&Find in document…", ("Ctrl+F",), "&Go"),
+    ActionSpec("search", "&Search all documents…", ("Ctrl+Shift+F",), "&Go"),
     ActionSpec("find_next", "Find &next", ("F3",), "&Go"),
     ActionSpec("find_previous", "Find &previous", ("Shift+F3",), "&Go"),
     ActionSpec("next_annotation", "Next &annotation", ("Alt+Down",), "&Go"),

@@ -49,6 +49,7 @@ from annotator.gui.layers_menu import layers_menu
 from annotator.gui.plain_text import plain_label
 from annotator.gui.report_pdf import write_pdf_report
 from annotator.gui.review_mode import ReviewMode
+from annotator.gui.search_panel import SearchPanel
 from annotator.gui.shortcut_sheet import ShortcutSheet
 from annotator.gui.workspace import Workspace
 
@@ -135,7 +136,13 @@ class MainWindow(QMainWindow):
         self.center.setStretchFactor(0, 3)
         self.center.setSizes([600, 220])
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.documents)
+        self.search = SearchPanel(self.store, self)
+        self.search.open_requested.connect(self.show_hit)
+        self.left = QSplitter(Qt.Orientation.Vertical, self)
+        self.left.addWidget(self.search)
+        self.left.addWidget(self.documents)
+        self.left.setSizes([260, 600])
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.center)
         self.splitter.addWidget(self.inspector)
         self.splitter.setStretchFactor(1, 3)
@@ -199,6 +206,7 @@ class MainWindow(QMainWindow):
             "keep_edit": lambda: self.review.decide("edit"),
             "accept_agreed": self.review.accept_agreed,
             "agreement": self.show_agreement,
+            "search": self.focus_search,
             "refresh": lambda: self.refresh(force=True),
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
@@ -290,6 +298,24 @@ class MainWindow(QMainWindow):
         settings.setValue("session/document", document.id)
         settings.sync()  # survives a crash right after
 
+    def focus_search(self) -> None:
+        self.search.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.edit.selectAll()
+
+    def show_hit(self, doc_id: str, start: int, end: int) -> None:
+        """Open a search hit: its annotation selected, or its text selected (ready to tag)."""
+        self.open_document(doc_id)
+        if self.current_document != doc_id:
+            return
+        self.workspace.select(None)
+        same = [a for a in self.workspace.index.at(start) if (a.start, a.end) == (start, end)]
+        if same:
+            self.workspace.select(same[0].id)
+        else:
+            self.view.select_span(start, end)
+            self.view.scroll_to(start)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def refresh(self, *, force: bool = False) -> None:
         """Show what another window or the command line changed (F5, or on coming back)."""
         if self._closed:
@@ -300,6 +326,7 @@ class MainWindow(QMainWindow):
         self._data_version = version
         self.inspector.commit_pending()
         self.reload_documents()
+        self.search.refresh()
         current = self.current_document
         if current is None or self.documents.model.row_of(current) < 0:
             return
@@ -421,6 +448,7 @@ class MainWindow(QMainWindow):
     def use_store(self, store: Store) -> None:
         """Work on a reopened project file (after a restore) in this same window."""
         self.store = self.session.store = self.workspace.store = store
+        self.search.set_store(store)
         self._data_version = store.data_version()
         self.reload_documents()
         documents = store.documents.list()
