@@ -1,4 +1,11 @@
-"""Importing files and folders into a project: read, decode, repair, store; one file at a time."""
+"""Importing files and folders into a project: read, decode, repair, store; one file at a time.
+
+Each document is its own short transaction, so another window (or the command line) writing to
+the project waits for one document at most, never for the whole import. Cancelling takes the
+run back: every document this run added is removed again in one transaction, so the project
+holds exactly the documents it held before (the history, append-only, records both the import
+and the removal). A document someone annotated meanwhile, in another window, is kept.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,8 @@ class IngestOutcome:
     duplicates: list[tuple[Path, DocumentSummary]] = field(default_factory=list)
     refused: list[ImportRefused] = field(default_factory=list)
     cancelled: bool = False
+    #: Documents this run had added before it was cancelled, and took out again.
+    taken_back: int = 0
     #: Saving failed (disk full, project locked …): the import stopped there.
     stopped: str = ""
 
@@ -33,7 +42,17 @@ class IngestOutcome:
             lines.append(f"Not imported ({len(self.refused)}):")
             lines.extend(f"  {err.path}: {err.reason}" for err in self.refused)
         if self.cancelled:
-            lines.append("Cancelled: the remaining files were not imported.")
+            lines.append(
+                f"Cancelled: the {self.taken_back} document(s) imported before you cancelled "
+                "were taken out again; the remaining files were not imported."
+                if self.taken_back
+                else "Cancelled: the remaining files were not imported."
+            )
+            if self.added and not self.stopped:
+                lines.append(
+                    f"Kept {len(self.added)} document(s) that were annotated meanwhile "
+                    "(in another window)."
+                )
         if self.stopped:
             lines.append(
                 f"Stopped: {self.stopped} The documents listed as imported above are saved; "
@@ -50,7 +69,11 @@ def import_paths(
     encoding: str | None = None,
     progress: Progress | None = None,
 ) -> IngestOutcome:
-    """Import files and folders (recursively); bad files are listed, never half-stored."""
+    """Import files and folders (recursively); bad files are listed, never half-stored.
+
+    `progress` is asked before each file; answering False cancels the import and takes back
+    what this run added (see the module's docstring).
+    """
     files, refused = collect_files([Path(p) for p in paths])
     outcome = IngestOutcome(refused=list(refused))
     for index, path in enumerate(files):
@@ -73,5 +96,27 @@ def import_paths(
         else:
             outcome.duplicates.append((path, summary))
     if progress is not None and not (outcome.cancelled or outcome.stopped):
-        progress(len(files), len(files), Path())
+        # Asked once more when every file is in: Cancel pressed at the very end still counts.
+        outcome.cancelled = not progress(len(files), len(files), Path())
+    if outcome.cancelled:
+        _take_back(store, outcome, analyst_id)
     return outcome
+
+
+def _take_back(store: Store, outcome: IngestOutcome, analyst_id: AnalystId | None) -> None:
+    """Remove what a cancelled run added, in one transaction; the outcome says what is left."""
+    added = [summary.id for summary, _report in outcome.added]
+    if not added:
+        return
+    try:
+        removed = set(store.documents.withdraw(added, analyst_id=analyst_id))
+    except AnnotatorError as exc:
+        outcome.stopped = (
+            f"The cancelled import could not be taken back ({exc}); the {len(added)} "
+            "document(s) imported before you cancelled stay in the project."
+        )
+        return
+    outcome.taken_back = len(removed)
+    outcome.added = [(s, r) for s, r in outcome.added if s.id not in removed]
+    # A second file with the same text as a document taken back pointed at it: gone too.
+    outcome.duplicates = [(p, s) for p, s in outcome.duplicates if s.id not in removed]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import ProjectError
-from annotator.core.importing import ExtractedDocument
 from annotator.core.records import AnalystId, Document, DocumentId, DocumentSummary, new_id, now_iso
 from annotator.core.store import history
 
 if TYPE_CHECKING:
+    from annotator.core.importing import ExtractedDocument
     from annotator.core.store.project import Store
+
+#: Ids per query: well under SQLite's limit on bound parameters.
+_BATCH = 500
+_WITHDRAWN_FIELDS = ("id", "title", "source", "published", "imported_at", "text_hash", "char_count")
 
 _SUMMARY_SQL = """
 SELECT d.id, d.title, d.source, d.published, d.imported_at, d.char_count,
@@ -81,6 +87,75 @@ class Documents:
             _SUMMARY_SQL + " ORDER BY d.published IS NULL, d.published, d.title"
         ).fetchall()
         return [DocumentSummary(DocumentId(r[0]), *r[1:]) for r in rows]
+
+    def catalog(self) -> builtins.list[tuple[DocumentId, str, str | None]]:
+        """Every document's (id, title, date), in no particular order: what a list of all the
+        documents needs in memory to sort and filter. No counts, no text: with 10,000
+        documents this is one pass over the documents' first pages, not over a million
+        annotations."""
+        rows = self._store.conn.execute("SELECT id, title, published FROM documents").fetchall()
+        return [(DocumentId(r[0]), r[1], r[2]) for r in rows]
+
+    def summaries(self, doc_ids: Sequence[DocumentId]) -> dict[DocumentId, DocumentSummary]:
+        """The summaries of these documents (unknown ids are left out): the rows a list shows.
+
+        Each count is an index search (`annotations_by_document`), so a screenful of rows
+        costs about a millisecond however large the project.
+        """
+        found: dict[DocumentId, DocumentSummary] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for begin in range(0, len(ids), _BATCH):
+            chunk = ids[begin : begin + _BATCH]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._store.conn.execute(
+                _SUMMARY_SQL + f" WHERE d.id IN ({marks})", chunk
+            ).fetchall()
+            for r in rows:
+                found[DocumentId(r[0])] = DocumentSummary(DocumentId(r[0]), *r[1:])
+        return found
+
+    def annotation_counts(self) -> dict[DocumentId, int]:
+        """Annotations per document (documents without any are left out), in one pass over
+        the `annotations_by_document` index: for sorting a list by count."""
+        rows = self._store.conn.execute(
+            "SELECT document_id, count(*) FROM annotations GROUP BY document_id"
+        ).fetchall()
+        return {DocumentId(r[0]): int(r[1]) for r in rows}
+
+    def withdraw(
+        self, doc_ids: Sequence[DocumentId], *, analyst_id: AnalystId | None
+    ) -> builtins.list[DocumentId]:
+        """Take documents out again (an import that was cancelled), in one transaction.
+
+        A document that has annotations by now (tagged in another window meanwhile) is kept:
+        taking it out would delete someone's work. Each removal is recorded in the history
+        (which is append-only, so the import stays recorded too). Returns the ids removed.
+        """
+        removed: builtins.list[DocumentId] = []
+        with self._store.transaction() as db:
+            for doc_id in doc_ids:
+                row = db.execute(
+                    "SELECT id, title, source, published, imported_at, text_hash, char_count "
+                    "FROM documents d WHERE id = ? "
+                    "AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = d.id)",
+                    [doc_id],
+                ).fetchone()
+                if row is None:
+                    continue
+                db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+                history.record(
+                    db,
+                    analyst_id=analyst_id,
+                    action="delete",
+                    entity="document",
+                    entity_id=doc_id,
+                    document_id=doc_id,
+                    before=dict(zip(_WITHDRAWN_FIELDS, row, strict=True)),
+                )
+                removed.append(doc_id)
+        if self._text_cache is not None and self._text_cache[0] in removed:
+            self._text_cache = None
+        return removed
 
     def summary(self, doc_id: DocumentId) -> DocumentSummary:
         row = self._store.conn.execute(_SUMMARY_SQL + " WHERE d.id = ?", [doc_id]).fetchone()
