@@ -1,5 +1,5 @@
 """Bringing a colleague's project in: see `merge_project`."""
 
-from annotator.core.merge.project import merge_project
+from annotator.core.merge.project import MergeCancelled, merge_project
 
-__all__ = ["merge_project"]
+__all__ = ["MergeCancelled", "merge_project"]

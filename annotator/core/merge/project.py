@@ -9,12 +9,21 @@ interchange reader (every value validated) and applied by `import_annotations` i
 transaction — documents matched by text, annotations by id (the later edit wins; the other
 version stays in our history), re-anchored where the text differs, orphans listed by name.
 Our project is backed up first.
+
+Progress and cancel: `progress(done, total, what)` is told each stage (copying their file,
+reading it document by document, backing ours up, merging); answering False cancels. Cancel
+before the commit changes nothing: until then the project has not been written to (the backup
+made before merging is kept, as any backup), and while the merge's transaction runs, SQLite is
+asked to stop (a progress handler on the merging connection) and the transaction is rolled back.
+Once committed, a merge is complete and Cancel has nothing left to stop.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, NotAProject, ProjectError
@@ -23,6 +32,18 @@ from annotator.core.interchange import InterchangeReport, import_annotations, re
 from annotator.core.safety import make_backup
 from annotator.core.store import Store
 from annotator.core.store.connection import SQLITE_HEADER
+
+#: Called with (done, total, what is happening; total 0 when unknown); False cancels.
+Progress = Callable[[int, int, str], bool]
+#: SQLite virtual-machine steps between two looks at Cancel while the merge is written.
+_CANCEL_CHECK_STEPS = 1_000
+
+
+class MergeCancelled(AnnotatorError):
+    """The merge was cancelled before its commit: the project is exactly as it was."""
+
+    def __init__(self) -> None:
+        super().__init__("Merge cancelled: nothing was merged; the project is unchanged.")
 
 
 def _read_only_copy(source: Path, target: Path) -> None:
@@ -55,14 +76,26 @@ def _read_only_copy(source: Path, target: Path) -> None:
         raise ProjectError(f"{source} cannot be read ({exc}); nothing was merged.") from exc
 
 
-def merge_project(store: Store, other: Path, *, analyst: str) -> InterchangeReport:
-    """Merge the colleague's project at `other` into `store`; returns what happened."""
+def merge_project(
+    store: Store, other: Path, *, analyst: str, progress: Progress | None = None
+) -> InterchangeReport:
+    """Merge the colleague's project at `other` into `store`; returns what happened.
+
+    Raises `MergeCancelled` when `progress` answers False before the merge is committed.
+    """
     other = Path(other)
     if other.resolve() == store.path.resolve():
         raise AnnotatorError("That is this project itself; choose a colleague's file.")
+
+    def step(done: int, total: int, what: str) -> None:
+        if progress is not None and not progress(done, total, what):
+            raise MergeCancelled()
+
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as scratch:
+        step(0, 0, f"Copying {other.name}…")
         copy = Path(scratch) / "theirs.sqlite"
         _read_only_copy(other, copy)
+        step(0, 0, f"Reading {other.name}…")
         try:
             theirs = Store.open(copy, create=False)
         except NotAProject as exc:
@@ -71,8 +104,13 @@ def merge_project(store: Store, other: Path, *, analyst: str) -> InterchangeRepo
             message = str(exc).replace(str(copy), str(other))
             raise ProjectError(f"{message} Nothing was merged.") from exc
         exported = Path(scratch) / "theirs.jsonl"
+
+        def reading(done: int, total: int) -> bool:
+            step(done, total, f"Reading {other.name}: document {done:,} of {total:,}")
+            return True
+
         try:
-            export(theirs, exported, "jsonl")
+            export(theirs, exported, "jsonl", progress=reading)
         except sqlite3.Error as exc:
             raise ProjectError(
                 f"{other} is damaged or altered and cannot be read ({exc}); nothing was merged."
@@ -80,5 +118,31 @@ def merge_project(store: Store, other: Path, *, analyst: str) -> InterchangeRepo
         finally:
             theirs.close()
         parsed = read_annotation_file(exported)
+        step(0, 0, "Backing up this project before merging…")
         make_backup(store, reason="before-merge")
-        return import_annotations(store, parsed, analyst_fallback=analyst)
+        count = parsed.annotation_count
+        step(0, 0, f"Merging {count:,} annotation(s) of {len(parsed.documents):,} document(s)…")
+        if progress is None:
+            return import_annotations(store, parsed, analyst_fallback=analyst)
+        with _stoppable(store, progress):
+            try:
+                return import_annotations(store, parsed, analyst_fallback=analyst)
+            except AnnotatorError:
+                if not progress(0, 0, ""):
+                    raise MergeCancelled() from None  # interrupted, and rolled back
+                raise
+
+
+@contextmanager
+def _stoppable(store: Store, progress: Progress) -> Iterator[None]:
+    """While inside, SQLite asks `progress` every few thousand steps; False interrupts the
+    running statement, which fails the merge's transaction, and the store rolls it back."""
+
+    def handler() -> int:
+        return 0 if progress(0, 0, "") else 1
+
+    store.conn.set_progress_handler(handler, _CANCEL_CHECK_STEPS)
+    try:
+        yield
+    finally:
+        store.conn.set_progress_handler(None, 0)
