@@ -92,8 +92,6 @@ def create_window(
         return None
     window = MainWindow(store, analyst_record)
     window.show()
-    QTimer.singleShot(0, lambda: project_safety.daily(window))  # once the window is up
-    project_safety.start_quick_check(window)
     warning = network_warning(db_path)
     if warning:
         window.info_bar.show_message(warning)
@@ -104,6 +102,10 @@ def create_window(
     ) and window.documents.model.row_of(DocumentId(str(last))) >= 0:
         window.open_document(str(last))
         window.restore_position()
+    # Both in worker threads, so a large project is usable at once; the check starts last so
+    # that its warning is the last word in the info bar.
+    QTimer.singleShot(0, lambda: project_safety.daily(window))  # once the window is up
+    project_safety.start_quick_check(window)
     return window
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.export import FORMATS, ExportFilter, ExportResult, export
 from annotator.core.records import DocumentId
 from annotator.core.store import Store
+from annotator.gui.background import JobProgress, own_store, run_with_progress
 from annotator.gui.plain_text import plain_label
 
 _SUFFIX = {"csv": ".csv", "claims": ".csv", "jsonl": ".jsonl", "w3c": ".jsonld"}
@@ -153,33 +152,38 @@ class ExportDialog(QDialog):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
-        """Write the export with a cancellable progress dialog; errors stay in the dialog."""
-        progress = QProgressDialog("Exporting…", "Cancel", 0, 1, self)
-        progress.setLabel(plain_label("Exporting…"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(400)
+        """Write the export in a worker thread behind a progress dialog with Cancel; errors
+        (and a cancelled export, which leaves any earlier file untouched) stay in the dialog."""
+        project, format, scope = (
+            self.store.path,
+            str(self.format.currentData()),
+            self.export_filter(),
+        )
+        bom, raw = self.bom.isChecked(), not self.safe.isChecked()
+        include_text, lines = self.text.isChecked(), self.lines.isChecked()
 
-        def step(done: int, total: int) -> bool:
-            progress.setMaximum(max(total, 1))
-            progress.setValue(done)
-            QApplication.processEvents()
-            return not progress.wasCanceled()
+        def work(progress: JobProgress) -> ExportResult:
+            def step(done: int, total: int) -> bool:
+                return progress(done, total, f"Exporting: document {done:,} of {total:,}")
+
+            # Its own connection, in one read transaction: a consistent snapshot while the
+            # window goes on saving.
+            with own_store(project) as own:
+                return export(
+                    own,
+                    path,
+                    format,
+                    filter=scope,
+                    bom=bom,
+                    raw=raw,
+                    include_text=include_text,
+                    lines=lines,
+                    progress=step,
+                )
 
         try:
-            self.result_ = export(
-                self.store,
-                path,
-                self.format.currentData(),
-                filter=self.export_filter(),
-                bom=self.bom.isChecked(),
-                raw=not self.safe.isChecked(),
-                include_text=self.text.isChecked(),
-                lines=self.lines.isChecked(),
-                progress=step,
-            )
+            self.result_ = run_with_progress(self, "Exporting", work)
         except AnnotatorError as exc:
             self.error.setText(str(exc))
             return
-        finally:
-            progress.close()
         self.accept()

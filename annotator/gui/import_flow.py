@@ -1,18 +1,16 @@
-"""Importing from the GUI: a progress dialog, then the import report as plain text."""
+"""Importing from the GUI: in a worker thread behind a progress dialog, then the report as
+plain text. Cancel takes back what the run added (see `annotator.core.ingest`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
-    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 from annotator.core.ingest import IngestOutcome, import_paths
 from annotator.core.records import AnalystId
 from annotator.core.store import Store
-from annotator.gui.plain_text import plain_label
+from annotator.gui.background import JobProgress, own_store, run_with_progress
 
 
 def import_with_progress(
@@ -31,28 +29,23 @@ def import_with_progress(
     analyst_id: AnalystId,
     encoding: str | None = None,
 ) -> IngestOutcome:
-    """Import files/folders with a cancellable progress dialog; every file is its own commit."""
-    dialog = QProgressDialog("Importing…", "Cancel", 0, 1, parent)
-    dialog.setLabel(plain_label("Importing…"))  # file names are shown, never interpreted
-    dialog.setObjectName("importProgress")
-    dialog.setWindowTitle("Import")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+    """Import files/folders off the GUI thread with a cancellable progress dialog.
 
-    def progress(index: int, total: int, path: Path) -> bool:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(index)
-        if path.name:
-            dialog.setLabelText(f"Importing {path.name} ({index + 1} of {total})")
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
+    Each file is its own commit, so the window's own saves never wait long; Cancel removes
+    the documents this run added. Raises an AnnotatorError with the message to show.
+    """
+    project = store.path
+    files = [Path(p) for p in paths]
 
-    try:
-        return import_paths(
-            store, paths, analyst_id=analyst_id, encoding=encoding, progress=progress
-        )
-    finally:
-        dialog.close()
+    def work(progress: JobProgress) -> IngestOutcome:
+        def step(index: int, total: int, path: Path) -> bool:
+            text = f"Importing {path.name} ({index + 1} of {total})" if path.name else ""
+            return progress(index, total, text)
+
+        with own_store(project) as own:
+            return import_paths(own, files, analyst_id=analyst_id, encoding=encoding, progress=step)
+
+    return run_with_progress(parent, "Importing", work)
 
 
 def outcome_text(outcome: IngestOutcome) -> str:

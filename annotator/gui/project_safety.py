@@ -3,16 +3,17 @@ the daily backup: the menu entries that act on the project file as a whole."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+import shiboken6
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.merge import merge_project
+from annotator.core.interchange import InterchangeReport
+from annotator.core.merge import MergeCancelled, merge_project
 from annotator.core.safety import (
+    CheckReport,
     check_project,
     daily_backup,
     list_backups,
@@ -21,60 +22,84 @@ from annotator.core.safety import (
 )
 from annotator.core.safety.check import quick_check
 from annotator.core.store import Store
+from annotator.gui.background import BackgroundJob, JobProgress, own_store, run_with_progress
 from annotator.gui.import_flow import ReportDialog
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 
-_checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check")
+def _alive(window: MainWindow) -> bool:
+    """The window can still be told something (a background job may outlive it)."""
+    return shiboken6.isValid(window) and not window.closed
 
 
-def start_quick_check(window: MainWindow) -> None:
+def start_quick_check(window: MainWindow) -> BackgroundJob[str]:
     """Check the file in the background after opening; warn in the window if it is damaged."""
-    future = _checks.submit(quick_check, window.store.path)
-    timer = QTimer(window)
-    timer.setInterval(200)
+    path = window.store.path
+    job: BackgroundJob[str] = BackgroundJob(lambda _progress: quick_check(path), name="quick check")
 
-    def poll() -> None:
-        if not future.done():
-            return
-        timer.stop()
-        result = future.result()
-        if result != "ok" and not window.closed:
+    def done() -> None:
+        result = job.error or job.result()
+        if result != "ok" and _alive(window):
             window.info_bar.show_message(
                 f"The project failed SQLite's quick check ({result}). Stop working in it and "
                 "use File ▸ Restore from backup…; the damaged file will be kept."
             )
 
-    timer.timeout.connect(poll)
-    timer.start()
+    job.finished.connect(done)
+    job.start()
+    return job
 
 
 def back_up_now(window: MainWindow) -> None:
+    path = window.store.path
     try:
-        path = make_backup(window.store, reason="manual")
+        made = run_with_progress(
+            window, "Backing up", lambda _p: make_backup(path, reason="manual"), cancellable=False
+        )
     except AnnotatorError as exc:
         window.show_error("No backup made", str(exc))
         return
-    window.statusBar().showMessage(f"Backed up to {path}", 10000)
+    window.statusBar().showMessage(f"Backed up to {made}", 10000)
 
 
-def daily(window: MainWindow) -> None:
-    """Once per day the project is used (checked, rotated); a failure is shown, not hidden."""
-    if window.closed:
-        return
-    try:
-        made = daily_backup(window.store)
-    except AnnotatorError as exc:
-        window.info_bar.show_message(f"Today's automatic backup failed: {exc}")
-        return
-    if made is not None:
-        window.statusBar().showMessage(f"Today's backup: {made}", 8000)
+def daily(window: MainWindow) -> BackgroundJob[Path | None] | None:
+    """Once per day the project is used (checked, rotated), in the background: a large project
+    takes seconds to copy and check. A failure is shown, not hidden."""
+    if not _alive(window):
+        return None
+    path = window.store.path
+    job: BackgroundJob[Path | None] = BackgroundJob(
+        lambda _progress: daily_backup(path), name="daily backup"
+    )
+
+    def done() -> None:
+        if not _alive(window):
+            return
+        if job.error is not None:
+            window.info_bar.show_message(f"Today's automatic backup failed: {job.error}")
+        elif (made := job.result()) is not None:
+            window.statusBar().showMessage(f"Today's backup: {made}", 8000)
+
+    job.finished.connect(done)
+    job.start()
+    return job
 
 
 def check(window: MainWindow) -> None:
-    report = check_project(window.store)
+    """Check the project in the background (seconds for a million annotations)."""
+    path = window.store.path
+
+    def work(_progress: JobProgress) -> CheckReport:
+        with own_store(path) as own:
+            return check_project(own)
+
+    try:
+        report = run_with_progress(window, "Checking the project", work, cancellable=False)
+    except AnnotatorError as exc:
+        window.show_error("The check could not run", str(exc))
+        return
     text = "\n".join([report.summary(), "", *report.problems])
     ReportDialog("Project check", text, window).show()
 
@@ -118,10 +143,20 @@ def merge_dialog(window: MainWindow) -> None:
 
 
 def merge(window: MainWindow, other: Path) -> None:
-    """Merge `other` (backed up first, in one transaction) and show the report."""
+    """Merge `other` in a worker thread behind a progress dialog (backed up first, one
+    transaction; Cancel before the commit changes nothing) and show the report."""
     window.inspector.commit_pending()
+    path, analyst = window.store.path, window.analyst.name
+
+    def work(progress: JobProgress) -> InterchangeReport:
+        with own_store(path) as own:
+            return merge_project(own, other, analyst=analyst, progress=progress)
+
     try:
-        report = merge_project(window.store, other, analyst=window.analyst.name)
+        report = run_with_progress(window, f"Merging {other.name}", work)
+    except MergeCancelled as exc:
+        window.statusBar().showMessage(str(exc), 10000)
+        return
     except AnnotatorError as exc:
         window.show_error("Nothing was merged", str(exc))
         return
