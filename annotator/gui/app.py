@@ -99,7 +99,7 @@ def create_window(
         window.import_paths(files, encoding=encoding)
     elif (
         last := app_settings.settings().value("session/document")
-    ) and window.documents.model.row_of(DocumentId(str(last))) >= 0:
+    ) and window.documents.model.contains(DocumentId(str(last))):
         window.open_document(str(last))
         window.restore_position()
     # Both in worker threads, so a large project is usable at once; the check starts last so

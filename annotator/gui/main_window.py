@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
     # -- documents --------------------------------------------------------------------------
 
     def reload_documents(self) -> None:
-        self.documents.model.set_documents(self.store.documents.list())
+        self.documents.load(self.store.documents)  # ids, titles, dates; the rest on demand
 
     def open_document(self, doc_id: str) -> None:
         if self.current_document == doc_id:
@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         self.reload_documents()
         self.search.refresh()
         current = self.current_document
-        if current is None or self.documents.model.row_of(current) < 0:
+        if current is None or not self.documents.model.contains(current):
             return
         scroll = self.view.verticalScrollBar().value()
         active = self.workspace.active

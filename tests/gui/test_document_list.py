@@ -1,0 +1,201 @@
+"""The document list: rows fetched a page at a time, filtered and sorted in memory, kept current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from annotator.core.importing import ExtractedDocument, ImportReport
+from annotator.core.records import DocumentId
+from annotator.core.session import Session
+from annotator.core.store import Store
+from annotator.gui.document_list import DATE, PAGE, TAGS, TITLE, DocumentListPanel
+
+COUNT = 2 * PAGE + 37  # three pages
+
+
+def add(store: Store, title: str, published: str | None, text: str | None = None) -> DocumentId:
+    report = ImportReport(source="x.txt", format="text", encoding="utf-8", encoding_detected=False)
+    extracted = ExtractedDocument(
+        source=Path(f"{title}.txt"),
+        title=title,
+        text=text or f"{title}\nThe minister spoke about {title} at length.",
+        published=published,
+        report=report,
+    )
+    return store.documents.add(extracted, analyst_id=None)[0].id
+
+
+@pytest.fixture
+def store(fresh_store: Store) -> Store:
+    """Articles with dates out of order, a few undated, titles in several scripts; the n-th
+    article has n % 4 annotations."""
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    speaker = fresh_store.codebook.get().by_name("Speaker").id
+    names = ("Pipeline talks", "МИНИСТР обороны", "Ελλάδα και Κίνα", "Summit")
+    with fresh_store.transaction():
+        for n in range(COUNT):
+            date = None if n % 17 == 0 else f"2023-{1 + (n * 7) % 12:02}-{1 + (n * 5) % 28:02}"
+            doc = add(fresh_store, f"{names[n % 4]} {n:03}", date)
+            for _ in range(n % 4):
+                session.create_annotation(document_id=doc, label_id=speaker, start=0, end=5)
+    return fresh_store
+
+
+class Spy:
+    """Counts the summaries fetched from the project."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.batches: list[int] = []
+        original = store.documents.summaries
+
+        def summaries(ids: Any) -> Any:
+            self.batches.append(len(ids))
+            return original(ids)
+
+        monkeypatch.setattr(store.documents, "summaries", summaries)
+
+
+@pytest.fixture
+def panel(qtbot: Any, store: Store) -> DocumentListPanel:
+    panel = DocumentListPanel()
+    qtbot.addWidget(panel)
+    panel.resize(500, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.load(store.documents)
+    return panel
+
+
+def shown(panel: DocumentListPanel, column: int = TITLE) -> list[Any]:
+    model = panel.view.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def date_order(store: Store) -> list[str]:
+    docs = store.documents.list()  # the project's own order: by date, undated last, by title
+    return [d.title for d in docs]
+
+
+def test_every_document_is_a_row_in_date_order(panel: DocumentListPanel, store: Store) -> None:
+    assert panel.view.model().rowCount() == COUNT
+    assert shown(panel) == date_order(store)
+
+
+def test_counts_are_fetched_a_page_at_a_time_when_rows_are_shown(
+    qtbot: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = Spy(store, monkeypatch)
+    panel = DocumentListPanel()
+    qtbot.addWidget(panel)
+    panel.load(store.documents)  # not shown yet: nothing but ids, titles and dates read
+    assert spy.batches == []
+    model = panel.model
+    expected = {d.id: d.annotation_count for d in store.documents.list()}
+    last = COUNT - 1
+    assert model.index(last, TAGS).data() == expected[model.id_at(last)]
+    assert spy.batches == [COUNT - 2 * PAGE]  # the last page only
+    assert model.index(PAGE + 3, TAGS).data() == expected[model.id_at(PAGE + 3)]
+    assert model.index(PAGE + 4, TAGS).data() == expected[model.id_at(PAGE + 4)]
+    assert spy.batches == [COUNT - 2 * PAGE, PAGE]  # the second page, once
+    assert [model.index(r, TAGS).data() for r in range(COUNT)] == [
+        expected[model.id_at(r)] for r in range(COUNT)
+    ]
+    assert spy.batches == [COUNT - 2 * PAGE, PAGE, PAGE]
+
+
+def test_the_filter_matches_titles_in_any_case_and_script(
+    qtbot: Any, panel: DocumentListPanel, store: Store
+) -> None:
+    panel.filter_edit.setText("министр")  # QTest types ASCII only; the signal is the same
+    titles = shown(panel)
+    assert titles == [t for t in date_order(store) if "МИНИСТР" in t]
+    assert len(titles) == (COUNT + 2) // 4
+    counts = {d.title: d.annotation_count for d in store.documents.list()}
+    assert shown(panel, TAGS) == [counts[t] for t in titles]  # rows of the filtered pages
+    panel.filter_edit.clear()
+    assert shown(panel) == date_order(store)
+    qtbot.keyClicks(panel.filter_edit, "PIPELINE")
+    assert shown(panel) == [t for t in date_order(store) if t.startswith("Pipeline")]
+
+
+def test_headers_sort_by_title_date_and_count(
+    qtbot: Any, panel: DocumentListPanel, store: Store
+) -> None:
+    docs = store.documents.list()
+    header = panel.view.horizontalHeader()
+
+    def click(column: int) -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+    click(TITLE)
+    assert shown(panel) == sorted((d.title for d in docs), key=str.casefold)
+    click(TITLE)
+    assert shown(panel) == sorted((d.title for d in docs), key=str.casefold, reverse=True)
+    click(TAGS)
+    counts = shown(panel, TAGS)
+    assert counts == sorted(counts) and counts[0] == 0 and counts[-1] == 3
+    click(DATE)
+    assert shown(panel) == date_order(store)
+
+
+def test_a_document_added_appears_in_its_place_with_the_filter_still_on(
+    qtbot: Any, panel: DocumentListPanel, store: Store
+) -> None:
+    qtbot.keyClicks(panel.filter_edit, "summit")
+    before = len(shown(panel))
+    new = add(store, "Summit in Astana", "2023-01-01")
+    add(store, "Pipeline news", "2023-01-01")  # filtered out
+    panel.load(store.documents)
+    assert len(shown(panel)) == before + 1
+    assert shown(panel)[0] == "Summit in Astana"  # the earliest date
+    assert panel.model.row_of(new) == 0
+    assert panel.model.index(0, TAGS).data() == 0
+
+
+def test_filtering_keeps_the_open_document_current_without_opening_another(
+    qtbot: Any, panel: DocumentListPanel, store: Store
+) -> None:
+    chosen: list[str] = []
+    panel.document_chosen.connect(chosen.append)
+    target = next(d for d in store.documents.list() if d.title == "Summit 003")
+    panel.select(target.id)
+    assert chosen == [target.id]
+    with qtbot.assertNotEmitted(panel.document_chosen):
+        qtbot.keyClicks(panel.filter_edit, "summit 00")
+        assert panel.model.id_at(panel.view.currentIndex().row()) == target.id
+        qtbot.keyClicks(panel.filter_edit, "7")  # hides it
+        assert not panel.view.currentIndex().isValid()
+        assert panel.model.row_of(target.id) == -1 and panel.model.contains(target.id)
+        panel.load(store.documents)  # a refresh keeps the filter
+        assert shown(panel) == ["Summit 007"]
+
+
+def test_step_opens_the_next_document_in_the_order_shown(
+    panel: DocumentListPanel, store: Store
+) -> None:
+    chosen: list[str] = []
+    panel.document_chosen.connect(chosen.append)
+    order = [d.id for d in store.documents.list()]
+    panel.step(1)
+    panel.step(1)
+    panel.step(-1)
+    assert chosen == [order[0], order[1], order[0]]
+
+
+def test_a_changed_count_is_shown_in_place(panel: DocumentListPanel, store: Store) -> None:
+    model = panel.model
+    doc = model.id_at(5)
+    before = model.index(5, TAGS).data()
+    session = Session(store, store.ensure_analyst("Ana"))
+    speaker = store.codebook.get().by_name("Speaker").id
+    session.create_annotation(document_id=doc, label_id=speaker, start=0, end=5)
+    model.update_document(store.documents.summary(doc))
+    assert model.index(5, TAGS).data() == before + 1
+    tooltip = model.index(5, TITLE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "characters" in tooltip
