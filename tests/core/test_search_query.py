@@ -9,7 +9,7 @@ from test_search import add
 
 from annotator.core.errors import ValidationError
 from annotator.core.search import search_annotations, search_documents
-from annotator.core.search.fts import term_matches
+from annotator.core.search.fts import term_match
 from annotator.core.search.query import AllOf, AnyOf, Not, Term, parse
 from annotator.core.store import Store
 
@@ -49,12 +49,14 @@ def test_punctuation_alone_is_ignored_as_the_index_ignores_it() -> None:
 
 
 def test_query_text_never_reaches_fts5_as_syntax() -> None:
-    [match] = term_matches(Term('NEAR(a b) "x" OR ^y col:z'))
+    match = term_match(Term('NEAR(a b) "x" OR ^y col:z'))
     assert match.expr == '"NEAR(a b) ""x"" OR ^y col:z"'
-    [match] = term_matches(Term("中国"))
-    assert match.expr == '"中国"' and match.index == "bigrams"
-    [match] = term_matches(Term("中"))
-    assert match.expr == '"中"*'
+    assert term_match(Term("secur", prefix=True), ("title",)).expr == '{title} : "secur"*'
+
+
+def test_chinese_is_split_into_characters_as_the_indexed_text_is() -> None:
+    assert term_match(Term("中国")).expr == '"中\x1f国"'
+    assert term_match(Term("2022年")).expr == '"2022\x1f年"'
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,7 @@ def test_malformed_queries_get_a_clear_message(
 def test_random_syntax_never_crashes(fresh_store: Store) -> None:
     """Any string either searches or is refused with a ValidationError (no sqlite3 error)."""
     add(fresh_store, "China said oil and gas: 中国 石油 “quoted” (brackets) NEAR x^y.")
-    alphabet = '" ( ) * - : ^ + { } NEAR OR AND NOT oil 中国 石 label: title: speaker: \' \\ % _'
+    alphabet = "\" ( ) * - : ^ + { } NEAR OR AND NOT oil 中国 石 label: title: speaker: ' \\ % _"
     pieces = alphabet.split() + [" ", "  "]
     rng = random.Random(1)
     outcomes = {"results": 0, "refused": 0}

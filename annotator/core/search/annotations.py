@@ -7,7 +7,8 @@ Free words and quote:/note: use the annotations' own search indexes. speaker: an
 claims whose "said_by"/"about" link points to a span whose quote or canonical name matches, or
 carries a typed name that matches. label:, analyst: and sentiment: are looked up in the
 codebook and the analysts (an unknown value is refused with the values that exist); doc:
-matches words of a document's title or the start of its id. Results: newest change first.
+matches words of a document's title or the start of its id. Results: the most recently added
+first (rowid order, which every index can give without sorting all matches).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import ValidationError
 from annotator.core.records import AnnotationId, DocumentId
-from annotator.core.search.fts import Compiler, Plan, Sql, Tables, run, term_matches
+from annotator.core.search.fts import Compiler, Plan, Sql, Tables, run, term_match
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse
 
@@ -37,11 +38,13 @@ ANNOTATION_FIELDS = {
     "note": "words in the note",
 }
 
-_ANNOTATIONS = Tables("a.rowid", "search_annotations", "search_annotations_bigrams")
-_SPANS = Tables("s.rowid", "search_annotations", "search_annotations_bigrams")
-_LINKS = Tables("l.rowid", "search_links", "search_links_bigrams")
-_TITLES = Tables("d.rowid", "search_documents", "search_documents_bigrams")
+_ANNOTATIONS = Tables("a.rowid", "search_annotations")
+_SPANS = Tables("s.rowid", "search_annotations")
+_LINKS = Tables("l.rowid", "search_links")
+_TITLES = Tables("d.rowid", "search_documents")
 _ID_PREFIX = re.compile(r"[0-9a-fA-F-]{8,36}")
+#: Links and spans matching a speaker: or target: name beyond which the name counts as common.
+COMMON_NAME = 2_000
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class AnnotationHit:
 
 
 def search_annotations(store: Store, query: str, limit: int = 200) -> list[AnnotationHit]:
-    """Annotations matching `query` (see the module doc), most recently changed first.
+    """Annotations matching `query` (see the module doc), the most recently added first.
 
     Raises `ValidationError` with a plain message for a query that cannot be read or names a
     label, analyst or sentiment the project does not have.
@@ -87,11 +90,10 @@ def search_annotations(store: Store, query: str, limit: int = 200) -> list[Annot
 def annotation_query_sql(store: Store, node: Node, limit: int) -> tuple[str, tuple[object, ...]]:
     """The statement that finds the annotations' rowids (for EXPLAIN and tests)."""
     fields = _Fields(store)
-    plan = Compiler(_ANNOTATIONS, fields.plans).plan(node)
+    plan = Compiler(_ANNOTATIONS, fields.plan).plan(node)
     condition = _ANNOTATIONS.condition(plan)
     return (
-        f"SELECT a.rowid FROM annotations a WHERE {condition.sql} "
-        "ORDER BY a.modified DESC, a.rowid DESC LIMIT ?",
+        f"SELECT a.rowid FROM annotations a WHERE {condition.sql} ORDER BY a.rowid DESC LIMIT ?",
         (*condition.params, limit),
     )
 
@@ -103,22 +105,22 @@ class _Fields:
         self.conn = store.conn
         self.store = store
 
-    def plans(self, term: Term) -> list[Plan]:
+    def plan(self, term: Term) -> Plan:
         field = term.field
         if field is None:
-            return list(term_matches(term))
+            return term_match(term)
         if field in ("quote", "note"):
-            return list(term_matches(term, (field,)))
+            return term_match(term, (field,))
         if field == "label":
-            return [self._label(term)]
+            return self._label(term)
         if field == "analyst":
-            return [self._analyst(term)]
+            return self._analyst(term)
         if field == "sentiment":
-            return [self._sentiment(term)]
+            return self._sentiment(term)
         if field in ("speaker", "target"):
-            return [self._linked(term, "said_by" if field == "speaker" else "about")]
+            return self._linked(term, "said_by" if field == "speaker" else "about")
         assert field == "doc"
-        return [self._document(term)]
+        return self._document(term)
 
     def _label(self, term: Term) -> Sql:
         labels = [(str(label.id), label.name) for label in self.store.codebook.get().labels]
@@ -149,22 +151,38 @@ class _Fields:
         return _in("a.sentiment", values)
 
     def _linked(self, term: Term, kind: str) -> Sql:
-        """Claims with a `kind` link to a matching span (quote or canonical name) or name."""
-        free = Term(term.text, phrase=term.phrase, prefix=term.prefix)
+        """Claims with a `kind` link to a matching span (quote or canonical name) or name.
+
+        A name most claims share is better tested claim by claim, newest first, until enough
+        are found; a rare one is better looked up and its few claims fetched: which of the two
+        SQLite does follows from how the condition is written, chosen here from a capped count.
+        """
         _require_text(term)
-        typed = _all([_LINKS.condition(m) for m in term_matches(free)])
-        spans = _all([_SPANS.condition(m) for m in term_matches(free, ("quote", "speaker_name"))])
-        return Sql(
-            "a.id IN (SELECT l.source_id FROM links l WHERE l.kind = ? AND "
-            f"(({typed.sql}) OR l.target_id IN "
-            f"(SELECT s.id FROM annotations s WHERE {spans.sql})))",
-            (kind, *typed.params, *spans.params),
+        free = Term(term.text, phrase=term.phrase, prefix=term.prefix)
+        typed_match = term_match(free)
+        spans_match = term_match(free, ("quote", "speaker_name"))
+        typed = _LINKS.condition(typed_match)
+        spans = _SPANS.condition(spans_match)
+        links = (
+            f"l.kind = ? AND (({typed.sql}) OR l.target_id IN "
+            f"(SELECT s.id FROM annotations s WHERE {spans.sql}))"
         )
+        params = (kind, *typed.params, *spans.params)
+        common = (
+            _capped_count(self.conn, "search_links", typed_match.expr)
+            + _capped_count(self.conn, "search_annotations", spans_match.expr)
+            > COMMON_NAME
+        )
+        if common:
+            return Sql(
+                f"EXISTS (SELECT 1 FROM links l WHERE l.source_id = a.id AND {links})", params
+            )
+        return Sql(f"a.id IN (SELECT l.source_id FROM links l WHERE {links})", params)
 
     def _document(self, term: Term) -> Sql:
         _require_text(term)
         free = Term(term.text, phrase=term.phrase, prefix=term.prefix)
-        titles = _all([_TITLES.condition(m) for m in term_matches(free, ("title",))])
+        titles = _TITLES.condition(term_match(free, ("title",)))
         if _ID_PREFIX.fullmatch(term.text):
             lowered = term.text.lower()
             titles = Sql(
@@ -174,6 +192,12 @@ class _Fields:
         return Sql(
             f"a.document_id IN (SELECT d.id FROM documents d WHERE {titles.sql})", titles.params
         )
+
+
+def _capped_count(conn: sqlite3.Connection, index: str, expr: str) -> int:
+    """How many rows match, counting no further than just past COMMON_NAME."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {index} WHERE {index} MATCH ? LIMIT ?)"
+    return int(run(conn, sql, (expr, COMMON_NAME + 1))[0][0])
 
 
 def _require_text(term: Term) -> None:
@@ -197,15 +221,6 @@ def _matching(term: Term, choices: list[tuple[str, str]]) -> list[str]:
 
 def _in(column: str, values: list[str]) -> Sql:
     return Sql(f"{column} IN ({', '.join('?' * len(values))})", tuple(values))
-
-
-def _all(conditions: list[Sql]) -> Sql:
-    if not conditions:
-        return Sql("0")
-    return Sql(
-        " AND ".join(f"({c.sql})" for c in conditions),
-        tuple(p for c in conditions for p in c.params),
-    )
 
 
 _HYDRATE = """

@@ -2,9 +2,9 @@
 
 Snippets are plain text with highlight ranges (code points into the snippet), never markup;
 `start`/`end` give the first highlighted hit as code points into the document, for the window to
-scroll to. Words come from FTS5's `snippet()` (the markers it inserts are characters no imported
-text contains, and are taken out again); runs of Chinese, Japanese, Korean or Thai are found
-literally (`instr`) in the text, since the bigram index stores no text.
+scroll to. They come from FTS5's `snippet()`: the markers it inserts (and the separators
+between characters of scripts without spaces) are characters no imported text contains, and are
+taken out again; the plain fragment is then found in the document (`instr`) for its offset.
 """
 
 from __future__ import annotations
@@ -15,19 +15,10 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import ValidationError
 from annotator.core.records import DocumentId
-from annotator.core.search.fts import (
-    BIGRAMS,
-    WORDS,
-    Compiler,
-    Match,
-    Plan,
-    Tables,
-    pieces,
-    run,
-    term_matches,
-)
+from annotator.core.search.fts import Compiler, Match, Tables, run, term_match
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse, terms
+from annotator.core.store.schema import SEPARATOR
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -40,13 +31,14 @@ Range = tuple[int, int]
 # Unicode noncharacters, "for internal use": FTS5 puts them around hits and at cut ends.
 _OPEN, _CLOSE, _CUT = "\ufdd0", "\ufdd1", "\ufdd2"
 ELLIPSIS = "…"
-SNIPPET_TOKENS = 24
-#: Longest snippet (code points); a longer FTS5 fragment (a Chinese paragraph is one token to
-#: the words index) is cut around its first hit.
+#: Tokens FTS5 puts in a fragment; Chinese characters are one token each, so for them the
+#: fragment is short, and a fragment longer than SNIPPET_CHARS (code points) is cut around its
+#: first hit.
+SNIPPET_TOKENS = 40
 SNIPPET_CHARS = 200
 _CONTEXT_BEFORE = 50
 
-_TABLES = Tables(rowid="d.rowid", words="search_documents", bigrams="search_documents_bigrams")
+_TABLES = Tables(rowid="d.rowid", index="search_documents")
 
 
 @dataclass(frozen=True)
@@ -65,8 +57,8 @@ class DocumentHit:
     title_highlights: tuple[Range, ...] = ()
 
 
-def _term_plans(term: Term) -> list[Plan]:
-    return list(term_matches(term, ("title",) if term.field == "title" else None))
+def _term_plan(term: Term) -> Match:
+    return term_match(term, ("title",) if term.field == "title" else None)
 
 
 def parse_document_query(query: str) -> Node:
@@ -93,22 +85,20 @@ def search_documents(store: Store, query: str, limit: int = 50) -> list[Document
 
 def document_query_sql(node: Node, limit: int) -> tuple[str, tuple[object, ...]]:
     """The statement that finds the documents' rowids, best first (for EXPLAIN and tests)."""
-    compiler = Compiler(_TABLES, _term_plans)
-    driver, rest = compiler.ranked(node)
-    if driver is None:
+    match, rest = Compiler(_TABLES, _term_plan).ranked(node)
+    if match is None:
         assert rest is not None
-        # Nothing every hit must contain (e.g. words OR 中文): no rank; newest first.
+        # Nothing every hit must contain (e.g. NOT oil, or label-free OR of NOTs): no rank.
         return (
             f"SELECT d.rowid FROM documents d WHERE {rest.sql} "
             "ORDER BY d.published IS NULL, d.published DESC, d.title LIMIT ?",
             (*rest.params, limit),
         )
-    fts = _TABLES.table(driver.index)
     where = f" AND ({rest.sql})" if rest else ""
     return (
-        f"SELECT d.rowid FROM {fts} JOIN documents d ON d.rowid = {fts}.rowid "
-        f"WHERE {fts} MATCH ?{where} ORDER BY {fts}.rank LIMIT ?",
-        (driver.expr, *(rest.params if rest else ()), limit),
+        "SELECT d.rowid FROM search_documents JOIN documents d ON d.rowid = search_documents.rowid "
+        f"WHERE search_documents MATCH ?{where} ORDER BY search_documents.rank LIMIT ?",
+        (match.expr, *(rest.params if rest else ()), limit),
     )
 
 
@@ -139,17 +129,10 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], node: Node) -> list[Docum
             rowids,
         )
     }
-    looked_for = [t for t in terms(node) if t.field in (None, "title")]
-    words = [
-        m.expr
-        for t in looked_for
-        for m in _term_plans(t)
-        if isinstance(m, Match) and m.index == WORDS
-    ]
-    runs = sorted({text for t in looked_for for index, text in pieces(t.text) if index == BIGRAMS})
+    looked_for = [_term_plan(t) for t in terms(node) if t.field in (None, "title")]
     fragments: dict[int, tuple[str, str]] = {}
-    if words:
-        match = " OR ".join(f"({e})" for e in words)
+    if looked_for:
+        match = " OR ".join(f"({p.expr})" for p in looked_for)
         for rowid, fragment, title in run(
             conn,
             "SELECT rowid, snippet(search_documents, 1, ?, ?, ?, ?), "
@@ -163,19 +146,12 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], node: Node) -> list[Docum
         if rowid not in docs:
             continue
         doc_id, title, published, length = docs[rowid]
-        snippet = None
-        title_ranges: list[Range] = []
         if rowid in fragments:
             fragment, marked_title = fragments[rowid]
             snippet = _from_fragment(conn, rowid, fragment)
-            _plain, title_ranges = _unmark(marked_title)
-        if runs and (snippet is None or not snippet.highlights):
-            snippet = _around_run(conn, rowid, runs, length) or snippet
-        if snippet is None:
-            snippet = _opening(conn, rowid, length)
-        if runs:
-            snippet.highlights = _merged(snippet.highlights + _occurrences(snippet.text, runs))
-            title_ranges = _merged(title_ranges + _occurrences(title, runs))
+            title_ranges = _unmark(marked_title)[1]
+        else:  # found by what it lacks (NOT …)
+            snippet, title_ranges = _opening(conn, rowid, length), []
         first = snippet.highlights[0] if snippet.highlights else None
         start = end = None
         if first is not None and snippet.offset is not None:
@@ -196,7 +172,8 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], node: Node) -> list[Docum
 
 
 def _unmark(marked: str) -> tuple[str, list[Range]]:
-    """Text without FTS5's markers, and the ranges they enclosed."""
+    """Text without FTS5's markers and the separators, and the ranges the markers enclosed
+    (touching ones joined: a Chinese word is highlighted character by character)."""
     out: list[str] = []
     ranges: list[Range] = []
     length = 0
@@ -206,9 +183,12 @@ def _unmark(marked: str) -> tuple[str, list[Range]]:
             opened = length
         elif ch == _CLOSE:
             if opened is not None and opened < length:
-                ranges.append((opened, length))
+                if ranges and ranges[-1][1] == opened:
+                    ranges[-1] = (ranges[-1][0], length)
+                else:
+                    ranges.append((opened, length))
             opened = None
-        else:
+        elif ch != SEPARATOR:
             out.append(ch)
             length += 1
     return "".join(out), ranges
@@ -252,54 +232,11 @@ def _with_ellipses(snippet: _Snippet, before: bool, after: bool) -> _Snippet:
     return snippet
 
 
-def _around_run(
-    conn: sqlite3.Connection, rowid: int, runs: list[str], length: int
-) -> _Snippet | None:
-    """A window of the text around the first occurrence of any of `runs` (literal)."""
-    found = [
-        row[0] - 1
-        for text in runs
-        for row in conn.execute(
-            "SELECT instr(text, ?) FROM documents WHERE rowid = ?", [text, rowid]
-        )
-        if row[0]
-    ]
-    if not found:
-        return None
-    begin = max(0, min(found) - _CONTEXT_BEFORE)
-    end = min(length, begin + SNIPPET_CHARS)
-    (text,) = conn.execute(
-        "SELECT substr(text, ?, ?) FROM documents WHERE rowid = ?", [begin + 1, end - begin, rowid]
-    ).fetchone()
-    snippet = _Snippet(text, _occurrences(text, runs), begin)
-    return _with_ellipses(snippet, begin > 0, end < length)
-
-
 def _opening(conn: sqlite3.Connection, rowid: int, length: int) -> _Snippet:
     (text,) = conn.execute(
         "SELECT substr(text, 1, ?) FROM documents WHERE rowid = ?", [SNIPPET_CHARS, rowid]
     ).fetchone()
     return _with_ellipses(_Snippet(text, [], 0), False, length > SNIPPET_CHARS)
-
-
-def _occurrences(text: str, needles: list[str]) -> list[Range]:
-    ranges = []
-    for needle in needles:
-        at = text.find(needle)
-        while at >= 0:
-            ranges.append((at, at + len(needle)))
-            at = text.find(needle, at + len(needle))
-    return ranges
-
-
-def _merged(ranges: list[Range]) -> list[Range]:
-    out: list[Range] = []
-    for start, end in sorted(ranges):
-        if out and start < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 def _one_line(text: str) -> str:

@@ -2,10 +2,8 @@
 
 Every piece of text becomes an FTS5 string literal ("…" with quotes doubled), so no user input
 is ever read as FTS5 syntax: FTS5 only sees operators, parentheses and column filters that this
-module wrote. A term is split by script: words go to the words index; runs of scripts written
-without spaces (Chinese, Japanese, Korean, Thai …) go to the bigram index as a phrase of
-overlapping character pairs — which finds the run anywhere inside longer runs, as a substring
-search would; a single character is a prefix query on the pairs.
+module wrote. Text is split as the indexed text is (`split_spaceless`), so a Chinese word is a
+phrase of its characters and is found inside longer runs.
 """
 
 from __future__ import annotations
@@ -16,18 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.errors import ProjectError, ValidationError
-from annotator.core.search.query import AllOf, AnyOf, Node, Not, Term, has_letters
-from annotator.core.store.schema import spaceless_runs
-
-WORDS = "words"
-BIGRAMS = "bigrams"
+from annotator.core.search.query import AllOf, AnyOf, Node, Not, Term
+from annotator.core.store.schema import split_spaceless
 
 
 @dataclass(frozen=True)
 class Match:
-    """An FTS5 MATCH expression for one index ("words" or "bigrams")."""
+    """An FTS5 MATCH expression."""
 
-    index: str
     expr: str
 
 
@@ -44,21 +38,17 @@ Plan = Match | Sql
 
 @dataclass(frozen=True)
 class Tables:
-    """Where a search looks: the row's rowid expression and the index table of each kind."""
+    """Where a search looks: the searched row's rowid expression and its FTS5 index."""
 
     rowid: str
-    words: str
-    bigrams: str
-
-    def table(self, index: str) -> str:
-        return self.words if index == WORDS else self.bigrams
+    index: str
 
     def condition(self, plan: Plan) -> Sql:
         if isinstance(plan, Sql):
             return plan
-        table = self.table(plan.index)
         return Sql(
-            f"{self.rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", (plan.expr,)
+            f"{self.rowid} IN (SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?)",
+            (plan.expr,),
         )
 
 
@@ -67,80 +57,38 @@ def literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def pieces(text: str) -> list[tuple[str, str]]:
-    """(index, text) pieces of a term in order: runs of spaceless scripts and what lies between."""
-    out: list[tuple[str, str]] = []
-    at = 0
-    for start, end in spaceless_runs(text):
-        if has_letters(text[at:start]):
-            out.append((WORDS, text[at:start]))
-        out.append((BIGRAMS, text[start:end]))
-        at = end
-    if has_letters(text[at:]):
-        out.append((WORDS, text[at:]))
-    return out
-
-
-def bigram_phrase(run: str) -> str:
-    """A run of spaceless script as a bigram-index query: its pairs in order, or for a single
-    character a prefix query (the character alone, or starting a pair)."""
-    if len(run) == 1:
-        return literal(run) + "*"
-    return literal(" ".join(run[i : i + 2] for i in range(len(run) - 1)))
-
-
-def term_matches(term: Term, columns: tuple[str, ...] | None = None) -> list[Match]:
-    """The MATCH expressions that together (AND) find `term`, limited to `columns` if given.
-
-    A phrase mixing scripts ("Xi Jinping 习近平") is found as its pieces, each a phrase of its
-    own, all present (their order and adjacency across scripts is not checked).
-    """
-    parts = pieces(term.text)
+def term_match(term: Term, columns: tuple[str, ...] | None = None) -> Match:
+    """The MATCH expression finding `term` (in `columns` only, if given)."""
     scope = "{" + " ".join(columns) + "} : " if columns else ""
-    out: list[Match] = []
-    for n, (index, text) in enumerate(parts):
-        if index == BIGRAMS:
-            out.append(Match(BIGRAMS, scope + bigram_phrase(text)))
-        else:
-            star = "*" if term.prefix and n == len(parts) - 1 else ""
-            out.append(Match(WORDS, scope + literal(text) + star))
-    return out
+    star = "*" if term.prefix else ""
+    return Match(scope + literal(split_spaceless(term.text) or "") + star)
 
 
 # -- compiling a tree ----------------------------------------------------------------------------
 
-#: Turns a term (with or without a field) into the plans that together (AND) find it.
-TermCompiler = Callable[[Term], list[Plan]]
+#: Turns a term (with or without a field) into a plan.
+TermCompiler = Callable[[Term], Plan]
 
 
 @dataclass
 class _Conjunction:
-    """AND of plans: MATCH expressions grouped by index (one MATCH each), the rest as SQL."""
+    """AND of plans: the MATCH expressions (one MATCH together) and the rest as SQL."""
 
-    positive: dict[str, list[str]] = field(default_factory=dict)
-    negative: dict[str, list[str]] = field(default_factory=dict)
+    positive: list[str] = field(default_factory=list)
+    negative: list[str] = field(default_factory=list)
     other: list[Sql] = field(default_factory=list)
 
     def add(self, plan: Plan, *, negated: bool) -> None:
         if isinstance(plan, Match):
-            side = self.negative if negated else self.positive
-            side.setdefault(plan.index, []).append(plan.expr)
+            (self.negative if negated else self.positive).append(plan.expr)
         else:
             self.other.append(Sql(f"NOT ({plan.sql})", plan.params) if negated else plan)
 
-    def take(self, index: str) -> Match:
-        """Remove and return the MATCH of everything looked for in `index`."""
-        return Match(index, _index_expr(self.positive.pop(index), self.negative.pop(index, [])))
-
-    def empty(self) -> bool:
-        return not (self.positive or self.negative or self.other)
-
-
-def _index_expr(positive: list[str], negative: list[str]) -> str:
-    expr = " AND ".join(f"({e})" for e in positive)
-    if negative:  # FTS5's NOT is binary: what is looked for NOT what is excluded
-        expr = f"({expr}) NOT (" + " OR ".join(f"({e})" for e in negative) + ")"
-    return expr
+    def match(self) -> Match:
+        expr = " AND ".join(f"({e})" for e in self.positive)
+        if self.negative:  # FTS5's NOT is binary: what is looked for NOT what is excluded
+            expr = f"({expr}) NOT (" + " OR ".join(f"({e})" for e in self.negative) + ")"
+        return Match(expr)
 
 
 class Compiler:
@@ -151,63 +99,41 @@ class Compiler:
         self.terms = terms
 
     def plan(self, node: Node) -> Plan:
-        """One MATCH where the whole tree fits one index; else an SQL condition combining
-        MATCH subqueries and field conditions."""
-        if isinstance(node, AnyOf):
-            plans = [self.plan(item) for item in node.items]
-            indexes = {p.index for p in plans if isinstance(p, Match)}
-            if len(indexes) == 1 and all(isinstance(p, Match) for p in plans):
-                exprs = " OR ".join(f"({p.expr})" for p in plans if isinstance(p, Match))
-                return Match(indexes.pop(), exprs)
-            return _either([self.tables.condition(p) for p in plans])
-        conj = self._conjunction(node)
-        indexes = set(conj.positive) | set(conj.negative)
-        if not conj.other and len(conj.positive) == 1 and indexes == set(conj.positive):
-            return conj.take(next(iter(conj.positive)))
-        return self._condition(conj)
+        """One MATCH where the whole tree is text (and looks for something); else an SQL
+        condition combining MATCH subqueries and field conditions."""
+        match, rest = self.ranked(node)
+        if match is None:
+            assert rest is not None
+            return rest
+        if rest is None:
+            return match
+        return _both([self.tables.condition(match), rest])
 
     def ranked(self, node: Node) -> tuple[Match | None, Sql | None]:
-        """A MATCH every result satisfies, to rank by (the words index preferred), and the
-        condition for the rest of the query; (None, condition) if there is no such MATCH."""
+        """A MATCH every result satisfies (to rank by), and the condition for the rest of the
+        query; (None, condition) when no single MATCH is required."""
         if isinstance(node, AnyOf):
-            plan = self.plan(node)
-            return (plan, None) if isinstance(plan, Match) else (None, plan)
-        conj = self._conjunction(node)
-        for index in (WORDS, BIGRAMS):
-            if index in conj.positive:
-                driver = conj.take(index)
-                return driver, None if conj.empty() else self._condition(conj)
-        return None, self._condition(conj)
-
-    def _conjunction(self, node: Node) -> _Conjunction:
+            plans = [self.plan(item) for item in node.items]
+            if all(isinstance(p, Match) for p in plans):
+                return Match(
+                    " OR ".join(f"({p.expr})" for p in plans if isinstance(p, Match))
+                ), None
+            return None, _either([self.tables.condition(p) for p in plans])
         conj = _Conjunction()
-        items = node.items if isinstance(node, AllOf) else (node,)
-        for item in items:
+        for item in node.items if isinstance(node, AllOf) else (node,):
             if isinstance(item, Term):
-                for plan in self.terms(item):
-                    conj.add(plan, negated=False)
+                conj.add(self.terms(item), negated=False)
             elif isinstance(item, Not):
-                inner = self.plan(item.item)
-                conj.add(inner, negated=True)
+                conj.add(self.plan(item.item), negated=True)
             else:
                 conj.add(self.plan(item), negated=False)
-        return conj
-
-    def _condition(self, conj: _Conjunction) -> Sql:
-        conditions: list[Sql] = []
-        for index in sorted(set(conj.positive) | set(conj.negative)):
-            positive, negative = conj.positive.get(index, []), conj.negative.get(index, [])
-            if positive:
-                conditions.append(
-                    self.tables.condition(Match(index, _index_expr(positive, negative)))
-                )
-            else:
-                excluded = self.tables.condition(
-                    Match(index, " OR ".join(f"({e})" for e in negative))
-                )
-                conditions.append(Sql(f"NOT ({excluded.sql})", excluded.params))
-        conditions.extend(conj.other)
-        return _both(conditions)
+        if conj.positive:
+            return conj.match(), _both(conj.other) if conj.other else None
+        conditions = list(conj.other)
+        if conj.negative:
+            excluded = self.tables.condition(Match(" OR ".join(f"({e})" for e in conj.negative)))
+            conditions.append(Sql(f"NOT ({excluded.sql})", excluded.params))
+        return None, _both(conditions)
 
 
 def _both(conditions: list[Sql]) -> Sql:

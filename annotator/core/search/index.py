@@ -4,9 +4,9 @@ Triggers cannot write FTS5 tables under `trusted_schema = OFF` (see schema migra
 they note each change in `search_queue`; `sync_index` applies the queue in one transaction
 before every search. For each changed row, its first queue entry since the last sync says what
 the index holds (the values it was indexed with, or nothing for a new row): those tokens are
-deleted, then the row as it is now (if it still exists) is indexed again. Words indexes are
-updated by SQL alone; bigram indexes (scripts without spaces) get their tokens from
-`bigram_text`, and only rows that contain such scripts are read into Python.
+deleted, the row's split copy (scripts without spaces) is written again, and the row as it is
+now, if it still exists, is indexed through its content view. Rows without spaceless scripts
+never leave SQL; the others are read into Python to split.
 """
 
 from __future__ import annotations
@@ -14,19 +14,17 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from annotator.core.store.schema import SEARCH_SOURCES, SPACELESS_GLOB, bigram_text
+from annotator.core.store.schema import (
+    SEARCH_SOURCES,
+    SPACELESS_GLOB,
+    fill_split_copies,
+    split_spaceless,
+)
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 _SLOTS = ("a", "b", "c")
-
-_FIRST_ENTRIES = """
-    SELECT q.row, {slots} FROM search_queue q
-    WHERE q.source = ? AND q.has_old = 1
-      AND q.seq = (SELECT min(f.seq) FROM search_queue f WHERE f.source = q.source
-                   AND f.row = q.row)
-"""
 
 
 def pending(store: Store) -> int:
@@ -45,71 +43,62 @@ def sync_index(store: Store) -> int:
         return 0
     with store.transaction():
         count = int(conn.execute("SELECT count(*) FROM search_queue").fetchone()[0])
-        for table, words, bigrams, columns, _unique in SEARCH_SOURCES:
-            _apply(conn, table, words, bigrams, columns)
+        for table, index, split, content, columns, _unique in SEARCH_SOURCES:
+            _apply(conn, table, index, split, content, columns)
         conn.execute("DELETE FROM search_queue")
     return count
 
 
 def _apply(
-    conn: sqlite3.Connection, table: str, words: str, bigrams: str, columns: tuple[str, ...]
+    conn: sqlite3.Connection,
+    table: str,
+    index: str,
+    split: str,
+    content: str,
+    columns: tuple[str, ...],
 ) -> None:
     cols = ", ".join(columns)
-    slots = ", ".join(_SLOTS[: len(columns)])
-    first = _FIRST_ENTRIES.format(slots=slots)
-    # 1. Take out what the indexes hold for every changed row that was indexed.
+    slots = _SLOTS[: len(columns)]
+    spaceless = " OR ".join(f"coalesce(q.{s}, '') GLOB :glob" for s in slots)
+    first = """
+        FROM search_queue q
+        WHERE q.source = :source AND q.has_old = 1
+          AND q.seq = (SELECT min(f.seq) FROM search_queue f
+                       WHERE f.source = q.source AND f.row = q.row)
+    """
+    where = {"source": table, "glob": SPACELESS_GLOB}
+    # 1. Take out what the index holds for every changed row that was indexed: the old values
+    #    as they were given to it (split where they had spaceless characters).
     conn.execute(
-        f"INSERT INTO {words} ({words}, rowid, {cols}) SELECT 'delete', * FROM ({first})",
-        [table],
+        f"INSERT INTO {index} ({index}, rowid, {cols}) "
+        f"SELECT 'delete', q.row, {', '.join(f'q.{s}' for s in slots)} {first} "
+        f"AND NOT ({spaceless})",
+        where,
     )
-    placeholders = ", ".join("?" * (len(columns) + 1))
-    old_tokens = []
-    for rowid, *values in conn.execute(first, [table]).fetchall():
-        tokens = [bigram_text(v) for v in values]
-        if any(tokens):
-            old_tokens.append(["delete", rowid, *tokens])
-    conn.executemany(
-        f"INSERT INTO {bigrams} ({bigrams}, rowid, {cols}) VALUES (?, {placeholders})",
-        old_tokens,
-    )
-    # 2. Index the changed rows as they are now (deleted ones are simply not found).
-    changed = f"rowid IN (SELECT row FROM search_queue WHERE source = '{table}')"
-    conn.execute(
-        f"INSERT INTO {words} (rowid, {cols}) SELECT rowid, {cols} FROM {table} WHERE {changed}"
-    )
-    spaceless = " OR ".join(f"{c} GLOB ?" for c in columns)
-    rows = conn.execute(
-        f"SELECT rowid, {cols} FROM {table} WHERE {changed} AND ({spaceless})",
-        [SPACELESS_GLOB] * len(columns),
+    olds = conn.execute(
+        f"SELECT q.row, {', '.join(f'q.{s}' for s in slots)} {first} AND ({spaceless})", where
     ).fetchall()
-    new_tokens = []
-    for rowid, *values in rows:
-        tokens = [bigram_text(v) for v in values]
-        if any(tokens):
-            new_tokens.append([rowid, *tokens])
-    conn.executemany(f"INSERT INTO {bigrams} (rowid, {cols}) VALUES ({placeholders})", new_tokens)
+    conn.executemany(
+        f"INSERT INTO {index} ({index}, rowid, {cols}) VALUES ('delete', ?{', ?' * len(slots)})",
+        [[row, *(split_spaceless(v) for v in values)] for row, *values in olds],
+    )
+    # 2. Split copies of the changed rows as they are now.
+    changed = f"(SELECT row FROM search_queue WHERE source = '{table}')"
+    conn.execute(f"DELETE FROM {split} WHERE row IN {changed}")
+    fill_split_copies(conn, table, split, columns, f"rowid IN {changed}")
+    # 3. Index them (deleted rows are simply not found).
+    conn.execute(
+        f"INSERT INTO {index} (rowid, {cols}) SELECT row, {cols} FROM {content} "
+        f"WHERE row IN {changed}"
+    )
 
 
 def rebuild_index(store: Store) -> None:
     """Rebuild every search index from scratch (a repair; not needed in normal use)."""
     conn = store.conn
     with store.transaction():
-        for table, words, bigrams, columns, _unique in SEARCH_SOURCES:
-            cols = ", ".join(columns)
-            conn.execute(f"INSERT INTO {words} ({words}) VALUES ('rebuild')")
-            conn.execute(f"INSERT INTO {bigrams} ({bigrams}) VALUES ('delete-all')")
-            spaceless = " OR ".join(f"{c} GLOB ?" for c in columns)
-            rows = conn.execute(
-                f"SELECT rowid, {cols} FROM {table} WHERE {spaceless}",
-                [SPACELESS_GLOB] * len(columns),
-            ).fetchall()
-            placeholders = ", ".join("?" * (len(columns) + 1))
-            conn.executemany(
-                f"INSERT INTO {bigrams} (rowid, {cols}) VALUES ({placeholders})",
-                [
-                    [rowid, *tokens]
-                    for rowid, *values in rows
-                    if any(tokens := [bigram_text(v) for v in values])
-                ],
-            )
+        for table, index, split, _content, columns, _unique in SEARCH_SOURCES:
+            conn.execute(f"DELETE FROM {split}")
+            fill_split_copies(conn, table, split, columns)
+            conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
         conn.execute("DELETE FROM search_queue")

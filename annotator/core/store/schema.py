@@ -214,24 +214,29 @@ def _review(db: Database) -> None:
 
 # -- 0005: full-text search -------------------------------------------------------------------
 #
-# Two kinds of FTS5 index per searchable table:
+# One FTS5 index per searchable table (`search_documents`, `search_annotations`,
+# `search_links`): unicode61 words, case folded, diacritics removed; combining marks count as
+# letters so that Devanagari, Thai or vocalised Arabic words are not cut apart.
 #
-# * `search_<table>`: words (unicode61, diacritics removed, case folded; marks count as letters
-#   so that Devanagari, Thai or vocalised Arabic words stay whole). External content: the text is
-#   read from the table itself, nothing is copied. Rowids are the table's rowids (VACUUM keeps
-#   them; a migration that rebuilds documents, annotations or links must rebuild these indexes).
-# * `search_<table>_bigrams`: scripts written without spaces between words (Chinese, Japanese,
-#   Korean, Thai, Lao, Khmer, Burmese), as overlapping pairs of characters plus each run's last
-#   character, computed by `bigram_text` below. Contentless: only the index is stored.
+# Scripts written without spaces (Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese) would
+# be one token per run of characters for unicode61. So every character of those scripts is made
+# a token of its own: a copy of the value with SEPARATOR between such characters and their
+# neighbours (`split_spaceless`) is kept in `search_<table>_split`, only for rows that contain
+# them, and the index reads its text through the view `search_<table>_content` (the copy where
+# there is one, else the table itself). A Chinese word is then a phrase of characters, found
+# inside longer runs; "2022" is found in "2022年", and snippets and ranking work as for words.
+# The index stores no text of its own (external content); rowids are the table's rowids
+# (VACUUM keeps them; a migration that rebuilds documents, annotations or links must rebuild
+# these indexes: annotator.core.search.rebuild_index).
 #
 # Connections run with `trusted_schema = OFF`, under which FTS5 tables cannot be written from
 # triggers ("unsafe use of virtual table"). So the triggers only note what changed, with the
 # values the index holds, in `search_queue` (a plain table, written in the same transaction as
-# the change); `annotator.core.search.index.sync_index` applies the queue before every search.
+# the change); `annotator.core.search.sync_index` applies the queue before every search.
 #
-# `bigram_text` and the character ranges are part of the file format: the bigram indexes can
-# only be kept in sync (rows deleted) with the very tokens they were given. Changing them needs
-# a migration that rebuilds those indexes.
+# `split_spaceless`, SEPARATOR and the character ranges are part of the file format: an index
+# row can only be deleted with the very text it was given. Changing them needs a migration that
+# rebuilds the indexes.
 
 _SPACELESS_RANGES = (
     ("\u0e00", "\u0eff"),  # Thai, Lao
@@ -249,97 +254,118 @@ _SPACELESS_RANGES = (
     ("\uff66", "\uff9f"),  # half-width Katakana
     ("\U00020000", "\U0003134f"),  # CJK Unified Ideographs Extensions B-G, compatibility
 )
-#: Punctuation and symbols inside those blocks: they end a run like a space does. A fixed list,
-#: not Unicode categories, so that the tokens never change with Python's Unicode version.
+#: Punctuation and symbols inside those blocks: separators already, left as they are. A fixed
+#: list, not Unicode categories, so that the copies never change with Python's Unicode version.
 _SPACELESS_PUNCTUATION = (
     "\u0e3f\u0e4f\u0e5a\u0e5b\u0eaf\u104a\u104b\u104c\u104d\u104e\u104f\u109e\u109f"
     "\u17d4\u17d5\u17d6\u17d8\u17d9\u17da\u17db\u309b\u309c\u30a0\u30fb"
 )
 SPACELESS_CLASS = "".join(f"{low}-{high}" for low, high in _SPACELESS_RANGES)
-#: GLOB pattern true for text that may contain a spaceless run (SQLite GLOB classes take ranges
-#: of code points): lets the indexer skip the rows bigram_text would give nothing for.
+#: GLOB pattern true for text that may contain a spaceless character (SQLite GLOB classes take
+#: ranges of code points): the rows worth reading into Python to split.
 SPACELESS_GLOB = f"*[{SPACELESS_CLASS}]*"
-_SPACELESS_RUN = re.compile(f"(?:(?![{_SPACELESS_PUNCTUATION}])[{SPACELESS_CLASS}])+")
+#: Inserted between spaceless characters: a control character (a separator to unicode61) that
+#: imported text never contains (importing removes control characters).
+SEPARATOR = "\x1f"
+_SPACELESS_CHAR = re.compile(f"((?![{_SPACELESS_PUNCTUATION}])[{SPACELESS_CLASS}])")
+_SEPARATORS = re.compile(f"{SEPARATOR}{{2,}}")
+_NEEDLESS = re.compile(rf"^{SEPARATOR}|{SEPARATOR}$|{SEPARATOR}(?=\s)|(?<=\s){SEPARATOR}")
 
 
-def spaceless_runs(text: str) -> list[tuple[int, int]]:
-    """(start, end) code points of every run of characters of scripts written without spaces."""
-    return [m.span() for m in _SPACELESS_RUN.finditer(text)]
+def split_spaceless(value: str | None) -> str | None:
+    """`value` with SEPARATOR around every character of the scripts written without spaces
+    (none at either end or next to whitespace); unchanged if it has none of them."""
+    if not value or _SPACELESS_CHAR.search(value) is None:
+        return value
+    split = _SPACELESS_CHAR.sub(SEPARATOR + r"\1" + SEPARATOR, value)
+    return _NEEDLESS.sub("", _SEPARATORS.sub(SEPARATOR, split))
 
 
-def bigram_text(value: str | None) -> str:
-    """The tokens a bigram index holds for `value`: each run's overlapping character pairs and
-    its last character, space-separated ("" when the value has no such run).
-
-    A pair never spans two runs, so a phrase of pairs matches only inside one run; the last
-    character lets a one-character query (a prefix query, see annotator.core.search) find
-    characters at the end of a run too.
-    """
-    if not value:
-        return ""
-    tokens: list[str] = []
-    for start, end in spaceless_runs(value):
-        tokens.extend(value[i : i + 2] for i in range(start, end - 1))
-        tokens.append(value[end - 1])
-    return " ".join(tokens)
-
-
-#: (table, its words index, its bigram index, indexed columns, columns a REPLACE can collide on)
-SEARCH_SOURCES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("documents", "search_documents", "search_documents_bigrams", ("title", "text"),
-     ("id", "text_hash")),
-    ("annotations", "search_annotations", "search_annotations_bigrams",
-     ("quote", "note", "speaker_name"), ("id",)),
-    ("links", "search_links", "search_links_bigrams", ("name",), ("id",)),
+#: (table, its index, its split copies, its content view, indexed columns, columns an
+#: INSERT OR REPLACE can collide on)
+SEARCH_SOURCES: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("documents", "search_documents", "search_documents_split", "search_documents_content",
+     ("title", "text"), ("id", "text_hash")),
+    ("annotations", "search_annotations", "search_annotations_split",
+     "search_annotations_content", ("quote", "note", "speaker_name"), ("id",)),
+    ("links", "search_links", "search_links_split", "search_links_content", ("name",), ("id",)),
 )  # fmt: skip
 _QUEUE_SLOTS = ("a", "b", "c")
-_WORDS_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
-# Bigram tokens are case-less and keep every mark; prefix='1' indexes first characters, which
-# makes a one-character query one lookup instead of a merge of every pair starting with it.
-_BIGRAM_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 
 
-def _search_ddl(table: str, words: str, bigrams: str, columns: tuple[str, ...],
-                unique: tuple[str, ...]) -> str:  # fmt: skip
+def _search_ddl(
+    table: str,
+    index: str,
+    split: str,
+    content: str,
+    columns: tuple[str, ...],
+    unique: tuple[str, ...],
+) -> str:
     cols = ", ".join(columns)
     slots = ", ".join(_QUEUE_SLOTS[: len(columns)])
     old = ", ".join(f"old.{c}" for c in columns)
     changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
     collides = " OR ".join(f"{c} = new.{c}" for c in unique)
-    # The documents index is ranked (bm25, title weighted); the others are not: no sizes kept.
+    either = ", ".join(f"coalesce(s.{c}, t.{c}) AS {c}" for c in columns)
+    # Only documents are ranked (bm25, title words weigh more): the others keep no sizes.
     sizes = "" if table == "documents" else ", columnsize=0"
     return f"""
-        CREATE VIRTUAL TABLE {words} USING fts5(
-            {cols}, content='{table}'{sizes}, tokenize="{_WORDS_TOKENIZER}"
+        CREATE TABLE {split} (row INTEGER PRIMARY KEY, {cols});
+        CREATE VIEW {content} AS
+            SELECT t.rowid AS row, {either}
+            FROM {table} t LEFT JOIN {split} s ON s.row = t.rowid;
+        CREATE VIRTUAL TABLE {index} USING fts5(
+            {cols}, content='{content}', content_rowid='row'{sizes}, tokenize="{_TOKENIZER}"
         );
-        CREATE VIRTUAL TABLE {bigrams} USING fts5(
-            {cols}, content=''{sizes}, prefix='1', tokenize="{_BIGRAM_TOKENIZER}"
-        );
-        -- Before an INSERT: the row an INSERT OR REPLACE would silently delete (REPLACE fires
-        -- no delete trigger), or the row an upsert is about to update.
-        CREATE TRIGGER {words}_before_insert BEFORE INSERT ON {table}
+        -- Before an INSERT: the row an INSERT OR REPLACE deletes without a delete trigger
+        -- (unless recursive triggers are on), or the row an upsert is about to update.
+        CREATE TRIGGER {index}_before_insert BEFORE INSERT ON {table}
         BEGIN
             INSERT INTO search_queue (source, row, has_old, {slots})
             SELECT '{table}', rowid, 1, {cols} FROM {table} WHERE {collides};
         END;
-        CREATE TRIGGER {words}_after_insert AFTER INSERT ON {table}
+        CREATE TRIGGER {index}_after_insert AFTER INSERT ON {table}
         BEGIN
             INSERT INTO search_queue (source, row) VALUES ('{table}', new.rowid);
         END;
-        CREATE TRIGGER {words}_after_update AFTER UPDATE ON {table}
+        CREATE TRIGGER {index}_after_update AFTER UPDATE ON {table}
         WHEN {changed} OR old.rowid IS NOT new.rowid
         BEGIN
             INSERT INTO search_queue (source, row, has_old, {slots})
             VALUES ('{table}', old.rowid, 1, {old});
             INSERT INTO search_queue (source, row) VALUES ('{table}', new.rowid);
         END;
-        CREATE TRIGGER {words}_after_delete AFTER DELETE ON {table}
+        CREATE TRIGGER {index}_after_delete AFTER DELETE ON {table}
         BEGIN
             INSERT INTO search_queue (source, row, has_old, {slots})
             VALUES ('{table}', old.rowid, 1, {old});
         END;
-        INSERT INTO {words} ({words}) VALUES ('rebuild');
     """
+
+
+def fill_split_copies(
+    conn: sqlite3.Connection,
+    table: str,
+    split: str,
+    columns: tuple[str, ...],
+    where: str = "1",
+) -> None:
+    """Write the split copies of the rows of `table` (those matching `where`) that contain
+    spaceless characters; columns without any stay NULL (the view falls back to the table)."""
+    cols = ", ".join(columns)
+    spaceless = " OR ".join(f"{c} GLOB ?" for c in columns)
+    rows = conn.execute(
+        f"SELECT rowid, {cols} FROM {table} WHERE ({where}) AND ({spaceless})",
+        [SPACELESS_GLOB] * len(columns),
+    ).fetchall()
+    copies = []
+    for rowid, *values in rows:
+        split_values = [split_spaceless(v) for v in values]
+        if split_values != values:
+            kept = [s if s != v else None for s, v in zip(split_values, values, strict=True)]
+            copies.append([rowid, *kept])
+    conn.executemany(f"INSERT INTO {split} (row, {cols}) VALUES (?{', ?' * len(columns)})", copies)
 
 
 @migrations(name="0005_search")
@@ -361,25 +387,13 @@ def _search(db: Database) -> None:
         CREATE INDEX search_queue_by_row ON search_queue(source, row);
         """,
     )
-    for source in SEARCH_SOURCES:
-        _run(db, _search_ddl(*source))
-    _run(
-        db,
-        "INSERT INTO search_documents (search_documents, rank) VALUES ('rank', 'bm25(4.0, 1.0)');",
+    for table, index, split, content, columns, unique in SEARCH_SOURCES:
+        _run(db, _search_ddl(table, index, split, content, columns, unique))
+        fill_split_copies(db.conn, table, split, columns)
+        db.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+    db.execute(
+        "INSERT INTO search_documents (search_documents, rank) VALUES ('rank', 'bm25(4.0, 1.0)')"
     )
-    for table, _words, bigrams, columns, _unique in SEARCH_SOURCES:
-        cols = ", ".join(columns)
-        spaceless = " OR ".join(f"{c} GLOB ?" for c in columns)
-        rows = db.execute(
-            f"SELECT rowid, {cols} FROM {table} WHERE {spaceless}", [SPACELESS_GLOB] * len(columns)
-        ).fetchall()
-        for rowid, *values in rows:
-            tokens = [bigram_text(v) for v in values]
-            if any(tokens):
-                db.execute(
-                    f"INSERT INTO {bigrams} (rowid, {cols}) VALUES (?{', ?' * len(columns)})",
-                    [rowid, *tokens],
-                )
     _stamp(db, 5)
 
 
