@@ -168,6 +168,18 @@ def test_import_paths_makes_files_searchable(fresh_store: Store, tmp_path: Path)
     assert_indexes_match_the_tables(fresh_store)
 
 
+def test_a_cancelled_import_leaves_nothing_in_the_index(fresh_store: Store, tmp_path: Path) -> None:
+    docs(fresh_store, "anything")  # the index is up to date before the import
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(f"Heading\n\nArticle {name} about Baikonur 拜科努尔.")
+    outcome = import_paths(
+        fresh_store, [tmp_path], analyst_id=None, progress=lambda i, total, path: i < 2
+    )
+    assert outcome.cancelled and outcome.taken_back == 2
+    assert docs(fresh_store, "baikonur") == set() == docs(fresh_store, "拜科努尔")
+    assert_indexes_match_the_tables(fresh_store)
+
+
 def test_merge_makes_their_documents_and_annotations_searchable(
     fresh_store: Store, tmp_path: Path
 ) -> None:
