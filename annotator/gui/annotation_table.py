@@ -2,6 +2,10 @@
 
 The model is updated in place from each `Change` (rows inserted, changed or removed), never
 reset, so the selection, sort order and scroll position survive every edit.
+
+Filtering (a text box and a choice of analyst or layer) is one Python test per row against
+each row's text kept casefolded (built on first use, dropped when the row changes): a key typed
+in the box costs one substring search per annotation, not a call into the model per cell.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QTableView,
@@ -39,6 +45,8 @@ SortRole = Qt.ItemDataRole.UserRole
 #: Role with the full, untruncated text the filter box searches.
 FilterRole = Qt.ItemDataRole.UserRole + 1
 QUOTE_CHARS = 120
+#: Columns the filter box searches (their full, untruncated text).
+FILTERED = tuple(range(len(HEADERS)))
 
 
 def one_line(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -48,33 +56,63 @@ def one_line(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 class AnnotationTableModel(QAbstractTableModel):
+    #: The analysts (layers) the table knows changed: the analyst filter offers them.
+    analysts_changed = Signal()
+
     def __init__(self) -> None:
         super().__init__()
         self.state = DocumentAnnotations([], [], Codebook((), ()))
-        self.analysts: dict[str, str] = {}
+        self._analysts: dict[str, str] = {}
         self._rows: list[Annotation] = []
         self._keys: list[tuple[int, int, str]] = []  # reading_order of each row, for bisect
+        self._haystacks: dict[str, str] = {}  # annotation id → its row's text, casefolded
         #: True while the model itself moves rows: selection changes then are not the user's.
         self.updating = False
+
+    @property
+    def analysts(self) -> dict[str, str]:
+        """Layer id → name: each analyst, then the reviewed layer (as `Store.layers()`)."""
+        return self._analysts
+
+    @analysts.setter
+    def analysts(self, analysts: dict[str, str]) -> None:
+        if analysts != self._analysts:
+            self._analysts = dict(analysts)
+            self._haystacks.clear()
+            if self._rows:  # names shown (and filtered on) in the Analyst column
+                self.dataChanged.emit(
+                    self.index(0, ANALYST), self.index(len(self._rows) - 1, ANALYST)
+                )
+            self.analysts_changed.emit()
 
     # -- filling and updating ---------------------------------------------------------------
 
     def set_document(self, state: DocumentAnnotations, analysts: dict[str, str]) -> None:
+        changed = analysts != self._analysts
         self.updating = True
         try:
             self.beginResetModel()
             self.state = state
-            self.analysts = dict(analysts)
+            self._analysts = dict(analysts)
+            self._haystacks.clear()
             self._rows = state.all()
             self._keys = [reading_order(a) for a in self._rows]
             self.endResetModel()
         finally:
             self.updating = False
+        if changed:
+            self.analysts_changed.emit()
 
     def refresh(self, touched: list[Annotation], removed: set[str], links_changed: bool) -> None:
         """Apply one change in place: remove, move/update or insert rows; never reset."""
         self.updating = True
         try:
+            # Claims show their speaker's name: a link or a span may change any claim's text.
+            spans = any(self.state.role_of(a) != "claim" for a in touched)
+            if links_changed or spans:
+                self._haystacks.clear()
+            for annotation_id in (*removed, *(a.id for a in touched)):
+                self._haystacks.pop(annotation_id, None)
             for annotation_id in removed:
                 row = self.row_of(annotation_id)
                 if row >= 0:
@@ -83,8 +121,6 @@ class AnnotationTableModel(QAbstractTableModel):
                     self.endRemoveRows()
             for annotation in touched:
                 self._put(annotation)
-            # Claims show their speaker's canonical name: a changed span may change their rows.
-            spans = any(self.state.role_of(a) != "claim" for a in touched)
             if (links_changed or spans) and self._rows:
                 self.dataChanged.emit(
                     self.index(0, SPEAKER), self.index(len(self._rows) - 1, SPEAKER)
@@ -127,6 +163,21 @@ class AnnotationTableModel(QAbstractTableModel):
             if annotation.id == annotation_id:
                 return row
         return -1
+
+    def accepts(self, row: int, needle: str, analyst_id: str | None) -> bool:
+        """Does the row pass the filter: by this analyst (None: any), `needle` (casefolded)
+        in any of its columns?"""
+        annotation = self._rows[row]
+        if analyst_id is not None and annotation.analyst_id != analyst_id:
+            return False
+        if not needle:
+            return True
+        haystack = self._haystacks.get(annotation.id)
+        if haystack is None:
+            # NUL between columns: a needle typed in the box never spans two of them.
+            haystack = "\0".join(self._text(annotation, c) for c in FILTERED).casefold()
+            self._haystacks[annotation.id] = haystack
+        return needle in haystack
 
     # -- Qt model interface -----------------------------------------------------------------
 
@@ -194,6 +245,33 @@ class AnnotationTableModel(QAbstractTableModel):
         return None
 
 
+class AnnotationFilter(QSortFilterProxyModel):
+    """Sorts by SortRole; filters by the model's own per-row test (text and analyst)."""
+
+    def __init__(self, model: AnnotationTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.needle = ""
+        self.analyst_id: str | None = None
+        self.setSourceModel(model)
+        self.setSortRole(SortRole)
+
+    def set_filter(self, text: str, analyst_id: str | None) -> None:
+        needle = text.casefold()
+        if (needle, analyst_id) == (self.needle, self.analyst_id):
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            self.needle, self.analyst_id = needle, analyst_id
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.needle, self.analyst_id = needle, analyst_id
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        return self._model.accepts(source_row, self.needle, self.analyst_id)
+
+
 class AnnotationTablePanel(QWidget):
     """Filter box over a sortable table of the document's annotations.
 
@@ -206,18 +284,22 @@ class AnnotationTablePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = AnnotationTableModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
-        self.proxy.setFilterRole(FilterRole)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = AnnotationFilter(self.model, self)
         self._quiet = False
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("annotationFilter")
         self.filter_edit.setPlaceholderText("Filter annotations…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._set_filter)
+        self.analyst_filter = QComboBox(self)
+        self.analyst_filter.setObjectName("analystFilter")
+        self.analyst_filter.setToolTip(
+            "Show the annotations of one analyst, or of the reviewed layer"
+        )
+        self.analyst_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._fill_analysts()
+        self.analyst_filter.currentIndexChanged.connect(self._set_filter)
+        self.model.analysts_changed.connect(self._fill_analysts)
         self.view = QTableView(self)
         self.view.setObjectName("annotationTable")
         self.view.setModel(self.proxy)
@@ -249,10 +331,33 @@ class AnnotationTablePanel(QWidget):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 header.resizeSection(column, char * widths[column] + 24)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.analyst_filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter_edit)
+        layout.addLayout(filters)
         layout.addWidget(self.view)
+
+    def _fill_analysts(self) -> None:
+        """ "All analysts", then each layer the model knows; the choice kept if still there."""
+        chosen = self.analyst_filter.currentData()
+        self.analyst_filter.blockSignals(True)
+        try:
+            self.analyst_filter.clear()
+            self.analyst_filter.addItem("All analysts", None)
+            for layer_id, name in self.model.analysts.items():
+                self.analyst_filter.addItem(name, layer_id)  # combo items are plain text
+            index = self.analyst_filter.findData(chosen) if chosen is not None else 0
+            self.analyst_filter.setCurrentIndex(max(index, 0))
+        finally:
+            self.analyst_filter.blockSignals(False)
+        self._set_filter()
+
+    def choose_analyst(self, analyst_id: str | None) -> None:
+        """Show only this analyst's (or layer's) annotations; None shows everyone's."""
+        index = self.analyst_filter.findData(analyst_id) if analyst_id is not None else 0
+        self.analyst_filter.setCurrentIndex(max(index, 0))
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
         if column == QUOTE and order == Qt.SortOrder.AscendingOrder:
@@ -282,11 +387,11 @@ class AnnotationTablePanel(QWidget):
         finally:
             self._quiet = False
 
-    def _set_filter(self, text: str) -> None:
+    def _set_filter(self, *_changed: object) -> None:
         # Filtering out the current row moves the current index: not the user's choice.
         self._quiet = True
         try:
-            self.proxy.setFilterFixedString(text)
+            self.proxy.set_filter(self.filter_edit.text(), self.analyst_filter.currentData())
         finally:
             self._quiet = False
 

@@ -8,7 +8,8 @@ import pytest
 from core.test_store_annotations import TEXT, add_document, tag
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLineEdit, QTableView
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QLineEdit, QTableView
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.records import DocumentId
@@ -327,3 +328,102 @@ def test_select_reaches_a_row_only_through_the_filter(
     panel.select(hidden.id)
 
     assert table(panel).selectionModel().selectedRows() == []
+
+
+# -- filtering by analyst -------------------------------------------------------------------
+
+
+def load_layers(panel: AnnotationTablePanel, store: Store, doc: DocumentId) -> DocumentAnnotations:
+    """As the workspace fills the table: every layer (analysts, then the reviewed layer)."""
+    state = DocumentAnnotations(
+        store.annotations.for_document(doc),
+        store.annotations.links_for_document(doc),
+        store.codebook.get(),
+    )
+    panel.model.set_document(state, {a.id: a.name for a in store.layers()})
+    return state
+
+
+def choose(panel: AnnotationTablePanel, name: str) -> None:
+    """Pick an entry of the analyst box with the keyboard, as an analyst would."""
+    combo = panel.findChild(QComboBox, "analystFilter")
+    assert combo is not None
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    while combo.currentText() != name:
+        before = combo.currentIndex()
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, f"{name} is not offered"
+
+
+def test_the_analyst_filter_offers_every_layer_and_shows_only_its_annotations(
+    qtbot: Any, panel: AnnotationTablePanel, session: Session, doc: DocumentId
+) -> None:
+    store = session.store
+    ben = Session(store, store.ensure_analyst("Ben"))
+    reviewed = Session(store, store.reviewed_layer())
+    tag(session, doc, "Claim", *at("Global Times"))
+    tag(ben, doc, "Speaker", *at("Wei Fenghe"))
+    tag(ben, doc, "Claim", *at("China firmly opposes"))
+    tag(reviewed, doc, "Speaker", *at("Tokayev"))
+    load_layers(panel, store, doc)
+    combo = panel.findChild(QComboBox, "analystFilter")
+    assert combo is not None
+    offered = [combo.itemText(i) for i in range(combo.count())]
+    assert offered == ["All analysts", "Ana", "Ben", store.reviewed_layer().name]
+
+    choose(panel, "Ben")
+    assert shown(panel) == ["China firmly opposes", "Wei Fenghe"]
+    assert set(shown(panel, 4)) == {"Ben"}
+    qtbot.keyClicks(panel.findChild(QLineEdit, "annotationFilter"), "wei")  # both filters
+    assert shown(panel) == ["Wei Fenghe"]
+    panel.findChild(QLineEdit, "annotationFilter").clear()
+    choose(panel, store.reviewed_layer().name)
+    assert shown(panel) == ["Tokayev"]
+    choose(panel, "All analysts")
+    assert shown(panel) == ["Global Times", "China firmly opposes", "Wei Fenghe", "Tokayev"]
+
+
+def test_the_chosen_analyst_stays_chosen_and_new_rows_follow_the_filter(
+    qtbot: Any, panel: AnnotationTablePanel, session: Session, fresh_store: Store, doc: DocumentId
+) -> None:
+    ben = Session(fresh_store, fresh_store.ensure_analyst("Ben"))
+    tag(ben, doc, "Speaker", *at("Wei Fenghe"))
+    state = load_layers(panel, fresh_store, doc)
+    choose(panel, "Ben")
+    created = tag(session, doc, "Speaker", *at("Tokayev"))  # Ana's: stays hidden
+    apply(panel, session, state, Change("Tag", doc, frozenset({created.id}), frozenset(), False))
+    assert shown(panel) == ["Wei Fenghe"]
+    _annotation, change = ben.create_annotation(
+        document_id=doc, label_id=fresh_store.codebook.get().by_name("Target").id, start=0, end=6
+    )
+    apply(panel, session, state, change)
+    assert shown(panel) == ["Global", "Wei Fenghe"]
+
+    other = add_document(fresh_store, "Another article mentions Wei Fenghe again.")
+    load_layers(panel, fresh_store, other)  # another document opens: Ben still chosen
+    assert panel.findChild(QComboBox, "analystFilter").currentText() == "Ben"
+    assert shown(panel) == []
+
+
+def test_the_text_filter_follows_edits_notes_and_links(
+    qtbot: Any, panel: AnnotationTablePanel, session: Session, doc: DocumentId
+) -> None:
+    claim = tag(session, doc, "Claim", *at("values the partnership"))
+    tokayev = tag(session, doc, "Speaker", *at("Tokayev"))
+    state = load_layers(panel, session.store, doc)
+    qtbot.keyClicks(panel.findChild(QLineEdit, "annotationFilter"), "tokay")
+    assert shown(panel) == ["Tokayev"]
+    # The claim's Speaker column becomes "Tokayev": it now matches.
+    apply(
+        panel,
+        session,
+        state,
+        session.set_link(source_id=claim.id, kind="said_by", target_id=tokayev.id),
+    )
+    assert shown(panel) == ["Tokayev", "values the partnership"]
+    panel.findChild(QLineEdit, "annotationFilter").clear()
+    qtbot.keyClicks(panel.findChild(QLineEdit, "annotationFilter"), "recheck")
+    assert shown(panel) == []
+    apply(panel, session, state, session.update_annotation(claim.id, note="Recheck the quote"))
+    assert shown(panel) == ["values the partnership"]
