@@ -189,6 +189,22 @@ def test_the_thread_is_one_line_per_comment_in_order(reviewed: Reviewed, tmp_pat
     assert rows[s["wei"].id]["comments"] == ""
 
 
+def test_comments_written_in_the_same_millisecond_keep_the_threads_order(
+    reviewed: Reviewed, tmp_path: Path
+) -> None:
+    store, wei = reviewed.store, reviewed.project.spans["wei"]
+    for n in range(6):
+        comment, _ = reviewed.olga.add_comment(wei.id, f"note {n}")
+        store.conn.execute(
+            "UPDATE comments SET created = '2024-04-02T00:00:00.000Z' WHERE id = ?", [comment.id]
+        )
+    path = tmp_path / "a.csv"
+    export_annotations_csv(store, path, raw=True)
+    cell = csv_rows(path)[1][wei.id]["comments"]
+    thread = [f"Olga Petrova, {c.created}: {c.body}" for c in store.comments.thread(wei.id)]
+    assert cell.split("\n") == thread  # by time, then id: as the inspector lists them
+
+
 def test_a_thread_starting_like_a_formula_is_neutralised(
     reviewed: Reviewed, tmp_path: Path
 ) -> None:

@@ -129,14 +129,15 @@ def _cell(expression: str, raw: bool) -> str:
 
 #: One document's comment threads: "author, time: body" a line, in the order written. As a
 #: window function, group_concat joins the rows in the window's ORDER BY (the plain aggregate
-#: promises no order in this SQLite).
+#: promises no order in this SQLite); every row of an annotation's window holds its whole
+#: thread, and GROUP BY keeps one (and lets SQLite index the table for the row query's join).
 _THREADS = (
-    ", threads AS MATERIALIZED (SELECT DISTINCT id, thread FROM (SELECT c.annotation_id AS id, "
-    f"group_concat(ca.name || ', ' || c.created || ': ' || {ONE_LINE}(c.body), char(10)) OVER "
-    "(PARTITION BY c.annotation_id ORDER BY c.created, c.id ROWS BETWEEN UNBOUNDED PRECEDING "
-    "AND UNBOUNDED FOLLOWING) AS thread FROM comments c JOIN annotations x "
+    ", threads AS MATERIALIZED (SELECT id, max(thread) AS thread FROM (SELECT c.annotation_id "
+    f"AS id, group_concat(ca.name || ', ' || c.created || ': ' || {ONE_LINE}(c.body), char(10)) "
+    "OVER (PARTITION BY c.annotation_id ORDER BY c.created, c.id ROWS BETWEEN UNBOUNDED "
+    "PRECEDING AND UNBOUNDED FOLLOWING) AS thread FROM comments c JOIN annotations x "
     "ON x.id = c.annotation_id JOIN analysts ca ON ca.id = c.author_id "
-    "WHERE x.document_id = :document_id)) "
+    "WHERE x.document_id = :document_id) GROUP BY id) "
 )
 _REVIEWS = f", reviews AS MATERIALIZED ({REVIEWERS_SQL}) "
 
