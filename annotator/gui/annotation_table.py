@@ -14,7 +14,9 @@ from bisect import bisect_left
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -45,8 +47,6 @@ SortRole = Qt.ItemDataRole.UserRole
 #: Role with the full, untruncated text the filter box searches.
 FilterRole = Qt.ItemDataRole.UserRole + 1
 QUOTE_CHARS = 120
-#: Columns the filter box searches (their full, untruncated text).
-FILTERED = tuple(range(len(HEADERS)))
 
 
 def one_line(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -174,10 +174,31 @@ class AnnotationTableModel(QAbstractTableModel):
             return True
         haystack = self._haystacks.get(annotation.id)
         if haystack is None:
-            # NUL between columns: a needle typed in the box never spans two of them.
-            haystack = "\0".join(self._text(annotation, c) for c in FILTERED).casefold()
-            self._haystacks[annotation.id] = haystack
+            haystack = self._haystacks[annotation.id] = self._haystack(annotation)
         return needle in haystack
+
+    def prepare_filter(self) -> None:
+        """Build every row's filter text now (the filter box got focus): the first key typed
+        then costs no more than the others."""
+        haystacks = self._haystacks
+        for annotation in self._rows:
+            if annotation.id not in haystacks:
+                haystacks[annotation.id] = self._haystack(annotation)
+
+    def _haystack(self, annotation: Annotation) -> str:
+        """Every column's full text, casefolded (what `_text` gives, in one pass)."""
+        label = self.state.label_of(annotation)
+        role = None if label is None else label.role
+        if role == "claim":
+            speaker = self.state.speaker_of(annotation.id)
+        else:
+            speaker = self.state.canonical_name(annotation) if role == "speaker" else ""
+        # NUL between columns: a needle typed in the box never spans two of them.
+        return (
+            f"{'?' if label is None else label.name}\0{annotation.quote}\0{speaker}\0"
+            f"{annotation.sentiment or ''}\0{self._analysts.get(annotation.analyst_id, '?')}\0"
+            f"{annotation.note}"
+        ).casefold()
 
     # -- Qt model interface -----------------------------------------------------------------
 
@@ -291,6 +312,7 @@ class AnnotationTablePanel(QWidget):
         self.filter_edit.setPlaceholderText("Filter annotations…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._set_filter)
+        self.filter_edit.installEventFilter(self)
         self.analyst_filter = QComboBox(self)
         self.analyst_filter.setObjectName("analystFilter")
         self.analyst_filter.setToolTip(
@@ -338,6 +360,11 @@ class AnnotationTablePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.view)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.filter_edit and event.type() == QEvent.Type.FocusIn:
+            self.model.prepare_filter()
+        return False
 
     def _fill_analysts(self) -> None:
         """ "All analysts", then each layer the model knows; the choice kept if still there."""
