@@ -40,7 +40,7 @@ class Comments:
 
     def thread(self, annotation_id: AnnotationId) -> list[Comment]:
         rows = self._store.conn.execute(
-            f"SELECT {_COLUMNS} FROM comments WHERE annotation_id = ? ORDER BY created, id",
+            f"SELECT {_COLUMNS} FROM comments WHERE annotation_id = ? ORDER BY created, rowid",
             [annotation_id],
         ).fetchall()
         return [Comment(*r) for r in rows]
