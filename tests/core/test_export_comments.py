@@ -202,7 +202,9 @@ def test_comments_written_in_the_same_millisecond_keep_the_threads_order(
     export_annotations_csv(store, path, raw=True)
     cell = csv_rows(path)[1][wei.id]["comments"]
     thread = [f"Olga Petrova, {c.created}: {c.body}" for c in store.comments.thread(wei.id)]
-    assert cell.split("\n") == thread  # by time, then id: as the inspector lists them
+    # By time, then in the order they were written: as the inspector lists them.
+    assert cell.split("\n") == thread
+    assert [line.rsplit(": ", 1)[1] for line in thread] == [f"note {n}" for n in range(6)]
 
 
 def test_a_thread_starting_like_a_formula_is_neutralised(

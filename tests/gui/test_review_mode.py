@@ -16,6 +16,8 @@ from annotator.gui.main_window import MainWindow
 from support import SAMPLE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+WAVE = QTextCharFormat.UnderlineStyle.WaveUnderline
+NO_UNDERLINE = QTextCharFormat.UnderlineStyle.NoUnderline
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
@@ -144,7 +146,7 @@ def test_hiding_a_layer_from_the_view_menu_removes_its_highlights(
     window = two_layers
     text = window.view.text
     target = text.index("Kazakhstan")
-    assert format_at(window, target).underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert format_at(window, target).underlineStyle() == WAVE
     menu = window.findChild(QMenu, "layersMenu")
     assert menu is not None
     menu.aboutToShow.emit()
@@ -153,7 +155,7 @@ def test_hiding_a_layer_from_the_view_menu_removes_its_highlights(
     assert entry.text() == "Olga (3)" and entry.isChecked()
     entry.trigger()  # uncheck: hide Olga's layer
     assert olga in window.workspace.hidden_layers
-    assert format_at(window, target).underlineStyle() == QTextCharFormat.UnderlineStyle.NoUnderline
+    assert format_at(window, target).underlineStyle() == NO_UNDERLINE
     # Her spans can no longer be reached by clicking or stepping.
     QTest.keyClick(window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     QTest.keyClick(window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -162,7 +164,7 @@ def test_hiding_a_layer_from_the_view_menu_removes_its_highlights(
     assert active is not None and active.analyst_id != olga
     menu.aboutToShow.emit()
     next(a for a in menu.actions() if a.text() == "Show &all layers").trigger()
-    assert format_at(window, target).underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert format_at(window, target).underlineStyle() == WAVE
 
 
 def test_colour_by_analyst_key_is_remembered(two_layers: MainWindow) -> None:

@@ -41,7 +41,7 @@ The reviewed layer: its annotations (and the links the review made) carry `"laye
 beside `"analyst"` (the layer's name in the exporting project): the marker, not the name, says
 "reviewed layer", as a person may carry any name. Other records have no "layer" key.
 
-Each annotation line is followed by its comments, in thread order (created, id)::
+Each annotation line is followed by its comments, in thread order (time, then as saved)::
 
     {"annotation_id": str, "author": name, "body": str, "created": time, "document_id": str,
      "id": str, "modified": time, "type": "comment"}

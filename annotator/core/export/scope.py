@@ -297,7 +297,7 @@ class Scope:
             "AND h.action = 'update'), c.created), c.body "
             "FROM comments c JOIN annotations a ON a.id = c.annotation_id "
             "JOIN analysts an ON an.id = c.author_id "
-            "WHERE a.document_id = ? ORDER BY c.annotation_id, c.created, c.id",
+            "WHERE a.document_id = ? ORDER BY c.annotation_id, c.created, c.rowid",
             [document_id],
         )
         by_annotation: dict[str, list[CommentRow]] = {}

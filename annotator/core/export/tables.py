@@ -134,7 +134,7 @@ def _cell(expression: str, raw: bool) -> str:
 _THREADS = (
     ", threads AS MATERIALIZED (SELECT id, max(thread) AS thread FROM (SELECT c.annotation_id "
     f"AS id, group_concat(ca.name || ', ' || c.created || ': ' || {ONE_LINE}(c.body), char(10)) "
-    "OVER (PARTITION BY c.annotation_id ORDER BY c.created, c.id ROWS BETWEEN UNBOUNDED "
+    "OVER (PARTITION BY c.annotation_id ORDER BY c.created, c.rowid ROWS BETWEEN UNBOUNDED "
     "PRECEDING AND UNBOUNDED FOLLOWING) AS thread FROM comments c JOIN annotations x "
     "ON x.id = c.annotation_id JOIN analysts ca ON ca.id = c.author_id "
     "WHERE x.document_id = :document_id) GROUP BY id) "
