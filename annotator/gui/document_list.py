@@ -9,7 +9,7 @@ count, source, length) for the rows on screen, a page at a time, through an inde
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -71,13 +71,6 @@ class DocumentListModel(QAbstractTableModel):
         self._fetch = documents.summaries
         self._count_all = documents.annotation_counts
         self._set_catalog(documents.catalog())
-
-    def set_documents(self, documents: Iterable[DocumentSummary]) -> None:
-        """Show these summaries (all in memory; `load` is the lazy way)."""
-        summaries = {d.id: d for d in documents}
-        self._fetch = lambda ids: {i: summaries[i] for i in ids if i in summaries}
-        self._count_all = lambda: {i: s.annotation_count for i, s in summaries.items()}
-        self._set_catalog([(d.id, d.title, d.published) for d in summaries.values()])
 
     def _set_catalog(self, catalog: Catalog) -> None:
         self.beginResetModel()

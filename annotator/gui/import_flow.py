@@ -77,7 +77,11 @@ def attention_line(outcome: IngestOutcome) -> str:
     if outcome.refused:
         parts.append(f"{len(outcome.refused)} file(s) could not be imported")
     if outcome.cancelled:
-        parts.append("cancelled")
+        parts.append(
+            f"cancelled: the {outcome.taken_back} document(s) it had added were taken out again"
+            if outcome.taken_back
+            else "cancelled"
+        )
     if outcome.stopped:
         parts.append(f"stopped: {outcome.stopped}")
     return "; ".join(parts) + "."

@@ -10,8 +10,6 @@ import shiboken6
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.interchange import InterchangeReport
-from annotator.core.merge import MergeCancelled, merge_project
 from annotator.core.safety import (
     CheckReport,
     check_project,
@@ -26,6 +24,7 @@ from annotator.gui.background import BackgroundJob, JobProgress, own_store, run_
 from annotator.gui.import_flow import ReportDialog
 
 if TYPE_CHECKING:
+    from annotator.core.interchange import InterchangeReport
     from annotator.gui.main_window import MainWindow
 
 
@@ -145,6 +144,9 @@ def merge_dialog(window: MainWindow) -> None:
 def merge(window: MainWindow, other: Path) -> None:
     """Merge `other` in a worker thread behind a progress dialog (backed up first, one
     transaction; Cancel before the commit changes nothing) and show the report."""
+    # Imported when first used: the interchange reader is not needed to open the window.
+    from annotator.core.merge import MergeCancelled, merge_project
+
     window.inspector.commit_pending()
     path, analyst = window.store.path, window.analyst.name
 

@@ -243,7 +243,9 @@ def test_a_cancelled_merge_changes_nothing(
         import_paths(theirs, [SAMPLE], analyst_id=None)
         theirs.ensure_analyst("Ben")
     before = list(window.store.conn.iterdump())
-    original = project_safety.merge_project
+    import annotator.core.merge as merge_package
+
+    original = merge_package.merge_project
 
     def after_cancel(store: Store, other: Path, *, analyst: str, progress: Any) -> Any:
         for _ in range(PATIENCE_S * 100):  # the merge starts once Cancel has been clicked
@@ -252,7 +254,7 @@ def test_a_cancelled_merge_changes_nothing(
             threading.Event().wait(0.01)
         return original(store, other, analyst=analyst, progress=progress)
 
-    monkeypatch.setattr(project_safety, "merge_project", after_cancel)
+    monkeypatch.setattr(merge_package, "merge_project", after_cancel)
     when_dialog_shows(lambda dialog: dialog.cancel_button.click())
     project_safety.merge(window, theirs_path)
     assert "Merge cancelled" in window.statusBar().currentMessage()
@@ -323,4 +325,6 @@ def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
     window.import_paths([folder])
     assert [d.id for d in window.store.documents.list()] == before
     assert window.documents.model.rowCount() == len(before)
-    assert "cancelled" in window.info_bar.message.text()
+    assert "cancelled: the 3 document(s) it had added were taken out again" in (
+        window.info_bar.message.text()
+    )
