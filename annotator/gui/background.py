@@ -173,7 +173,7 @@ _running: set[BackgroundJob[Any]] = set()
 
 
 def wait_for_jobs(timeout: float = 30.0) -> None:
-    """Let running jobs report (tests, and a window closing over a running job)."""
+    """Run the event loop until every started job has reported (tests, benchmarks)."""
     deadline = time.monotonic() + timeout
     while _running and time.monotonic() < deadline:
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
