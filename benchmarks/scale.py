@@ -711,7 +711,9 @@ def print_report(
             verdict(start <= floor + 1),
         ),
         report_row("  beyond the floor, s", f"{start - floor:+.2f}"),
-        report_row("  of which importing Annotator's modules, s", f"{measured['imports_s']:.2f}"),
+        report_row(
+            "  importing Annotator's modules (in the last start), s", f"{measured['imports_s']:.2f}"
+        ),
         report_row(
             "  in this venv, where sqlite-utils imports pandas and numpy, s",
             f"{measured['dev_start']:.2f}",
