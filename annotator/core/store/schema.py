@@ -397,5 +397,21 @@ def _search(db: Database) -> None:
     _stamp(db, 5)
 
 
+
+@migrations(name="0006_listing_indexes")
+def _listing_indexes(db: Database) -> None:
+    # Measured on 10,000 documents / 1,000,000 annotations (benchmarks/scale.py): the names
+    # offered for completion and the document list's catalog were full-table scans.
+    _run(
+        db,
+        """
+        CREATE INDEX annotations_by_speaker_name ON annotations(speaker_name)
+            WHERE speaker_name IS NOT NULL;
+        CREATE INDEX links_by_name ON links(name) WHERE name IS NOT NULL;
+        CREATE INDEX documents_listing ON documents(published, title, id);
+        """,
+    )
+    _stamp(db, 6)
+
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
 SCHEMA_VERSION = len(MIGRATION_NAMES)
