@@ -73,7 +73,7 @@ def report_content(store: Store, document: Document) -> ReportContent:
     links = store.annotations.links_for_document(document.id)
     codebook = store.codebook.get()
     state = DocumentAnnotations(annotations, links, codebook)
-    analysts = {a.id: a.name for a in store.analysts()}
+    analysts = {a.id: a.name for a in store.layers()}
     rows = []
     for number, annotation in enumerate(state.all(), start=1):
         label = codebook.by_id(annotation.label_id)

@@ -82,7 +82,7 @@ class ExportDialog(QDialog):
         scope = QHBoxLayout()
         scope.addWidget(everything)
         scope.addWidget(self.only_current)
-        self.analysts = _checklist([a.name for a in store.analysts()], "exportAnalysts")
+        self.analysts = _checklist([a.name for a in store.layers()], "exportAnalysts")
         self.labels = _checklist([lb.name for lb in store.codebook.get().labels], "exportLabels")
         self.since_on = QCheckBox("From", self)
         self.since = QDateEdit(QDate.currentDate().addMonths(-1), self)

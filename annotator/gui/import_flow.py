@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.ingest import IngestOutcome, import_paths
 from annotator.core.records import AnalystId
 from annotator.core.store import Store
 from annotator.gui.background import JobProgress, own_store, run_with_progress
+
+if TYPE_CHECKING:  # the importers (docx, charset detection, ftfy) load on the first import
+    from annotator.core.ingest import IngestOutcome
 
 
 def import_with_progress(
@@ -38,12 +41,21 @@ def import_with_progress(
     files = [Path(p) for p in paths]
 
     def work(progress: JobProgress) -> IngestOutcome:
+        from annotator.core.ingest import import_paths
+        from annotator.core.search import sync_index
+
         def step(index: int, total: int, path: Path) -> bool:
             text = f"Importing {path.name} ({index + 1} of {total})" if path.name else ""
             return progress(index, total, text)
 
         with own_store(project) as own:
-            return import_paths(own, files, analyst_id=analyst_id, encoding=encoding, progress=step)
+            outcome = import_paths(
+                own, files, analyst_id=analyst_id, encoding=encoding, progress=step
+            )
+            # Indexed now, in the background, so that the next search is instant.
+            progress(0, 0, "Indexing the new documents for search…")
+            sync_index(own)
+            return outcome
 
     return run_with_progress(parent, "Importing", work)
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.core.importing import SUPPORTED_SUFFIXES, ImportReport
 from annotator.core.records import Analyst, DocumentId
 from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
@@ -294,9 +293,10 @@ class MainWindow(QMainWindow):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.documents.model.row_of(document.id) >= 0:
             self.documents.select(document.id)
-        settings = app_settings.settings()
-        settings.setValue("session/document", document.id)
-        settings.sync()  # survives a crash right after
+        # Written to disk with the scroll position, once the analyst pauses (not on every
+        # switch): a crash in that moment reopens the previous document.
+        app_settings.settings().setValue("session/document", document.id)
+        self._scroll_timer.start()
 
     def focus_search(self) -> None:
         self.search.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -392,6 +392,8 @@ class MainWindow(QMainWindow):
             )
 
     def import_files_dialog(self) -> None:
+        from annotator.core.importing import SUPPORTED_SUFFIXES  # loaded when first needed
+
         patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
         files, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", "", f"Articles ({patterns});;All files (*)"
@@ -408,6 +410,8 @@ class MainWindow(QMainWindow):
         if self.current_document is None:
             return
         document = self.store.documents.get(self.current_document)
+        from annotator.core.importing import ImportReport
+
         text = ImportReport.from_json(document.import_report).summary()
         ReportDialog(f"Import report — {document.title}", text, self).show()
 

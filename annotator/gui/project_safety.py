@@ -151,8 +151,14 @@ def merge(window: MainWindow, other: Path) -> None:
     path, analyst = window.store.path, window.analyst.name
 
     def work(progress: JobProgress) -> InterchangeReport:
+        from annotator.core.search import sync_index
+
         with own_store(path) as own:
-            return merge_project(own, other, analyst=analyst, progress=progress)
+            report = merge_project(own, other, analyst=analyst, progress=progress)
+            # Merged; indexed now, in the background, so that the next search is instant.
+            progress(0, 0, "Indexing what came in for search…")
+            sync_index(own)
+            return report
 
     try:
         report = run_with_progress(window, f"Merging {other.name}", work)

@@ -73,7 +73,10 @@ class Workspace(QObject):
         self.active: AnnotationId | None = None
         self._loading = False
         self._analysts: dict[str, str] = {}
-        self._names: list[str] = []  # canonical names project-wide, for completion
+        # Canonical names project-wide, for completion: read on the first open, then kept
+        # current by the changes that touch names (and re-read on reload).
+        self._names: list[str] | None = None
+        self._first_screen: list[Annotation] | None = None  # all of a short document's
         #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
         self.hidden_layers: frozenset[str] = frozenset()
         self.colour_by_layer = False
@@ -105,11 +108,10 @@ class Workspace(QObject):
         self.document = document
         self.active = None
         self.index = SpanIndex(document.text)
-        self.index.reset(
-            self._visible(
-                self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
-            )
-        )
+        first = self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
+        # A document shorter than the first screen has just been read whole.
+        self._first_screen = first if len(document.text) <= FIRST_SCREEN else None
+        self.index.reset(self._visible(first))
         offsets = OffsetMap(document.text)
         self.highlighter.set_content(self.index, offsets, lazy=True)
         # Detached while the text is set: otherwise Qt runs the highlighter over every line
@@ -128,12 +130,16 @@ class Workspace(QObject):
         if not self._loading or self.document is None:
             return
         self._loading = False
-        annotations = self.store.annotations.for_document(self.document.id)
+        annotations = self._first_screen
+        self._first_screen = None
+        if annotations is None:
+            annotations = self.store.annotations.for_document(self.document.id)
+            self.index.reset(self._visible(annotations))
         links = self.store.annotations.links_for_document(self.document.id)
-        self.index.reset(self._visible(annotations))
         self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
         self._analysts = {a.id: a.name for a in self.store.layers()}
-        self._names = self.store.annotations.speaker_names()
+        if self._names is None:
+            self._names = self.store.annotations.speaker_names()
         # Visible lines past the first screen's range were drawn without their annotations.
         starts = self.index.line_starts
         self.highlighter.rehighlight_lines(
@@ -171,6 +177,7 @@ class Workspace(QObject):
 
     def reload(self) -> None:
         """Read the open document again from the project (changed elsewhere, or restored)."""
+        self._names = None
         if self.document is not None:
             self.open(self.store.documents.get(self.document.id))
 
@@ -179,9 +186,11 @@ class Workspace(QObject):
         return not self._loading and not self.highlighter.unreleased_lines()
 
     def close(self) -> None:
-        """The window is closing: no deferred work may touch the project after this."""
+        """The window is closing (or changing project): no deferred work may touch the
+        project after this, and nothing read from it is kept."""
         self._loading = False
         self.document = None
+        self._names = None
 
     def _highlight_more(self) -> None:
         """Highlight the rest of a long document in small batches, keeping the window live."""
@@ -424,7 +433,7 @@ class Workspace(QObject):
 
     def _show_inspector(self) -> None:
         annotation = self.state.get(self.active) if self.active else None
-        self.inspector.show_annotation(annotation, self.state, self._names, self._analysts)
+        self.inspector.show_annotation(annotation, self.state, self._names or [], self._analysts)
         self.inspector.comments.show_thread(
             None if annotation is None else annotation.id,
             [] if annotation is None else self.store.comments.thread(annotation.id),

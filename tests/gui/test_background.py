@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import ExportCancelled
 from annotator.core.ingest import import_paths
+from annotator.core.search import pending
 from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.gui import background, project_safety
@@ -228,6 +229,7 @@ def test_a_merge_runs_in_the_background_with_the_window_live(
     project_safety.merge(window, theirs_path)
     assert ticks == [threading.get_ident()]
     assert [a.quote for a in window.store.annotations.for_document(doc)] == ["Wang Yi"]
+    assert pending(window.store) == 0  # indexed for search by the job, not by the next search
     qtbot.waitUntil(lambda: window.table.model.rowCount() == 1)
     report = find_top_level(ReportDialog)
     assert report is not None and "1 added" in report.text_view.toPlainText()
@@ -295,7 +297,7 @@ def _export_waiting_for_cancel(*args: Any, progress: Any, **kwargs: Any) -> Any:
 def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
     open_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui import import_flow
+    from annotator.core import ingest  # the import flow loads it when an import starts
 
     window = open_window([SAMPLE])
     before = [d.id for d in window.store.documents.list()]
@@ -303,7 +305,7 @@ def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
     folder.mkdir()
     for n in range(5):
         (folder / f"{n}.txt").write_text(f"Article {n}\nText number {n}.", encoding="utf-8")
-    original = import_flow.import_paths
+    original = ingest.import_paths
 
     def slow(store: Store, paths: Any, **kwargs: Any) -> Any:
         outer = kwargs.pop("progress")
@@ -320,7 +322,7 @@ def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
 
         return original(store, paths, progress=progress, **kwargs)
 
-    monkeypatch.setattr(import_flow, "import_paths", slow)
+    monkeypatch.setattr(ingest, "import_paths", slow)
     when_dialog_shows(lambda dialog: dialog.cancel_button.click())
     window.import_paths([folder])
     assert [d.id for d in window.store.documents.list()] == before

@@ -66,3 +66,45 @@ def test_printable_report_as_pdf_and_html(open_window, tmp_path: Path) -> None: 
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Bilateral relations have maintained" in page and "Speaker (1)" in page
+
+
+def test_export_dialog_offers_the_reviewed_layer(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.attribution import DocumentAnnotations
+    from annotator.core.review import compare_layers
+
+    window = _tagged(open_window)
+    store, doc = window.store, window.current_document
+    assert doc is not None
+    state = DocumentAnnotations(
+        store.annotations.for_document(doc),
+        store.annotations.links_for_document(doc),
+        store.codebook.get(),
+    )
+    olga = store.ensure_analyst("Olga").id
+    items = compare_layers(state, window.analyst.id, olga)
+    window.session.review(
+        state, [(items[0], "first")], first_layer=window.analyst.id, second_layer=olga
+    )
+    out = tmp_path / "reviewed.csv"
+    done: list[bool] = []
+
+    def fill() -> None:
+        dialog = find_top_level(ExportDialog)
+        assert isinstance(dialog, ExportDialog)
+        layers = dialog.analysts
+        names = [layers.item(i).text() for i in range(layers.count())]  # type: ignore[union-attr]
+        assert names == ["Ana", "Olga", "reviewed"]
+        for i, name in enumerate(names):
+            layers.item(i).setCheckState(  # type: ignore[union-attr]
+                Qt.CheckState.Checked if name == "reviewed" else Qt.CheckState.Unchecked
+            )
+        dialog.export_to(out)
+        done.append(True)
+
+    QTimer.singleShot(100, fill)
+    keys(window.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert done == [True]
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    assert [(r["quote"], r["analyst"], r["reviewed_by"]) for r in rows] == [
+        (items[0].sides()[0].quote, "reviewed", "Ana")
+    ]

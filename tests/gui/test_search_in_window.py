@@ -61,3 +61,16 @@ def test_an_annotation_hit_selects_that_annotation(open_window) -> None:  # type
     window.workspace.select(None)
     QTest.keyClick(window.search.edit, Qt.Key.Key_Return)
     assert window.workspace.active == annotation.id
+
+
+def test_imported_documents_are_indexed_by_the_import_itself(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.search import pending
+
+    window: MainWindow = open_window([SAMPLE])
+    window.info_bar.hide()
+    article = tmp_path / "drills.txt"
+    article.write_text("Naval drills\n\nThe drills ended on Friday.\n", encoding="utf-8")
+    window.import_paths([article])
+    assert pending(window.store) == 0  # the first search pays nothing
+    window.search.search("drills")
+    assert window.search.model.rowCount() == 1
