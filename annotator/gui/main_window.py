@@ -140,8 +140,10 @@ class MainWindow(QMainWindow):
         self.left = QSplitter(Qt.Orientation.Vertical, self)
         self.left.addWidget(self.search)
         self.left.addWidget(self.documents)
-        self.left.setSizes([260, 600])
         self.splitter.addWidget(self.left)
+        # The hits take room only while there are some; the list has the rest.
+        self.search.model.modelReset.connect(self._fit_search)
+        self._fit_search()
         self.splitter.addWidget(self.center)
         self.splitter.addWidget(self.inspector)
         self.splitter.setStretchFactor(1, 3)
@@ -297,6 +299,13 @@ class MainWindow(QMainWindow):
         # switch): a crash in that moment reopens the previous document.
         app_settings.settings().setValue("session/document", document.id)
         self._scroll_timer.start()
+
+    def _fit_search(self) -> None:
+        hits = self.search.model.rowCount() > 0
+        self.search.results.setVisible(hits)
+        total = max(sum(self.left.sizes()), 600)
+        top = min(total // 2, 360) if hits else self.search.sizeHint().height()
+        self.left.setSizes([top, total - top])
 
     def focus_search(self) -> None:
         self.search.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

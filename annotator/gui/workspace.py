@@ -376,6 +376,7 @@ class Workspace(QObject):
 
     def apply_change(self, change: Change) -> None:
         """Refresh exactly what `change` touched: lines, rows, the inspector, the undo state."""
+        self._finish_open()  # what is still loading would not include this change
         self._emit_undo_state()
         if self.document is None or change.document_id != self.document.id:
             self.wants_document.emit(change.document_id)

@@ -129,3 +129,25 @@ def test_switching_analyst_switches_undo_and_attribution(
 def test_label_descriptions_in_tooltips_are_plain_text(two_docs: MainWindow) -> None:
     tooltip = two_docs.label_bar.buttons["Claim"].toolTip()
     assert tooltip.startswith("<p>")  # escaped and wrapped: never interpreted as markup
+
+
+def test_a_change_applied_while_a_short_document_is_still_loading_is_kept(
+    open_window, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from support import SAMPLE
+
+    window = open_window([SAMPLE])
+    doc = window.store.documents.get(window.current_document)
+    window.workspace.close()
+    window.workspace.open(doc)  # the rest of it loads in the next event-loop turn …
+    start = doc.text.index("Tokayev")
+    annotation, change = window.session.create_annotation(  # … but a change lands first
+        document_id=doc.id,
+        label_id=window.store.codebook.get().by_name("Speaker").id,
+        start=start,
+        end=start + len("Tokayev"),
+    )
+    window.workspace.apply_change(change)
+    qtbot.waitUntil(window.workspace.settled)
+    assert window.workspace.state.get(annotation.id) == annotation
+    assert window.table.model.row_of(annotation.id) >= 0
