@@ -313,6 +313,7 @@ def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
 
         def progress(index: int, total: int, path: Path) -> bool:
             if index == 3:  # three files are in: wait until Cancel is clicked
+                holding.set()
                 for _ in range(PATIENCE_S * 100):
                     if not outer(index, total, path):
                         cancelled.set()
@@ -323,7 +324,15 @@ def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
         return original(store, paths, progress=progress, **kwargs)
 
     monkeypatch.setattr(ingest, "import_paths", slow)
-    when_dialog_shows(lambda dialog: dialog.cancel_button.click())
+    holding = threading.Event()
+
+    def cancel_at_the_fourth_file(dialog: ProgressDialog) -> None:
+        if not holding.is_set():  # however slow the machine, Cancel comes at the 4th file
+            QTimer.singleShot(10, lambda: cancel_at_the_fourth_file(dialog))
+            return
+        dialog.cancel_button.click()
+
+    when_dialog_shows(cancel_at_the_fourth_file)
     window.import_paths([folder])
     assert [d.id for d in window.store.documents.list()] == before
     assert window.documents.model.rowCount() == len(before)
