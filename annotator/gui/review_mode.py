@@ -143,7 +143,13 @@ class ReviewMode(QObject):
         compared = compare_layers(workspace.state, AnalystId(self.first), AnalystId(self.second))
         decisions = self.window.store.reviews.for_document(workspace.document.id)
         self.items = [it for it in compared if not it.agreed]
-        self._agreed = [it for it in compared if it.agreed and not item_status(it, decisions)]
+        self._agreed = [
+            it
+            for it in compared
+            if it.agreed
+            and not item_status(it, decisions)
+            and all(a.analyst_id != REVIEWED_LAYER_ID for a in it.sides())  # in it already
+        ]
         self.panel.set_items(
             self.items,
             [item_status(it, decisions) for it in self.items],

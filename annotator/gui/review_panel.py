@@ -26,7 +26,7 @@ from annotator.core.records import Analyst, Annotation, ReviewDecision
 from annotator.core.review import KIND_NAMES, Item
 from annotator.gui.annotation_table import one_line
 from annotator.gui.label_bar import swatch
-from annotator.gui.plain_text import plain_label
+from annotator.gui.plain_text import plain_label, tooltip_text
 
 HEADERS = ("Text", "Differs in", "First", "Second", "Decision")
 DECISION_NAMES = {
@@ -152,7 +152,7 @@ class ReviewPanel(QWidget):
                 ]
             )
             for column in range(len(HEADERS)):
-                row.setToolTip(column, row.text(column))
+                row.setToolTip(column, tooltip_text(row.text(column)))
             rows.append(row)
         self.list.addTopLevelItems(rows)
         for column in range(1, len(HEADERS)):

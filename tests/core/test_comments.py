@@ -86,3 +86,16 @@ def test_undo_of_a_comment_is_refused_once_it_was_changed_elsewhere(
         ana.undo()
     assert [c.body for c in fresh_store.comments.thread(claim.id)] == ["edited elsewhere"]
     assert comment.id == fresh_store.comments.thread(claim.id)[0].id
+
+
+def test_undoing_a_tag_that_a_colleague_commented_on_is_refused_keeping_the_comment(
+    fresh_store: Store, doc: DocumentId
+) -> None:
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    olga = Session(fresh_store, fresh_store.ensure_analyst("Olga"))
+    claim = tag(ana, doc, "Claim", 0, 6)
+    comment, _ = olga.add_comment(claim.id, "Why this one?")
+    with pytest.raises(ValidationError, match="has comments since"):
+        ana.undo()
+    assert fresh_store.annotations.get(claim.id) == claim
+    assert fresh_store.comments.thread(claim.id) == [comment]

@@ -238,3 +238,84 @@ def test_unknown_decision_is_refused(
         )
     assert label(fresh_store, "Claim")
     assert fresh_store.reviews.for_document(doc) == []
+
+
+def test_deciding_a_reopened_item_again_replaces_the_earlier_copy(
+    fresh_store: Store, doc: DocumentId, ana: Session, olga: Session
+) -> None:
+    claim = tag(ana, doc, "Claim", 0, 12)
+    reviewer = Session(fresh_store, fresh_store.ensure_analyst("Mei"))
+    layers = {"first_layer": ana.analyst.id, "second_layer": olga.analyst.id}
+    reviewer.review(
+        state(fresh_store, doc), [(items(fresh_store, doc, ana, olga)[0], "first")], **layers
+    )
+    ana.update_annotation(claim.id, end=20)  # reopens the item
+    reviewer.review(
+        state(fresh_store, doc), [(items(fresh_store, doc, ana, olga)[0], "first")], **layers
+    )
+    assert reviewed(fresh_store, doc) == [(0, 20, "Claim")]
+    reviewer.review(
+        state(fresh_store, doc), [(items(fresh_store, doc, ana, olga)[0], "reject")], **layers
+    )
+    assert reviewed(fresh_store, doc) == []
+
+
+def test_a_decision_never_removes_an_analysts_annotation_named_in_its_results(
+    fresh_store: Store, doc: DocumentId, ana: Session, olga: Session
+) -> None:
+    from dataclasses import replace
+
+    claim = tag(ana, doc, "Claim", 0, 12)
+    reviewer = Session(fresh_store, fresh_store.ensure_analyst("Mei"))
+    layers = {"first_layer": ana.analyst.id, "second_layer": olga.analyst.id}
+    decisions, _ = reviewer.review(
+        state(fresh_store, doc), [(items(fresh_store, doc, ana, olga)[0], "reject")], **layers
+    )
+    # A decision as a hostile or mistaken file could bring it: Ana's own span among results.
+    with fresh_store.transaction():
+        fresh_store.reviews.put(replace(decisions[0], results=(claim.id,)), analyst_id=None)
+    reviewer.review(
+        state(fresh_store, doc), [(items(fresh_store, doc, ana, olga)[0], "reject")], **layers
+    )
+    assert fresh_store.annotations.get(claim.id) == claim
+
+
+def test_a_stale_item_is_refused(
+    fresh_store: Store, doc: DocumentId, ana: Session, olga: Session
+) -> None:
+    claim = tag(ana, doc, "Claim", 0, 12)
+    stale_state = state(fresh_store, doc)
+    item = items(fresh_store, doc, ana, olga)[0]
+    ana.delete_annotation(claim.id)
+    reviewer = Session(fresh_store, fresh_store.ensure_analyst("Mei"))
+    with pytest.raises(ValidationError, match="changed or deleted since"):
+        reviewer.review(
+            stale_state, [(item, "first")], first_layer=ana.analyst.id, second_layer=olga.analyst.id
+        )
+    assert reviewed(fresh_store, doc) == []
+
+
+def test_accepting_agreement_with_the_reviewed_layer_keeps_its_span_and_thread(
+    fresh_store: Store, doc: DocumentId, ana: Session, olga: Session
+) -> None:
+    tag(ana, doc, "Claim", 0, 12)
+    reviewer = Session(fresh_store, fresh_store.ensure_analyst("Mei"))
+    reviewer.review(
+        state(fresh_store, doc),
+        [(items(fresh_store, doc, ana, olga)[0], "first")],
+        first_layer=ana.analyst.id,
+        second_layer=olga.analyst.id,
+    )
+    kept = [a for a in fresh_store.annotations.for_document(doc) if a.analyst_id == REVIEWED]
+    reviewer.add_comment(kept[0].id, "Checked against the transcript")
+    agreed = items(fresh_store, doc, ana)  # Ana against the reviewed layer: they agree
+    assert agreed[0].agreed
+    reviewer.review(
+        state(fresh_store, doc),
+        [(agreed[0], "agreed")],
+        first_layer=ana.analyst.id,
+        second_layer=REVIEWED,
+    )
+    after = [a for a in fresh_store.annotations.for_document(doc) if a.analyst_id == REVIEWED]
+    assert [a.id for a in after] == [kept[0].id]
+    assert len(fresh_store.comments.thread(kept[0].id)) == 1

@@ -28,7 +28,7 @@ from annotator.core.records import (
     new_id,
     now_iso,
 )
-from annotator.core.review.compare import Item, item_status
+from annotator.core.review.compare import Item
 from annotator.core.store import Store
 from annotator.core.store.annotations import row_of
 from annotator.core.store.reviews import decision_row
@@ -73,7 +73,10 @@ def review_ops(
     records: list[ReviewDecision] = []
 
     def remove(annotation_id: AnnotationId) -> None:
-        if annotation_id in removed or state.get(annotation_id) is None:
+        current = state.get(annotation_id)
+        # Only the reviewed layer's own spans are ever taken out (a decision read from a file
+        # may name anything in its results).
+        if annotation_id in removed or current is None or current.analyst_id != REVIEWED:
             return
         removed.add(annotation_id)
         for key, rid in list(reviewed.items()):
@@ -86,7 +89,16 @@ def review_ops(
     for item, decision in decided:
         if decision not in DECISIONS:
             raise ValidationError(f"Unknown review decision {decision!r}.")
-        previous = item_status(item, earlier)
+        for side in item.sides():
+            stored = store.annotations.find(side.id)
+            if stored is None or stored.modified != side.modified:
+                raise ValidationError(
+                    f"“{side.quote[:40]}” was changed or deleted since the list was made; "
+                    "look at it again."
+                )
+        # The decision this one replaces: the latest on these annotations, whatever their
+        # versions then (an edit reopens an item; deciding it again replaces what was left).
+        previous = _latest_on(item, earlier)
         if previous is not None:
             still_used = {r for d in earlier if d.id != previous.id for r in d.results}
             sources = {a.id for a in item.sides()}
@@ -96,6 +108,8 @@ def review_ops(
             forward.append({"op": "remove_decision", "id": previous.id})
             inverse.insert(0, {"op": "put_decision", "decision": decision_row(previous)})
         keep = _kept(decision, edit_side)
+        if decision == "agreed" and item.second is not None and item.second.analyst_id == REVIEWED:
+            keep = {"second"}  # already in the reviewed layer: kept as it is
         sides = [(n, a) for n, a in (("first", item.first), ("second", item.second)) if a]
         # Reviewed spans not kept go first, so that nothing kept is matched to them.
         for side_name, side in sides:
@@ -149,6 +163,12 @@ _Key = tuple[int, int, str, str | None, str | None]
 def _content(annotation: Annotation) -> _Key:
     a = annotation
     return (a.start, a.end, a.label_id, a.sentiment, a.speaker_name)
+
+
+def _latest_on(item: Item, decisions: list[ReviewDecision]) -> ReviewDecision | None:
+    ids = sorted(a.id for a in item.sides())
+    found = [d for d in decisions if sorted(a for a, _m in d.sources) == ids]
+    return max(found, key=lambda d: d.decided) if found else None
 
 
 def _kept(decision: str, edit_side: str) -> set[str]:

@@ -238,6 +238,10 @@ class Annotations:
             raise ValidationError(
                 f"“{before.quote[:40]}” is linked to other annotations; remove those links first."
             )
+        if self._store.comments.thread(annotation_id):
+            raise ValidationError(
+                f"“{before.quote[:40]}” has comments since; they would be lost with it."
+            )
         with self._store.transaction() as db:
             db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
             history.record(
