@@ -156,3 +156,20 @@ def test_upgrade_across_several_versions_is_all_or_nothing(
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "history" not in names  # migration 2 was rolled back with the failing 3
     conn.close()
+
+
+def test_a_project_of_the_last_release_upgrades_even_with_analysts_named_reviewed(
+    db_path: Path,
+) -> None:
+    # Schema 3 is what the previous release wrote; 0004 brings the reviewed layer.
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    db = Database(conn)
+    migrations.apply(db, stop_before="0004_review")
+    for i, name in enumerate(("reviewed", "reviewed layer")):
+        db["analysts"].insert({"id": f"a{i}", "name": name, "created": "2025-01-01T00:00:00Z"})
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [a.name for a in store.analysts()] == ["reviewed", "reviewed layer"]
+        assert store.reviewed_layer().name == "reviewed layer 2"
+        assert store.comments.thread("nothing") == []  # type: ignore[arg-type]

@@ -172,14 +172,20 @@ REVIEWED_LAYER_ID = "reviewed"
 @migrations(name="0004_review")
 def _review(db: Database) -> None:
     # The layer's display name is "reviewed" unless an analyst already carries that name.
-    taken = db.execute("SELECT 1 FROM analysts WHERE name = 'reviewed'").fetchone()
+    taken = {row[0] for row in db.execute("SELECT name FROM analysts").fetchall()}
+    name = next(
+        n
+        for n in ("reviewed", "reviewed layer", *(f"reviewed layer {i}" for i in range(2, 999)))
+        if n not in taken
+    )
+    db.execute(
+        "INSERT INTO analysts (id, name, created) "
+        "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        [REVIEWED_LAYER_ID, name],
+    )
     _run(
         db,
-        f"""
-        INSERT INTO analysts (id, name, created) VALUES (
-            '{REVIEWED_LAYER_ID}', '{"reviewed layer" if taken else "reviewed"}',
-            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-        );
+        """
         -- A thread of comments on an annotation, in the order written.
         CREATE TABLE comments (
             id TEXT PRIMARY KEY,
@@ -190,7 +196,7 @@ def _review(db: Database) -> None:
         );
         CREATE INDEX comments_by_annotation ON comments(annotation_id, created);
         -- One reviewer's decision on a disagreement between two layers. `sources` holds the
-        -- reviewed annotations as [{{"id", "modified"}}] (a later edit reopens the decision);
+        -- reviewed annotations as [{"id", "modified"}] (a later edit reopens the decision);
         -- `results` the ids of the reviewed-layer annotations the decision left.
         CREATE TABLE review_decisions (
             id TEXT PRIMARY KEY,
