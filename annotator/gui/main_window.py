@@ -44,7 +44,7 @@ from annotator.gui.import_flow import (
 from annotator.gui.info_bar import InfoBar
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_bar import LabelBar, bind_codebook_keys
-from annotator.gui.layers_menu import layers_menu
+from annotator.gui.layers_menu import layers_menu, set_layer_shown
 from annotator.gui.plain_text import plain_label
 from annotator.gui.report_pdf import write_pdf_report
 from annotator.gui.review_mode import ReviewMode
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.search = SearchPanel(self.store, self)
         self.search.open_requested.connect(self.show_hit)
+        self.search.annotation_requested.connect(self.show_annotation_hit)
         self.left = QSplitter(Qt.Orientation.Vertical, self)
         self.left.addWidget(self.search)
         self.left.addWidget(self.documents)
@@ -312,17 +313,27 @@ class MainWindow(QMainWindow):
         self.search.edit.selectAll()
 
     def show_hit(self, doc_id: str, start: int, end: int) -> None:
-        """Open a search hit: its annotation selected, or its text selected (ready to tag)."""
+        """Open a document hit with the words found selected (ready to tag)."""
         self.open_document(doc_id)
         if self.current_document != doc_id:
             return
         self.workspace.select(None)
-        same = [a for a in self.workspace.index.at(start) if (a.start, a.end) == (start, end)]
-        if same:
-            self.workspace.select(same[0].id)
-        else:
-            self.view.select_span(start, end)
-            self.view.scroll_to(start)
+        self.view.select_span(start, end)
+        self.view.scroll_to(start)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_annotation_hit(self, doc_id: str, annotation_id: str) -> None:
+        """Open an annotation hit with exactly that annotation selected (its layer shown)."""
+        self.open_document(doc_id)
+        if self.current_document != doc_id:
+            return
+        self.workspace.select(None)  # the document is fully read from here on
+        annotation = self.workspace.state.get(annotation_id)
+        if annotation is None:
+            return
+        if annotation.analyst_id in self.workspace.hidden_layers:
+            set_layer_shown(self, annotation.analyst_id, True)
+        self.workspace.select(annotation.id)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self, *, force: bool = False) -> None:

@@ -215,6 +215,8 @@ class SearchPanel(QWidget):
 
     #: document id, start, end (code points) of the hit to show.
     open_requested = Signal(str, int, int)
+    #: document id, annotation id of an annotation hit to select.
+    annotation_requested = Signal(str, str)
 
     def __init__(self, store: Store | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -357,4 +359,4 @@ class SearchPanel(QWidget):
             end = hit.end if hit.end is not None else start
             self.open_requested.emit(str(hit.document_id), start, end)
         else:
-            self.open_requested.emit(str(hit.document_id), hit.start, hit.end)
+            self.annotation_requested.emit(str(hit.document_id), str(hit.annotation_id))

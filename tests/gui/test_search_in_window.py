@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from annotator.core.session import Session
 from annotator.gui.main_window import MainWindow
 from support import SAMPLE
 
@@ -39,7 +40,7 @@ def test_a_hit_opens_its_document_with_the_words_selected(open_window, tmp_path:
     assert quotes == ["drills near"]
 
 
-def test_an_annotation_hit_selects_that_annotation(open_window) -> None:  # type: ignore[no-untyped-def]
+def test_an_annotation_hit_selects_that_annotation_not_another_on_its_span(open_window) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = open_window([SAMPLE])
     window.info_bar.hide()
     doc = window.current_document
@@ -52,6 +53,13 @@ def test_an_annotation_hit_selects_that_annotation(open_window) -> None:  # type
         start=start,
         end=start + len("Tokayev"),
     )
+    olga = Session(window.store, window.store.ensure_analyst("Olga"))
+    theirs, _ = olga.create_annotation(  # the same span in Olga's layer
+        document_id=doc,
+        label_id=window.store.codebook.get().by_name("Target").id,
+        start=start,
+        end=start + len("Tokayev"),
+    )
     window.refresh(force=True)
     window.search.scope.setCurrentIndex(1)  # annotations
     QTest.keyClick(window.view, Qt.Key.Key_F, CTRL_SHIFT)
@@ -61,6 +69,11 @@ def test_an_annotation_hit_selects_that_annotation(open_window) -> None:  # type
     window.workspace.select(None)
     QTest.keyClick(window.search.edit, Qt.Key.Key_Return)
     assert window.workspace.active == annotation.id
+    window.search.edit.clear()
+    QTest.keyClicks(window.search.edit, "analyst:Olga tokayev")
+    QTest.keyClick(window.search.edit, Qt.Key.Key_Return)
+    QTest.keyClick(window.search.edit, Qt.Key.Key_Return)
+    assert window.workspace.active == theirs.id
 
 
 def test_imported_documents_are_indexed_by_the_import_itself(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
