@@ -30,6 +30,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/workspace.py
 	$(BIN)/python benchmarks/export_csv.py
+	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/scale.py
 
 

@@ -249,39 +249,6 @@ def _month_day(day_of_year: int) -> str:
     return f"{month + 1:02}-{day_of_year + 1:02}"
 
 
-# -- the suggested indexes --------------------------------------------------------------------
-
-#: Indexes this benchmark shows to matter, not (yet) in the schema; `--with-indexes` measures
-#: a copy of the project that has them.
-SUGGESTED_INDEXES = (
-    # Workspace._finish_open reads every canonical speaker name on each document switch.
-    "CREATE INDEX IF NOT EXISTS annotations_by_speaker_name ON annotations(speaker_name) "
-    "WHERE speaker_name IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS links_by_name ON links(name) WHERE name IS NOT NULL",
-    # The document list's catalog (id, title, date) without touching 10,000 table pages.
-    "CREATE INDEX IF NOT EXISTS documents_listing ON documents(published, title, id)",
-)
-
-
-def with_indexes(db: Path) -> Path:
-    """A copy of the project with SUGGESTED_INDEXES (made once, cached next to it)."""
-    copy = db.with_name(db.stem + "-indexed.sqlite")
-    if copy.exists() and copy.stat().st_mtime >= db.stat().st_mtime:
-        return copy
-    partial = copy.with_suffix(".partial")
-    shutil.copyfile(db, partial)
-    conn = sqlite3.connect(partial, isolation_level=None)
-    try:
-        for statement in SUGGESTED_INDEXES:
-            conn.execute(statement)
-        conn.execute("ANALYZE")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself
-    finally:
-        conn.close()
-    partial.replace(copy)
-    return copy
-
-
 # -- inside the app's process ------------------------------------------------------------------
 
 LIST_WORD = "sanctions"
@@ -575,9 +542,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached project")
     parser.add_argument("--runs", type=int, default=3, help="starts of each kind (median)")
     parser.add_argument("--switches", type=int, default=30, help="documents switched to")
-    parser.add_argument(
-        "--with-indexes", action="store_true", help="measure a copy with SUGGESTED_INDEXES"
-    )
     parser.add_argument("--profile", action="store_true", help="cProfile switches and keys")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--child", choices=("empty", "app"), help=argparse.SUPPRESS)
@@ -606,8 +570,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  built in {time.perf_counter() - began:.0f} s")
     from annotator.core.store import Store
 
-    if args.with_indexes:
-        db = with_indexes(db)
     Store.open(db, create=False).close()  # a cache from an older schema is upgraded here, once
     typical, heavy = _documents(db, args.switches, args.seed)
     sandbox = tempfile.TemporaryDirectory(prefix="annotator-scale-")
@@ -688,13 +650,12 @@ def print_report(
     switch, heavy = measured["switch"], measured["switch_heavy"]
     list_keys, table_keys = measured["list_keys"], measured["table_keys"]
     choices = measured["analyst_choice"]
-    indexes = " + SUGGESTED_INDEXES" if args.with_indexes else ""
     lines = [
         "",
-        f"Annotator scale benchmark{' (with the suggested indexes)' if args.with_indexes else ''}",
+        "Annotator scale benchmark",
         *machine_info(),
         f"Project   {documents:,} documents ({characters / documents:,.0f} characters on "
-        f"average), {annotations:,} annotations, {links:,} links{indexes}; "
+        f"average), {annotations:,} annotations, {links:,} links; "
         f"{db.stat().st_size / 1e9:.2f} GB",
         f"Method    starts: median of {len(starts)} of each kind, alternating, after one warm-up "
         f"of each; switches: {len(switch)} random articles",

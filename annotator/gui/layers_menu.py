@@ -38,7 +38,7 @@ def _fill(menu: QMenu, window: MainWindow) -> None:
     menu.addSeparator()
     for layer in window.store.layers():
         action = menu.addAction(
-            swatch(colours[layer.id]), f"{layer.name} ({counts.get(layer.id, 0)})"
+            swatch(colours[layer.id]), f"{layer.name.replace('&', '&&')} ({counts.get(layer.id, 0)})"
         )
         action.setObjectName(f"layer:{layer.id}")
         action.setCheckable(True)
