@@ -65,6 +65,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._analysts: dict[str, str] = {}
         self._rows: list[Annotation] = []
         self._keys: list[tuple[int, int, str]] = []  # reading_order of each row, for bisect
+        self._key_of: dict[str, tuple[int, int, str]] = {}  # id → its row's key
         self._haystacks: dict[str, str] = {}  # annotation id → its row's text, casefolded
         #: True while the model itself moves rows: selection changes then are not the user's.
         self.updating = False
@@ -97,6 +98,7 @@ class AnnotationTableModel(QAbstractTableModel):
             self._haystacks.clear()
             self._rows = state.all()
             self._keys = [reading_order(a) for a in self._rows]
+            self._key_of = {key[2]: key for key in self._keys}
             self.endResetModel()
         finally:
             self.updating = False
@@ -117,7 +119,7 @@ class AnnotationTableModel(QAbstractTableModel):
                 row = self.row_of(annotation_id)
                 if row >= 0:
                     self.beginRemoveRows(QModelIndex(), row, row)
-                    del self._rows[row], self._keys[row]
+                    del self._rows[row], self._keys[row], self._key_of[annotation_id]
                     self.endRemoveRows()
             for annotation in touched:
                 self._put(annotation)
@@ -136,6 +138,7 @@ class AnnotationTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), target, target)
             self._rows.insert(target, annotation)
             self._keys.insert(target, key)
+            self._key_of[annotation.id] = key
             self.endInsertRows()
             return
         # New boundaries may change its place in reading order: index among the other rows.
@@ -151,6 +154,7 @@ class AnnotationTableModel(QAbstractTableModel):
             self.endMoveRows()
         self._rows[target] = annotation
         self._keys[target] = key
+        self._key_of[annotation.id] = key
         self.dataChanged.emit(self.index(target, 0), self.index(target, len(HEADERS) - 1))
 
     # -- lookups ----------------------------------------------------------------------------
@@ -159,10 +163,11 @@ class AnnotationTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def row_of(self, annotation_id: str) -> int:
-        for row, annotation in enumerate(self._rows):
-            if annotation.id == annotation_id:
-                return row
-        return -1
+        key = self._key_of.get(annotation_id)
+        if key is None:
+            return -1
+        row = bisect_left(self._keys, key)
+        return row if row < len(self._keys) and self._keys[row] == key else -1
 
     def accepts(self, row: int, needle: str, analyst_id: str | None) -> bool:
         """Does the row pass the filter: by this analyst (None: any), `needle` (casefolded)
@@ -276,6 +281,18 @@ class AnnotationFilter(QSortFilterProxyModel):
         self.analyst_id: str | None = None
         self.setSourceModel(model)
         self.setSortRole(SortRole)
+        self._follow_changes()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        super().sort(column, order)
+        self._follow_changes()
+
+    def _follow_changes(self) -> None:
+        """Re-filter and re-sort rows as their data changes only while a filter or a sort is
+        on: otherwise a change of one claim's speaker would test every row (Python calls)."""
+        self.setDynamicSortFilter(
+            bool(self.needle) or self.analyst_id is not None or self.sortColumn() >= 0
+        )
 
     def set_filter(self, text: str, analyst_id: str | None) -> None:
         needle = text.casefold()
@@ -288,6 +305,7 @@ class AnnotationFilter(QSortFilterProxyModel):
         else:
             self.needle, self.analyst_id = needle, analyst_id
             self.invalidateRowsFilter()
+        self._follow_changes()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
         return self._model.accepts(source_row, self.needle, self.analyst_id)
