@@ -37,9 +37,8 @@ def _fill(menu: QMenu, window: MainWindow) -> None:
     )
     menu.addSeparator()
     for layer in window.store.layers():
-        action = menu.addAction(
-            swatch(colours[layer.id]), f"{layer.name.replace('&', '&&')} ({counts.get(layer.id, 0)})"
-        )
+        name = layer.name.replace("&", "&&")  # a literal &, not a keyboard accelerator
+        action = menu.addAction(swatch(colours[layer.id]), f"{name} ({counts.get(layer.id, 0)})")
         action.setObjectName(f"layer:{layer.id}")
         action.setCheckable(True)
         action.setChecked(layer.id not in workspace.hidden_layers)
