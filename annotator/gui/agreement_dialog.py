@@ -43,6 +43,7 @@ from annotator.core.agreement.statistics import Statistic
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import AnalystId, DocumentId
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 from annotator.gui.plain_text import plain_label, tooltip_text
 
 #: Heatmap colours: poor agreement (0 or below), fair (0.5), good (1); n/a and the diagonal.
@@ -115,7 +116,9 @@ class AgreementDialog(QDialog):
             item = QListWidgetItem(analyst.name)  # list items are plain text
             item.setData(Qt.ItemDataRole.UserRole, analyst.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            # The reviewed layer copies the analysts' spans: compared only when ticked.
+            reviewed = analyst.id == REVIEWED_LAYER_ID
+            item.setCheckState(Qt.CheckState.Unchecked if reviewed else Qt.CheckState.Checked)
             self.analysts.addItem(item)
         self.analysts.setMaximumHeight(120)
         self.all_documents = QRadioButton("All documents", self)

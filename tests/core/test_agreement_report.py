@@ -196,7 +196,7 @@ def test_scope_by_documents_analysts_and_labels(project: Project) -> None:
     assert pair.overall.exact.reference == 2  # Olga's Claim and Speaker in the first document
 
 
-def test_the_reviewed_layer_is_compared_like_an_analyst(project: Project) -> None:
+def test_the_reviewed_layer_is_compared_like_an_analyst_when_chosen(project: Project) -> None:
     with Store.open(project.path) as store:
         reviewed = store.reviewed_layer()
         text = store.documents.text(project.documents["First"])
@@ -211,9 +211,11 @@ def test_the_reviewed_layer_is_compared_like_an_analyst(project: Project) -> Non
             ),
             analyst_id=None,
         )
-        report = agreement_report(store)
+        # By default the people only: the reviewed layer copies their spans.
+        assert reviewed not in agreement_report(store).analysts
         ana = analysts_named(store, ["Ana"])[0]
         assert analysts_named(store, [reviewed.name]) == [reviewed]
+        report = agreement_report(store, analysts=[ana.id, reviewed.id])
     assert report.analysts[-1] == reviewed
     pair = report.pair(ana.id, reviewed.id)
     assert pair is not None and pair.by_label["Speaker"].exact.matched == 1

@@ -198,3 +198,28 @@ def test_the_review_menu_opens_it(open_window, project: Project) -> None:  # typ
             number(expected(report, "Ana", "Wei", "kappa")),
         ]
     ]
+
+
+def test_the_reviewed_layer_is_offered_but_not_ticked(
+    qtbot, store: Store, project: Project
+) -> None:  # type: ignore[no-untyped-def]
+    reviewed = store.reviewed_layer()
+    text = store.documents.text(project.documents["First"])
+    start = text.index("Wei Fenghe")
+    store.annotations.put(
+        store.annotations.new(
+            document_id=project.documents["First"],
+            analyst_id=reviewed.id,
+            label_id=store.codebook.get().by_name("Speaker").id,
+            start=start,
+            end=start + 10,
+        ),
+        analyst_id=None,
+    )
+    dialog = AgreementDialog(store)
+    qtbot.addWidget(dialog)
+    items = [dialog.analysts.item(i) for i in range(dialog.analysts.count())]
+    states = {i.text(): i.checkState() for i in items}  # type: ignore[union-attr]
+    assert states.pop("reviewed") == Qt.CheckState.Unchecked
+    assert set(states.values()) == {Qt.CheckState.Checked}
+    assert reviewed.id not in dialog.chosen_analysts()

@@ -240,8 +240,9 @@ def analysts_with_annotations(store: Store) -> list[Analyst]:
 def _chosen_analysts(
     store: Store, scope: _Scope, analysts: Sequence[AnalystId] | None
 ) -> list[Analyst]:
-    # By name, then the reviewed layer: compared with the analysts like any of them.
-    everyone = store.layers()
+    # By default the people only: the reviewed layer copies their spans and would raise the
+    # figures; named explicitly (by id) it is compared like any of them.
+    everyone = store.layers() if analysts is not None else store.analysts()
     if analysts is None:
         coding = {a for by_analyst in scope.annotations.values() for a in by_analyst}
         chosen = [analyst for analyst in everyone if analyst.id in coding]
