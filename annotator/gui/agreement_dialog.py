@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -44,6 +43,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.records import AnalystId, DocumentId
 from annotator.core.store import Store
 from annotator.core.store.schema import REVIEWED_LAYER_ID
+from annotator.gui.background import JobProgress, own_store, run_with_progress
 from annotator.gui.plain_text import plain_label, tooltip_text
 
 #: Heatmap colours: poor agreement (0 or below), fair (0.5), good (1); n/a and the diagonal.
@@ -229,14 +229,18 @@ class AgreementDialog(QDialog):
             if self.current_document.isChecked() and self.document_id is not None
             else None
         )
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        path = self.store.path
+
+        def work(_progress: JobProgress) -> AgreementReport:
+            # In a worker thread with its own connection: the whole corpus takes seconds.
+            with own_store(path) as own:
+                return agreement_report(own, analysts=analysts, documents=documents)
+
         try:
-            report = agreement_report(self.store, analysts=analysts, documents=documents)
+            report = run_with_progress(self, "Computing agreement", work, cancellable=False)
         except AnnotatorError as exc:
             self._show(str(exc))
             return
-        finally:
-            QApplication.restoreOverrideCursor()
         if not report.comparable:
             self._show("Nothing to compare: no document has annotations by two of them.")
             return

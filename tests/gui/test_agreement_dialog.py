@@ -223,3 +223,24 @@ def test_the_reviewed_layer_is_offered_but_not_ticked(
     assert states.pop("reviewed") == Qt.CheckState.Unchecked
     assert set(states.values()) == {Qt.CheckState.Checked}
     assert reviewed.id not in dialog.chosen_analysts()
+
+
+def test_the_figures_are_computed_off_the_gui_thread(
+    qtbot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from annotator.gui import agreement_dialog
+
+    threads: list[int] = []
+    real = agreement_dialog.agreement_report
+
+    def recording(*args: object, **kwargs: object) -> AgreementReport:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(agreement_dialog, "agreement_report", recording)
+    dialog = AgreementDialog(store)
+    qtbot.addWidget(dialog)
+    assert threads and threading.get_ident() not in threads
+    assert dialog.report is not None  # and the result came back to the dialog
