@@ -159,7 +159,8 @@ class ReviewPanel(QWidget):
             self.list.resizeColumnToContents(column)
         decided = sum(1 for s in statuses if s is not None)
         self.summary.setText(
-            f"{len(items)} disagreements, {decided} decided · {agreed_open} agreed not yet accepted"
+            f"{len(items)} disagreement{'' if len(items) == 1 else 's'}, {decided} decided · "
+            f"{agreed_open} agreed not yet accepted"
         )
         self.agreed.setEnabled(agreed_open > 0)
         self._filling = False
