@@ -82,3 +82,19 @@ def build(path: Path, tags: list[tuple[str, str, str, str, str | None]] = TAGS) 
         for analyst, document, label, quote, sentiment in tags:
             tag(store, analyst, documents[document], label, quote, sentiment)
     return Project(path, documents)
+
+
+def tag_in_reviewed_layer(store: Store, project: Project) -> None:
+    """One speaker span (“Wei Fenghe” in the first document) in the reviewed layer."""
+    text = store.documents.text(project.documents["First"])
+    start = text.index("Wei Fenghe")
+    store.annotations.put(
+        store.annotations.new(
+            document_id=project.documents["First"],
+            analyst_id=store.reviewed_layer().id,
+            label_id=store.codebook.get().by_name("Speaker").id,
+            start=start,
+            end=start + 10,
+        ),
+        analyst_id=None,
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pytest
-from agreement_project import TAGS, Project, build, tag
+from agreement_project import TAGS, Project, build, tag, tag_in_reviewed_layer
 from sklearn.metrics import cohen_kappa_score
 
 from annotator.core.agreement import agreement_report, analysts_named, tokenise
@@ -199,18 +199,7 @@ def test_scope_by_documents_analysts_and_labels(project: Project) -> None:
 def test_the_reviewed_layer_is_compared_like_an_analyst_when_chosen(project: Project) -> None:
     with Store.open(project.path) as store:
         reviewed = store.reviewed_layer()
-        text = store.documents.text(project.documents["First"])
-        start = text.index("Wei Fenghe")
-        store.annotations.put(
-            store.annotations.new(
-                document_id=project.documents["First"],
-                analyst_id=reviewed.id,
-                label_id=store.codebook.get().by_name("Speaker").id,
-                start=start,
-                end=start + 10,
-            ),
-            analyst_id=None,
-        )
+        tag_in_reviewed_layer(store, project)
         # By default the people only: the reviewed layer copies their spans.
         assert reviewed not in agreement_report(store).analysts
         ana = analysts_named(store, ["Ana"])[0]

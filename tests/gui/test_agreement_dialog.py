@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from agreement_project import TAGS, Project, build
+from agreement_project import TAGS, Project, build, tag_in_reviewed_layer
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -204,18 +204,7 @@ def test_the_reviewed_layer_is_offered_but_not_ticked(
     qtbot, store: Store, project: Project
 ) -> None:  # type: ignore[no-untyped-def]
     reviewed = store.reviewed_layer()
-    text = store.documents.text(project.documents["First"])
-    start = text.index("Wei Fenghe")
-    store.annotations.put(
-        store.annotations.new(
-            document_id=project.documents["First"],
-            analyst_id=reviewed.id,
-            label_id=store.codebook.get().by_name("Speaker").id,
-            start=start,
-            end=start + 10,
-        ),
-        analyst_id=None,
-    )
+    tag_in_reviewed_layer(store, project)
     dialog = AgreementDialog(store)
     qtbot.addWidget(dialog)
     items = [dialog.analysts.item(i) for i in range(dialog.analysts.count())]
