@@ -21,8 +21,9 @@ from annotator.core.span_index import SpanIndex
 from annotator.core.styling import segment_style
 from annotator.gui.text_formats import char_format
 
-# ((label, layer or "" when colouring by label), how many spans) for each covering kind.
-_FormatKey = tuple[tuple[tuple[LabelId, str], int], ...]
+# (label, layer or "" when colouring by label) of each covering span, sorted: a span kind
+# appears as often as it covers the segment.
+_FormatKey = tuple[tuple[LabelId, str], ...]
 
 
 class AnnotationHighlighter(QSyntaxHighlighter):
@@ -101,14 +102,10 @@ class AnnotationHighlighter(QSyntaxHighlighter):
             self.setFormat(start16, end16 - start16, self._format_for(covering))
 
     def _format_for(self, covering: list[Annotation]) -> QTextCharFormat:
-        layers = self._layer_colours
-        key: _FormatKey = tuple(
-            sorted(
-                Counter(
-                    (a.label_id, a.analyst_id if layers is not None else "") for a in covering
-                ).items()
-            )
-        )
+        if self._layer_colours is None:
+            key: _FormatKey = tuple(sorted((a.label_id, "") for a in covering))
+        else:
+            key = tuple(sorted((a.label_id, a.analyst_id) for a in covering))
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self._build_format(key)
@@ -124,7 +121,7 @@ class AnnotationHighlighter(QSyntaxHighlighter):
                 else self._labels[lid],
                 n,
             )
-            for (lid, layer), n in key
+            for (lid, layer), n in Counter(key).items()
             if lid in self._labels
         ]
         return char_format(segment_style(covering))
