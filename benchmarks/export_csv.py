@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import random
 import sqlite3
 import sys
@@ -34,6 +33,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from bulk import insert_annotations, insert_document, insert_links
 
 from annotator.core.export import ANNOTATION_COLUMNS, export_annotations_csv
 from annotator.core.records import anchor
@@ -81,19 +82,14 @@ def build(path: Path, size: int, documents: int) -> None:
                 words[i] = rng.choice(TRAPS + PEOPLE)
             text = " ".join(words)
             doc_id = str(uuid.uuid4())
-            conn.execute(
-                "INSERT INTO documents (id, title, source, published, imported_at, text, "
-                "text_hash, char_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc_id,
-                    f"Article {d}: {' '.join(words[:5])}",
-                    f"corpus/{d:05}.txt",
-                    f"2022-{1 + d % 12:02}-{1 + d % 28:02}" if d % 10 else None,
-                    "2024-01-01T00:00:00.000Z",
-                    text,
-                    hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    len(text),
-                ],
+            insert_document(
+                conn,
+                id=doc_id,
+                title=f"Article {d}: {' '.join(words[:5])}",
+                source=f"corpus/{d:05}.txt",
+                published=f"2022-{1 + d % 12:02}-{1 + d % 28:02}" if d % 10 else None,
+                imported_at="2024-01-01T00:00:00.000Z",
+                text=text,
             )
             starts = [i + 1 for i, ch in enumerate(text) if ch == " "]
             annotations, links = [], []
@@ -137,17 +133,8 @@ def build(path: Path, size: int, documents: int) -> None:
                         links.append(
                             (str(uuid.uuid4()), ann_id, kind, span, name, analyst_ids[0], stamp)
                         )
-            conn.executemany(
-                "INSERT INTO annotations (id, document_id, analyst_id, label_id, start, "
-                '"end", quote, prefix, suffix, sentiment, speaker_name, note, created, '
-                "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                annotations,
-            )
-            conn.executemany(
-                "INSERT INTO links (id, source_id, kind, target_id, name, analyst_id, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                links,
-            )
+            insert_annotations(conn, annotations)
+            insert_links(conn, links)
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
     partial.replace(path)

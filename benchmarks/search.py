@@ -30,7 +30,6 @@ inserts (the search triggers fire as for any insert) and cached in the temporary
 from __future__ import annotations
 
 import argparse
-import hashlib
 import platform
 import random
 import shutil
@@ -43,6 +42,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from bulk import insert_annotations, insert_document, insert_links
 from corpus import PEOPLE, make_text
 
 from annotator.core.records import anchor
@@ -185,19 +185,14 @@ def build(path: Path, documents: int, annotations: int) -> None:
                 text = plant(rng, text, UNIQUE)
             doc_id = str(uuid.uuid4())
             title = " ".join(text.split()[:6])[:80]
-            conn.execute(
-                "INSERT INTO documents (id, title, source, published, imported_at, text, "
-                "text_hash, char_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc_id,
-                    title,
-                    f"corpus/{d:05}.txt",
-                    f"2022-{1 + d % 12:02}-{1 + d % 28:02}" if d % 10 else None,
-                    "2024-01-01T00:00:00.000Z",
-                    text,
-                    hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    len(text),
-                ],
+            insert_document(
+                conn,
+                id=doc_id,
+                title=title,
+                source=f"corpus/{d:05}.txt",
+                published=f"2022-{1 + d % 12:02}-{1 + d % 28:02}" if d % 10 else None,
+                imported_at="2024-01-01T00:00:00.000Z",
+                text=text,
             )
             _annotate(rng, conn, doc_id, text, per_doc + (d < extra), analyst_ids, labels)
         conn.execute("COMMIT")
@@ -241,17 +236,8 @@ def _annotate(
                 ("about", about, None if about else "Kazakhstan"),
             ):
                 links.append((str(uuid.uuid4()), ann_id, kind, span, name, analyst_ids[0], stamp))
-    conn.executemany(
-        'INSERT INTO annotations (id, document_id, analyst_id, label_id, start, "end", quote, '
-        "prefix, suffix, sentiment, speaker_name, note, created, modified) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    conn.executemany(
-        "INSERT INTO links (id, source_id, kind, target_id, name, analyst_id, created) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        links,
-    )
+    insert_annotations(conn, rows)
+    insert_links(conn, links)
 
 
 # -- measuring ----------------------------------------------------------------------------------
