@@ -216,6 +216,8 @@ class ReviewMode(QObject):
             return change
 
         if not self.window.workspace.perform(run):
+            # Refused, e.g. changed elsewhere meanwhile: read the document again and compare.
+            self.window.refresh(force=True)
             return
         if decision == "edit" and made:
             self.window.workspace.select(made[0])

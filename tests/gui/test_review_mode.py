@@ -214,3 +214,24 @@ def test_ctrl_shift_g_opens_agreement_for_the_open_document(two_layers: MainWind
     QTest.keyClick(window.view, Qt.Key.Key_G, CTRL_SHIFT)
     assert seen["current"] is True  # the open document is the first scope
     assert str(seen["summary"]).startswith("1 of 1 documents coded by two or more")
+
+
+def test_a_decision_on_a_span_changed_meanwhile_is_refused_and_the_list_compared_again(
+    two_layers: MainWindow,
+) -> None:
+    window = two_layers
+    QTest.keyClick(window.view, Qt.Key.Key_R, CTRL_SHIFT)
+    panel = window.review.panel
+    panel.select_row(0)  # Olga's lone "Kazakhstan"
+    kazakhstan = window.review.items[0].first
+    assert kazakhstan is not None
+    # Olga deletes it in her own window; this one has not refreshed yet.
+    olga = Session(window.store, window.store.ensure_analyst("Olga"))
+    olga.delete_annotation(kazakhstan.id)
+    failures: list[str] = []
+    window.workspace.failed.connect(lambda _title, message: failures.append(message))
+    QTest.keyClick(panel.list, Qt.Key.Key_1, CTRL)
+    assert failures and "changed or deleted since" in failures[0]
+    assert reviewed(window) == []
+    assert all(kazakhstan.id not in {a.id for a in it.sides()} for it in window.review.items)
+    assert window.review.panel.isVisible()

@@ -107,9 +107,7 @@ def review_ops(
                     remove(result)
             forward.append({"op": "remove_decision", "id": previous.id})
             inverse.insert(0, {"op": "put_decision", "decision": decision_row(previous)})
-        keep = _kept(decision, edit_side)
-        if decision == "agreed" and item.second is not None and item.second.analyst_id == REVIEWED:
-            keep = {"second"}  # already in the reviewed layer: kept as it is
+        keep = _kept(item, decision, edit_side)
         sides = [(n, a) for n, a in (("first", item.first), ("second", item.second)) if a]
         # Reviewed spans not kept go first, so that nothing kept is matched to them.
         for side_name, side in sides:
@@ -171,11 +169,14 @@ def _latest_on(item: Item, decisions: list[ReviewDecision]) -> ReviewDecision | 
     return max(found, key=lambda d: d.decided) if found else None
 
 
-def _kept(decision: str, edit_side: str) -> set[str]:
+def _kept(item: Item, decision: str, edit_side: str) -> set[str]:
+    """The sides ("first", "second") the decision keeps."""
     if decision == "edit":
         if edit_side not in ("first", "second"):
             raise ValidationError("Edit keeps the first or the second side.")
         return {edit_side}
+    if decision == "agreed" and item.second is not None and item.second.analyst_id == REVIEWED:
+        return {"second"}  # agreeing with the reviewed layer keeps its span as it is
     return {
         "first": {"first"},
         "second": {"second"},
