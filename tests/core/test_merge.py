@@ -112,6 +112,42 @@ def test_a_hostile_file_runs_nothing_and_is_not_changed(tmp_path: Path, fresh_st
     assert not {"evil_meta", "evil_update", "evil_view"} & names
 
 
+def test_a_planted_trigger_with_a_quote_in_its_name_never_runs(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    other_text = "Astana said Kazakhstan welcomes the visit."
+    theirs, ben, doc = colleague(tmp_path / "ben.sqlite", other_text)
+    tag(ben, doc, "Target", "Kazakhstan", other_text)
+    theirs.close()
+    raw = sqlite3.connect(tmp_path / "ben.sqlite")
+    raw.executescript(
+        """
+        CREATE TRIGGER "x""wipe" AFTER INSERT ON meta
+        BEGIN DELETE FROM annotations; UPDATE documents SET title = 'PWN'; END;
+        DELETE FROM meta WHERE key = 'project_id';
+        """
+    )
+    raw.close()
+    report = merge_project(fresh_store, tmp_path / "ben.sqlite", analyst="Ana")
+    assert report.added == 1, report.summary()  # their annotation was not wiped
+    assert "PWN" not in {d.title for d in fresh_store.documents.list()}
+    assert not any(
+        "wipe" in str(r[0]) for r in fresh_store.conn.execute("SELECT name FROM sqlite_master")
+    )
+
+
+def test_a_colleague_file_named_like_a_uri_is_read_as_that_file(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    for name in ("bob#1.sqlite", "bob?x.sqlite", "bob%20.sqlite"):
+        theirs, ben, doc = colleague(tmp_path / name)
+        tag(ben, doc, "Target", "Kazakhstan")
+        theirs.close()
+        report = merge_project(fresh_store, tmp_path / name, analyst="Ana")
+        assert report.added == 1, name
+    assert not (tmp_path / "bob").exists()  # no stray file cut at the # or ?
+
+
 def test_a_file_that_is_not_a_project_is_refused(tmp_path: Path, fresh_store: Store) -> None:
     other = tmp_path / "notes.sqlite"
     conn = sqlite3.connect(other)

@@ -31,7 +31,11 @@ from annotator.core.export import export
 from annotator.core.interchange import InterchangeReport, import_annotations, read_annotation_file
 from annotator.core.safety import make_backup
 from annotator.core.store import Store
-from annotator.core.store.connection import SQLITE_HEADER
+from annotator.core.store.connection import (
+    connect_read_only,
+    has_sqlite_header,
+    is_not_a_database,
+)
 
 #: Called with (done, total, what is happening; total 0 when unknown); False cancels.
 Progress = Callable[[int, int, str], bool]
@@ -46,34 +50,46 @@ class MergeCancelled(AnnotatorError):
         super().__init__("Merge cancelled: nothing was merged; the project is unchanged.")
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _read_only_copy(source: Path, target: Path) -> None:
-    """Copy `source` into `target` without writing to it or running anything of it."""
+    """Copy `source` into `target` without writing to it or running anything of it.
+
+    Only through SQLite (a read-only connection), never `open()`: see core/store/connection.py.
+    """
+    if not source.is_file():
+        raise ProjectError(f"Cannot read {source}: it is not a file; nothing was merged.")
     try:
-        with source.open("rb") as fh:
-            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise NotAProject(
-                    f"{source} is not an Annotator project (not an SQLite database); "
-                    "nothing was merged."
-                )
-    except OSError as exc:
-        raise ProjectError(f"Cannot read {source}: {exc.strerror or exc}.") from exc
-    try:
-        theirs = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        theirs.execute("PRAGMA trusted_schema = OFF")
+        theirs = connect_read_only(source)
         copy = sqlite3.connect(target)
         try:
             theirs.backup(copy)
+            copy.execute("PRAGMA trusted_schema = OFF")
             planted = copy.execute(
                 "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')"
             ).fetchall()
             for kind, name in planted:
-                copy.execute(f'DROP {kind.upper()} IF EXISTS "{name.replace(chr(34), "")}"')
+                copy.execute(f"DROP {kind.upper()} IF EXISTS {_quoted(name)}")
             copy.commit()
+            left = copy.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type IN ('trigger', 'view')"
+            ).fetchone()[0]
         finally:
             copy.close()
             theirs.close()
     except sqlite3.DatabaseError as exc:
+        if is_not_a_database(exc) and not has_sqlite_header(source):
+            raise NotAProject(
+                f"{source} is not an Annotator project (not an SQLite database); "
+                "nothing was merged."
+            ) from exc
         raise ProjectError(f"{source} cannot be read ({exc}); nothing was merged.") from exc
+    if left:
+        raise ProjectError(
+            f"{source} holds schema code that could not be removed; nothing was merged."
+        )
 
 
 def merge_project(

@@ -32,12 +32,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.store.connection import (
+    connect_read_only,
+    has_sqlite_header,
+    is_not_a_database,
+    is_unreadable,
+)
 from annotator.core.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from annotator.core.store.project import Store
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 DAILY = "daily"
 BEFORE_RESTORE = "before-restore"
 _STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
@@ -128,20 +133,17 @@ def _sqlite_failure(exc: sqlite3.Error, what: str) -> BackupError:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
-    conn.execute("PRAGMA trusted_schema = OFF")
-    return conn
+    return connect_read_only(path)
 
 
 def problem_with(path: Path) -> str | None:
-    """Why the file at `path` is not a sound Annotator project this version can open, or None."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return f"it cannot be read ({exc.strerror or exc})"
-    if header != SQLITE_HEADER:
-        return "it is not an SQLite database"
+    """Why the file at `path` is not a sound Annotator project this version can open, or None.
+
+    Only through SQLite (see `core/store/connection.py`): this may run on the project itself
+    in a process whose other connections hold SQLite's locks on it.
+    """
+    if not path.is_file():
+        return "it cannot be read (it is not a file)"
     try:
         conn = _read_only(path)
     except sqlite3.Error as exc:
@@ -160,6 +162,10 @@ def problem_with(path: Path) -> str | None:
         if rows != ["ok"]:
             return "it is damaged (" + "; ".join(str(r) for r in rows[:3]) + ")"
     except sqlite3.DatabaseError as exc:
+        if is_unreadable(exc):
+            return f"it cannot be read ({exc})"
+        if is_not_a_database(exc) and not has_sqlite_header(path):
+            return "it is not an SQLite database"
         return f"it is damaged ({exc})"
     finally:
         conn.close()

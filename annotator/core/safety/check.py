@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.records import LINK_KINDS
+from annotator.core.store.connection import connect_read_only
 
 if TYPE_CHECKING:
     from annotator.core.store.project import Store
@@ -179,7 +180,7 @@ def quick_check(path: Path) -> str:
     Meant to run in a background thread right after opening, so a large project opens at once.
     """
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         return str(exc)
     try:

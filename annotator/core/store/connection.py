@@ -3,34 +3,84 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from pathlib import Path
 
 from annotator.core.errors import DamagedProject, NotAProject, ProjectError
 from annotator.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: SQLite's result code for "file is not a database" (its header is not SQLite's).
+SQLITE_NOTADB = 26
+SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH = 14, 3, 23
+
+
+# Never open(), read or close a project file (or its -wal/-shm/-journal) with anything but
+# SQLite: on POSIX, closing *any* descriptor of a file drops *all* of this process's fcntl locks
+# on it, including the ones SQLite holds for the window's connection. Another process then
+# believes it is alone, checkpoints and deletes the write-ahead log under the window, and the
+# project is corrupted. SQLite shares one descriptor per file among a process's connections and
+# keeps it open while any of them holds a lock, so everything here goes through SQLite.
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI opening `path` read-only; every character of the name is escaped (a file
+    named `bob#1.sqlite` or `x?y.sqlite` is that file, not a URI fragment or query)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def connect_read_only(path: Path, *, timeout: float = BUSY_TIMEOUT_MS / 1000) -> sqlite3.Connection:
+    """A read-only connection that runs nothing of the file's schema with side effects."""
+    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None, timeout=timeout)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def is_not_a_database(exc: sqlite3.Error) -> bool:
+    """True when SQLite refused the file because it is not an SQLite database at all."""
+    return _primary_code(exc) == SQLITE_NOTADB
+
+
+def is_unreadable(exc: sqlite3.Error) -> bool:
+    """True when SQLite could not open the file at all (permissions, a vanished folder)."""
+    return _primary_code(exc) in (SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH)
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """Whether the file starts as an SQLite database does: a damaged project, when SQLite has
+    refused it, rather than another kind of file.
+
+    Call this only after SQLite refused the file (`is_not_a_database`): then no connection of
+    this process can be using it, so closing this descriptor drops no lock that matters.
+    """
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def _classify(path: Path) -> str:
-    """'new' for a missing or empty file, 'sqlite' for an SQLite file; refuses anything else."""
-    if not path.exists():
-        return "new"
-    if path.is_dir():
-        raise ProjectError(f"{path} is a folder; give the path of a project file (.sqlite).")
+    """'new' for a missing or empty file, else 'existing' (SQLite itself then recognises it).
+
+    Only `stat`: reading the header with `open()` would drop the locks of this process's other
+    connections to the file when it is closed (see above).
+    """
     try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
+        info = path.stat()
+    except FileNotFoundError:
+        return "new"
     except OSError as exc:
         raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    if not header:
-        return "new"
-    if header != SQLITE_HEADER:
-        raise NotAProject(
-            f"{path} is not an Annotator project (it is not an SQLite database). "
-            "The file was left untouched; choose another file or a new name."
-        )
-    return "sqlite"
+    if stat.S_ISDIR(info.st_mode):
+        raise ProjectError(f"{path} is a folder; give the path of a project file (.sqlite).")
+    return "new" if info.st_size == 0 else "existing"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -55,6 +105,13 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
             "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE '%sqlite_migrations%'"
         ).fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if is_unreadable(exc):
+            raise ProjectError(f"Cannot read {path}: {exc}. Check that you may read it.") from exc
+        if is_not_a_database(exc) and not has_sqlite_header(path):
+            raise NotAProject(
+                f"{path} is not an Annotator project (it is not an SQLite database). "
+                "The file was left untouched; choose another file or a new name."
+            ) from exc
         raise DamagedProject(
             f"{path} is damaged and cannot be read ({exc}). It was left untouched; "
             "restore it from a backup (File ▸ Restore from backup…, or `annotator backups` "
