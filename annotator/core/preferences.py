@@ -59,3 +59,45 @@ def os_user_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return ""
+
+
+# -- recent projects ------------------------------------------------------------------------
+
+#: Projects kept in File ▸ Open recent.
+RECENT_LIMIT = 10
+
+
+def _as_key(path: Path | str) -> str:
+    """One spelling per file: absolute, with symbolic links and `..` resolved."""
+    return str(Path(path).expanduser().resolve())
+
+
+def recent_projects() -> list[Path]:
+    """Projects opened in the window, newest first (files that went missing included: a
+    network drive may only be unmounted)."""
+    paths = _load().get("recent_projects")
+    if not isinstance(paths, list):
+        return []
+    return [Path(p) for p in paths if isinstance(p, str) and p]
+
+
+def remember_project(path: Path | str) -> None:
+    """`path` was opened: first in the list, which keeps at most RECENT_LIMIT projects."""
+    key = _as_key(path)
+    data = _load()
+    kept = [str(p) for p in recent_projects() if str(p) != key]
+    data["recent_projects"] = [key, *kept][:RECENT_LIMIT]
+    _save(data)
+
+
+def forget_project(path: Path | str) -> None:
+    key = _as_key(path)
+    data = _load()
+    data["recent_projects"] = [str(p) for p in recent_projects() if str(p) != key]
+    _save(data)
+
+
+def clear_recent_projects() -> None:
+    data = _load()
+    data["recent_projects"] = []
+    _save(data)
