@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE := samples/global-times-2022-04-26-wei-fenghe-kazakhstan.txt
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench soak clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Annotator needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -33,6 +33,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/scale.py
 
+# Windows and the command line on one project for minutes (MINUTES=10 WINDOWS=2 by default).
+soak: $(STAMP)
+	$(BIN)/python tests/gui/shared_use.py --minutes $(or $(MINUTES),10) --windows $(or $(WINDOWS),2)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
