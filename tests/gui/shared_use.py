@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 WINDOW = Path(__file__).with_name("shared_use_window.py")
-ARTICLE = "Bob {n}\nThe spokesman said on day {n} that the agreement stands. " * 1 + "\n"
+ARTICLE = "Bob {n}\nThe spokesman said on day {n} that the agreement stands.\n"
 
 
 @dataclass
@@ -150,8 +150,9 @@ def main() -> int:
         started = time.monotonic()
         out = run_shared_use(project, folder, windows=args.windows, seconds=args.minutes * 60)
         problems = problems_after(project, out)
+        took = time.monotonic() - started
         print(
-            f"{args.windows} window(s) and the command line for {time.monotonic() - started:.0f} s: "
+            f"{args.windows} window(s) and the command line for {took:.0f} s: "
             f"{len(out.saved)} annotations saved by the windows, {len(out.titles)} documents "
             f"imported, {len(out.exports)} exports, {out.cli_runs} command-line runs"
         )

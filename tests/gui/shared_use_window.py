@@ -4,7 +4,8 @@ other processes (the command line, another window) write to it too.
 It tags spans through the reading view, and between tags does what a working day does in the
 background: the daily backup and the quick check (started by the window itself), Back up now,
 an export from its own connection, an import of a new article, F5. It prints one line per saved
-change (`saved ID`, `imported TITLE`, `exported PATH`) and `done` when its window has closed and `closed` once its connection is closed.
+change (`saved ID`, `imported TITLE`, `exported PATH`), `done` when its window has closed and
+`closed` once its connection is closed.
 
     python shared_use_window.py PROJECT ANALYST SECONDS WORKDIR
 """
