@@ -47,6 +47,7 @@ class DocumentView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        follow_paragraph_direction(self)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.25)
         self.setFont(font)
@@ -220,6 +221,24 @@ class DocumentView(QPlainTextEdit):
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
+
+
+def follow_paragraph_direction(view: QPlainTextEdit) -> None:
+    """Right-to-left paragraphs (Arabic, Hebrew…) aligned right, left-to-right ones left.
+
+    Each block's direction comes from its own text (the option's direction stays Auto), but
+    QPlainTextEdit lays every block out with the document's one default option, and QTextLayout
+    takes AlignLeft literally (only QTextEdit's rich layout mirrors it per block). The one
+    alignment QTextLayout resolves per line direction is AlignJustify: it becomes AlignRight in
+    a right-to-left line. AlignLeft added to it leaves the horizontal alignment something other
+    than pure Justify, so no line is stretched: left-to-right text stays ragged right.
+    tests/gui/test_rtl.py checks the real layout.
+    """
+    document = view.document()
+    option = QTextOption(document.defaultTextOption())
+    option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+    option.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignJustify)
+    document.setDefaultTextOption(option)
 
 
 def reading_column(view: DocumentView, parent: QWidget | None = None) -> QWidget:
