@@ -258,6 +258,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.results, 1)
         self.edit.returnPressed.connect(self._enter)
+        self.edit.textChanged.connect(self._text_changed)
         self.edit.moved.connect(self._move)
         self.scope.currentTextChanged.connect(self._scope_changed)
         self.results.opened.connect(self.open_current)
@@ -299,6 +300,14 @@ class SearchPanel(QWidget):
             self.open_current()
         else:
             self._run(*current)
+
+    def _text_changed(self, text: str) -> None:
+        """An emptied box (keys or its clear button) empties the hits and their count: what
+        is listed always answers what the box says."""
+        if not text.strip() and (self._searched is not None or self.model.rowCount()):
+            self._searched = None
+            self.model.set_hits([])
+            self.message.setText("")
 
     def _scope_changed(self, scope: str) -> None:
         self.edit.setPlaceholderText(

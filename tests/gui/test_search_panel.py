@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolButton
 
 from annotator.core.importing import ExtractedDocument, ImportReport
 from annotator.core.records import DocumentId
@@ -238,3 +238,27 @@ def test_hits_are_painted_with_their_highlights(
     assert _highlight_pixels(panel.results.viewport().grab().toImage()) > 20
     type_and_enter(qtbot, panel, "NOT china")  # nothing to highlight
     assert _highlight_pixels(panel.results.viewport().grab().toImage()) == 0
+
+
+def test_emptying_the_box_empties_the_hits_and_their_count(
+    qtbot, panel: SearchPanel, docs: dict[str, DocumentId]
+) -> None:  # type: ignore[no-untyped-def]
+    type_and_enter(qtbot, panel, "china")
+    assert panel.model.rowCount() == 2 and panel.message.text() == "2 documents."
+    qtbot.keyClick(panel.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel.edit, Qt.Key.Key_Backspace)
+    assert panel.edit.text() == ""
+    assert panel.model.rowCount() == 0 and panel.message.text() == ""
+    panel.refresh()  # an import elsewhere: the emptied search is not run again
+    assert panel.model.rowCount() == 0
+    # The box's clear button does the same.
+    type_and_enter(qtbot, panel, "pipeline")
+    assert panel.model.rowCount() == 1
+    [clear] = [b for b in panel.edit.findChildren(QToolButton) if b.isVisible()]
+    qtbot.mouseClick(clear, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 0 and panel.message.text() == ""
+    # Typing a new query does not search before Enter; Enter does.
+    qtbot.keyClicks(panel.edit, "tokayev")
+    assert panel.model.rowCount() == 0
+    qtbot.keyClick(panel.edit, Qt.Key.Key_Return)
+    assert panel.model.rowCount() == 1 and panel.message.text() == "1 document."
