@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,7 +12,7 @@ import click
 from click_default_group import DefaultGroup
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, DamagedProject, is_damage
 from annotator.core.paths import ENV_VAR, resolve_db_path
 from annotator.core.preferences import remembered_analyst
 from annotator.core.store import Store
@@ -39,6 +40,7 @@ def project_options(func: F) -> F:
 def settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[Path, str | None]:
     parent = ctx.find_root().params
     db_path = resolve_db_path(db or parent.get("db"))
+    ctx.meta[_PROJECT] = db_path  # named in the message if the project turns out damaged
     name = analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
     return db_path, name or remembered_analyst()
 
@@ -50,7 +52,24 @@ def open_store(db_path: Path) -> Store:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=DefaultGroup, default="open", invoke_without_command=True)
+_PROJECT = "annotator.project"
+
+
+class AnnotatorGroup(DefaultGroup):
+    """Every command's failures as messages: a project found damaged while a command reads it
+    is named, with what `check` says and how to restore, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise click.ClickException(f"The project could not be read ({exc}).") from exc
+            where = ctx.meta.get(_PROJECT, "The project")
+            raise click.ClickException(str(DamagedProject.found_while_reading(where, exc))) from exc
+
+
+@click.group(cls=AnnotatorGroup, default="open", invoke_without_command=True)
 @click.version_option(__version__, "--version", "-V", prog_name="annotator")
 @project_options
 @click.pass_context

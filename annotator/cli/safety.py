@@ -103,6 +103,10 @@ def check_command(ctx: click.Context, db: Path | None, analyst: str | None) -> N
         click.echo(problem)
     click.echo(report.summary())
     if not report.ok:
+        click.echo(
+            "To go back to the newest good backup: `annotator backups`, then "
+            "`annotator restore BACKUP` (the current file is kept beside the backups)."
+        )
         sys.exit(1)
 
 

@@ -29,6 +29,26 @@ class NotAProject(ProjectError):
 class DamagedProject(ProjectError):
     """The file is an SQLite database that cannot be read: restore it from a backup."""
 
+    @classmethod
+    def found_while_reading(cls, path: Path | str, exc: Exception) -> DamagedProject:
+        """The project opened, but part of it could not be read (damaged pages)."""
+        return cls(
+            f"{path} is damaged: part of it cannot be read ({exc}). Nothing was changed. "
+            "`annotator check` (File ▸ Check project) lists what is wrong; restore the newest "
+            "good backup with File ▸ Restore from backup…, or `annotator backups` and "
+            "`annotator restore BACKUP` (the damaged file is kept)."
+        )
+
+
+#: What SQLite says of a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB).
+DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
+
+
+def is_damage(exc: Exception) -> bool:
+    """Whether an SQLite error says the file itself is damaged (not busy, full or read-only)."""
+    text = str(exc).lower()
+    return any(word in text for word in DAMAGE_WORDS)
+
 
 class ValidationError(AnnotatorError):
     """An operation was refused because its input breaks a rule (offsets, labels, values)."""

@@ -119,3 +119,40 @@ def test_check_of_a_missing_project_fails_without_creating_it(tmp_path: Path) ->
     code, out = invoke("check", "--db", str(tmp_path / "absent.sqlite"))
     assert code == 1 and "no project" in out
     assert not (tmp_path / "absent.sqlite").exists()
+
+
+def _damage_documents_table(path: Path) -> None:
+    """A project that opens (its schema is intact) but whose documents cannot be read."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents'").fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    at = (root[0] - 1) * size
+    data[at : at + 100] = b"\xde\xad" * 50
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["export", "-f", "csv", "-o", "{tmp}/out.csv"], ["search", "China"], ["check"]],
+    ids=["list", "export", "search", "check"],
+)
+def test_a_damaged_project_gets_a_message_pointing_to_restore_not_a_traceback(
+    project: Path, tmp_path: Path, command: list[str]
+) -> None:
+    from support import SAMPLE
+
+    assert invoke("import", "--db", str(project), str(SAMPLE))[0] == 0
+    _damage_documents_table(project)
+    before = project.read_bytes()
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    result = CliRunner().invoke(cli, [*args, "--db", str(project)])
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, sqlite3.Error), result.exception  # no traceback
+    assert "annotator restore" in result.output
+    if command != ["check"]:
+        assert "is damaged" in result.output and str(project) in result.output
+    assert project.read_bytes() == before  # nothing written to it
+    assert not (tmp_path / "out.csv").exists()

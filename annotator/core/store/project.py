@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import ProjectError, ValidationError
+from annotator.core.errors import DamagedProject, ProjectError, ValidationError, is_damage
 from annotator.core.records import Analyst, AnalystId, new_id, now_iso
 from annotator.core.store import history
 from annotator.core.store.annotations import Annotations
@@ -21,8 +21,10 @@ from annotator.core.store.reviews import ReviewDecisions
 from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
-def _save_failure(exc: sqlite3.Error) -> ProjectError:
+def _save_failure(exc: sqlite3.Error, path: Path) -> ProjectError:
     text = str(exc)
+    if is_damage(exc):
+        return DamagedProject.found_while_reading(path, exc)
     if "full" in text:
         return ProjectError(
             "The disk is full: this change was not saved and the project is unchanged. "
@@ -94,7 +96,7 @@ class Store:
             # timeout) instead of failing half-way through the action.
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise _save_failure(exc) from exc
+            raise _save_failure(exc, self.path) from exc
         try:
             yield self.db
             self.conn.execute("COMMIT")
@@ -103,7 +105,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.IntegrityError):
                 raise ValidationError(f"Refused: {exc}.") from exc
-            raise _save_failure(exc) from exc
+            raise _save_failure(exc, self.path) from exc
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
