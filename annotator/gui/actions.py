@@ -22,6 +22,8 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_project", "&New project…", ("Ctrl+N",), "&File"),
+    ActionSpec("open_project", "Open pro&ject…", ("Ctrl+Shift+P",), "&File"),
     ActionSpec("import_files", "Import &files…", ("Ctrl+O",), "&File"),
     ActionSpec("import_folder", "Import f&older…", ("Ctrl+Shift+O",), "&File"),
     ActionSpec("import_report", "Import &report of this document", (), "&File"),

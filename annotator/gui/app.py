@@ -5,18 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError, DamagedProject
-from annotator.core.location import network_warning
-from annotator.core.records import DocumentId
-from annotator.core.safety import list_backups, restore_backup
 from annotator.core.store import Store
-from annotator.gui import project_safety
+from annotator.gui import projects
 from annotator.gui import settings as app_settings
 from annotator.gui.analyst_dialog import AnalystDialog
 from annotator.gui.main_window import MainWindow
+from annotator.gui.project_safety import offer_restore
+
+__all__ = ["ask_analyst", "create_window", "offer_restore", "run"]
 
 
 def _fatal(title: str, message: str) -> int:
@@ -25,34 +25,6 @@ def _fatal(title: str, message: str) -> int:
     box.exec()
     print(f"annotator: {message}", file=sys.stderr)
     return 1
-
-
-def offer_restore(db_path: Path, problem: str) -> Store | None:
-    """The project cannot be opened: offer its newest good backup (the file is kept as is)."""
-    good = [b for b in list_backups(db_path) if b.ok] if db_path.exists() else []
-    if not good:
-        _fatal("Cannot open the project", f"{problem}\n\nThere is no backup of it to restore.")
-        return None
-    newest = good[0]
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Cannot open the project",
-        f"{problem}\n\nRestore the newest good backup, made {newest.made_at:%Y-%m-%d %H:%M} UTC "
-        f"({newest.reason})? The current file is kept unchanged next to its backups.",
-    )
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setObjectName("restoreOffer")
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    if box.exec() != QMessageBox.StandardButton.Yes:
-        return None
-    try:
-        kept = restore_backup(db_path, newest.path)
-        store = Store.open(db_path)
-    except AnnotatorError as exc:
-        _fatal("Restore failed", str(exc))
-        return None
-    print(f"annotator: restored {newest.path}; the damaged file is kept as {kept}", file=sys.stderr)
-    return store
 
 
 def ask_analyst(given: str | None) -> str | None:
@@ -92,20 +64,18 @@ def create_window(
         return None
     window = MainWindow(store, analyst_record)
     window.show()
-    warning = network_warning(db_path)
-    if warning:
-        window.info_bar.show_message(warning)
+    projects.announce(window)  # in File ▸ Open recent; a network drive is warned about
+    # Files given (`make run` gives the sample): a new one is opened; if they were all in the
+    # project already, the analyst is back where they were in it.
+    outcome = None
     if files:
-        window.import_paths(files, encoding=encoding)
-    elif (
-        last := app_settings.settings().value("session/document")
-    ) and window.documents.model.contains(DocumentId(str(last))):
-        window.open_document(str(last))
-        window.restore_position()
+        back = projects.remembered(window) is not None
+        outcome = window.import_paths(files, encoding=encoding, open_existing=not back)
+    if window.current_document is None and not (outcome and outcome.added):
+        projects.reopen(window)
     # Both in worker threads, so a large project is usable at once; the check starts last so
     # that its warning is the last word in the info bar.
-    QTimer.singleShot(0, lambda: project_safety.daily(window))  # once the window is up
-    project_safety.start_quick_check(window)
+    projects.start_checks(window)
     return window
 
 

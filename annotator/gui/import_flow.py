@@ -3,11 +3,12 @@ plain text. Cancel takes back what the run added (see `annotator.core.ingest`)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
+from PySide6.QtGui import QDropEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -116,3 +117,42 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text_view)
         layout.addWidget(buttons)
+
+
+def dropped_paths(mime: QMimeData) -> list[Path]:
+    """The local files and folders in a drop; [] for text, web links and the like."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class FileDrops(QObject):
+    """Article files and folders dropped anywhere on `window` go to `importer` (the window's
+    File ▸ Import files… path); any other drop is left to the widget under it (text dropped
+    on a filter box still lands there)."""
+
+    _DRAG = frozenset({QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop})
+
+    def __init__(self, window: QWidget, importer: Callable[[list[Path]], object]) -> None:
+        super().__init__(window)
+        self._importer = importer
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+        # Widgets that take drops themselves (line edits, text views) see them first.
+        for widget in window.findChildren(QWidget):
+            if widget.acceptDrops():
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() not in self._DRAG or not isinstance(event, QDropEvent):
+            return False
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            return False
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        if event.type() == QEvent.Type.Drop:
+            # After the drop has returned: the import waits behind its own progress dialog,
+            # and the program the files came from must not wait for it.
+            QTimer.singleShot(0, lambda: self._importer(paths))
+        return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,7 +26,7 @@ from annotator.core.records import Analyst, DocumentId
 from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui import project_safety
+from annotator.gui import project_safety, projects
 from annotator.gui import settings as app_settings
 from annotator.gui.actions import ACTIONS
 from annotator.gui.annotation_table import AnnotationTablePanel
@@ -35,6 +36,7 @@ from annotator.gui.document_view import DocumentView, reading_column, update_col
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_flow import (
+    FileDrops,
     ReportDialog,
     attention_line,
     import_with_progress,
@@ -52,6 +54,9 @@ from annotator.gui.search_panel import SearchPanel
 from annotator.gui.shortcut_sheet import ShortcutSheet
 from annotator.gui.workspace import Workspace
 
+if TYPE_CHECKING:  # the importers load on the first import
+    from annotator.core.ingest import IngestOutcome
+
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, analyst: Analyst) -> None:
@@ -59,8 +64,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.store = store
         self.session = Session(store, analyst)
-        self.setWindowTitle(f"Annotator — {store.path.name}")
+        self.project_key = app_settings.project_key(store)  # what its last document is kept by
         self._build_widgets()
+        projects.show_project(self)
         self.workspace = Workspace(self.session, self.view, self.table, self.inspector)
         self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.workspace.failed.connect(self._on_failed)
@@ -82,9 +88,10 @@ class MainWindow(QMainWindow):
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setSingleShot(True)
         self._scroll_timer.setInterval(400)
-        self._scroll_timer.timeout.connect(self._save_scroll)
+        self._scroll_timer.timeout.connect(self.save_position)
         self.view.verticalScrollBar().valueChanged.connect(self._remember_scroll)
         self.documents.document_chosen.connect(self.open_document)
+        self.drops = FileDrops(self, self.import_paths)  # files dropped: File ▸ Import files…
         self.reload_documents()
         self.resize(1400, 860)
         geometry = app_settings.settings().value("window/geometry")
@@ -165,6 +172,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         handlers: dict[str, Callable[[], object]] = {
+            "new_project": lambda: projects.new_project_dialog(self),
+            "open_project": lambda: projects.open_project_dialog(self),
             "import_files": self.import_files_dialog,
             "import_folder": self.import_folder_dialog,
             "import_report": self.show_document_report,
@@ -236,6 +245,8 @@ class MainWindow(QMainWindow):
         self.actions_by_id["snap"].setChecked(snap)
         self.view.snap_to_words = snap
         menus["&View"].insertMenu(self.actions_by_id["colour_by_layer"], layers_menu(self))
+        menus["&File"].insertMenu(self.actions_by_id["import_files"], projects.recent_menu(self))
+        menus["&File"].insertSeparator(self.actions_by_id["import_files"])
         by_layer = bool(app_settings.settings().value("view/colour_by_layer", False, type=bool))
         self.actions_by_id["colour_by_layer"].setChecked(by_layer)
         self.workspace.show_layers(frozenset(), colour_by_layer=by_layer)
@@ -298,7 +309,7 @@ class MainWindow(QMainWindow):
             self.documents.select(document.id)
         # Written to disk with the scroll position, once the analyst pauses (not on every
         # switch): a crash in that moment reopens the previous document.
-        app_settings.settings().setValue("session/document", document.id)
+        app_settings.remember_document(self.project_key, document.id)
         self._scroll_timer.start()
 
     def _fit_search(self) -> None:
@@ -341,12 +352,17 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         version = self.store.data_version()
-        if version == self._data_version and not force:
+        changed = version != self._data_version
+        if not changed and not force:
             return
         self._data_version = version
         self.inspector.commit_pending()
         self.reload_documents()
         self.search.refresh()
+        if changed:  # data_version moves only when another connection commits
+            self.statusBar().showMessage("Refreshed: showing changes made elsewhere.", 5000)
+        else:
+            self.statusBar().showMessage("Nothing changed elsewhere.", 5000)
         current = self.current_document
         if current is None or not self.documents.model.contains(current):
             return
@@ -356,7 +372,6 @@ class MainWindow(QMainWindow):
         self.view.verticalScrollBar().setValue(scroll)
         if active is not None:
             self.workspace.select(active, scroll=False)
-        self.statusBar().showMessage("Refreshed: showing changes made elsewhere.", 5000)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
@@ -369,16 +384,15 @@ class MainWindow(QMainWindow):
     def _remember_scroll(self, _value: int) -> None:
         self._scroll_timer.start()  # written (and synced) once scrolling pauses
 
-    def _save_scroll(self) -> None:
-        # Where the analyst was: restored on the next start, even after a crash.
-        settings = app_settings.settings()
-        settings.setValue("session/position", self.view.top_position())
-        settings.sync()
+    def save_position(self) -> None:
+        """Where the analyst is in this project: restored on the next start, even after a crash."""
+        self._scroll_timer.stop()
+        if self.current_document is not None:
+            app_settings.remember_position(self.project_key, self.view.top_position())
 
     def restore_position(self) -> None:
         """Back to the remembered scroll position of the reopened document."""
-        value = app_settings.settings().value("session/position", 0)
-        self.view.show_at_top(int(value) if isinstance(value, int | str) else 0)
+        self.view.show_at_top(app_settings.remembered_position(self.project_key))
 
     def _refresh_document_row(self, doc_id: str) -> None:
         self.documents.model.update_document(self.store.documents.summary(DocumentId(doc_id)))
@@ -389,17 +403,24 @@ class MainWindow(QMainWindow):
         self.reload_documents()
         self.open_document(doc_id)
 
-    def import_paths(self, paths: list[Path], *, encoding: str | None = None) -> None:
-        """Import, refresh the list, open the first new document, report what needs attention."""
+    def import_paths(
+        self, paths: list[Path], *, encoding: str | None = None, open_existing: bool = True
+    ) -> IngestOutcome | None:
+        """Import, refresh the list, open the first new document (else, with `open_existing`,
+        the first already there), report what needs attention."""
         try:
             outcome = import_with_progress(
                 self, self.store, paths, analyst_id=self.analyst.id, encoding=encoding
             )
         except AnnotatorError as exc:
             self.show_error("Import failed", str(exc))
-            return
+            return None
         self.reload_documents()
-        opened = [doc for doc, _report in outcome.added] or [doc for _p, doc in outcome.duplicates]
+        # The import's own commits (its worker's connection) are not news for F5.
+        self._data_version = self.store.data_version()
+        opened = [doc for doc, _report in outcome.added]
+        if not opened and open_existing:
+            opened = [doc for _p, doc in outcome.duplicates]
         if opened:
             self.open_document(opened[0].id)
         status = outcome.summary().splitlines()[0]
@@ -410,19 +431,22 @@ class MainWindow(QMainWindow):
             self.info_bar.show_message(
                 attention_line(outcome), title="Import report", details=outcome_text(outcome)
             )
+        return outcome
 
     def import_files_dialog(self) -> None:
         from annotator.core.importing import SUPPORTED_SUFFIXES  # loaded when first needed
 
         patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", f"Articles ({patterns});;All files (*)"
+            self, "Import articles", projects.folder(self), f"Articles ({patterns});;All files (*)"
         )
         if files:
             self.import_paths([Path(f) for f in files])
 
     def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Import a folder of articles", projects.folder(self)
+        )
         if folder:
             self.import_paths([Path(folder)])
 
@@ -445,8 +469,9 @@ class MainWindow(QMainWindow):
         if self.current_document is None:
             return
         document = self.store.documents.get(self.current_document)
+        suggested = str(Path(projects.folder(self)) / f"{document.title[:60]}.pdf")
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Printable report", f"{document.title[:60]}.pdf", "PDF (*.pdf);;HTML (*.html)"
+            self, "Printable report", suggested, "PDF (*.pdf);;HTML (*.html)"
         )
         if path:
             self.write_report(Path(path), html="HTML" in chosen or path.endswith(".html"))
@@ -469,16 +494,26 @@ class MainWindow(QMainWindow):
     def closed(self) -> bool:
         return self._closed
 
-    def use_store(self, store: Store) -> None:
-        """Work on a reopened project file (after a restore) in this same window."""
+    def use_store(self, store: Store, analyst: Analyst | None = None) -> None:
+        """Work on another project file in this same window (see `projects`), or on the same
+        one reopened after a restore; `analyst` is the analyst's record in it."""
+        self.workspace.close()  # forget the old file's document: open afresh
         self.store = self.session.store = self.workspace.store = store
-        self.search.set_store(store)
+        self.session.analyst = analyst or self.session.analyst
+        self.project_key = app_settings.project_key(store)
         self._data_version = store.data_version()
+        self.search.set_store(store)
+        workspace = self.workspace
+        workspace.hidden_layers = frozenset()  # layers are the analysts of one project
+        colours = workspace.layer_colours() if workspace.colour_by_layer else None
+        workspace.highlighter.colour_by_layer(colours)
+        self._apply_codebook()
+        workspace.codebook_changed()
+        undo, redo = self.session.undo_description(), self.session.redo_description()
+        self._update_undo_actions(undo or "", redo or "")
+        projects.show_project(self)
         self.reload_documents()
-        documents = store.documents.list()
-        if documents:
-            self.workspace.close()  # forget the old file's document: open afresh
-            self.open_document(documents[0].id)
+        projects.reopen(self)
 
     # -- settings and dialogs ---------------------------------------------------------------
 
@@ -562,7 +597,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.inspector.commit_pending()  # a note being typed is saved, not lost
-        self._save_scroll()
+        self.save_position()
         self._closed = True
         self.workspace.close()
         app_settings.settings().setValue("window/geometry", self.saveGeometry())

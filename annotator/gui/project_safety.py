@@ -3,11 +3,15 @@ the daily backup: the menu entries that act on the project file as a whole."""
 
 from __future__ import annotations
 
+import sys
+import time
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.safety import (
@@ -33,6 +37,71 @@ def _alive(window: MainWindow) -> bool:
     return shiboken6.isValid(window) and not window.closed
 
 
+#: The background jobs each window started on its project, until they have finished.
+_jobs: weakref.WeakKeyDictionary[MainWindow, list[BackgroundJob[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _track(window: MainWindow, job: BackgroundJob[Any]) -> None:
+    _jobs.setdefault(window, []).append(job)
+    job.finished.connect(lambda: _jobs.get(window, []).remove(job))
+
+
+def finish_jobs(window: MainWindow) -> None:
+    """Before the window leaves its project: what can stop is cancelled, the rest (a backup
+    being copied, a check) is waited for behind a progress dialog, so nothing reports on the
+    old project into the new one."""
+    jobs = [job for job in _jobs.get(window, []) if not job.done]
+    if not jobs:
+        return
+    for job in jobs:
+        job.cancel()
+
+    def wait(_progress: JobProgress) -> None:
+        while not all(job.done for job in jobs):  # set in the GUI thread, which keeps running
+            time.sleep(0.02)
+
+    run_with_progress(window, "Finishing the work on this project", wait, cancellable=False)
+
+
+def _fatal(parent: QWidget | None, title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+def offer_restore(db_path: Path, problem: str, parent: QWidget | None = None) -> Store | None:
+    """The project cannot be opened: offer its newest good backup (the file is kept as is)."""
+    good = [b for b in list_backups(db_path) if b.ok] if db_path.exists() else []
+    if not good:
+        message = f"{problem}\n\nThere is no backup of it to restore."
+        _fatal(parent, "Cannot open the project", message)
+        return None
+    newest = good[0]
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Cannot open the project",
+        f"{problem}\n\nRestore the newest good backup, made {newest.made_at:%Y-%m-%d %H:%M} UTC "
+        f"({newest.reason})? The current file is kept unchanged next to its backups.",
+        parent=parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setObjectName("restoreOffer")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    if box.exec() != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        kept = restore_backup(db_path, newest.path)
+        store = Store.open(db_path)
+    except AnnotatorError as exc:
+        _fatal(parent, "Restore failed", str(exc))
+        return None
+    print(f"annotator: restored {newest.path}; the damaged file is kept as {kept}", file=sys.stderr)
+    return store
+
+
 def start_quick_check(window: MainWindow) -> BackgroundJob[str]:
     """Check the file in the background after opening; warn in the window if it is damaged."""
     path = window.store.path
@@ -47,6 +116,7 @@ def start_quick_check(window: MainWindow) -> BackgroundJob[str]:
             )
 
     job.finished.connect(done)
+    _track(window, job)
     job.start()
     return job
 
@@ -82,6 +152,7 @@ def daily(window: MainWindow) -> BackgroundJob[Path | None] | None:
             window.statusBar().showMessage(f"Today's backup: {made}", 8000)
 
     job.finished.connect(done)
+    _track(window, job)
     job.start()
     return job
 
@@ -119,6 +190,7 @@ def restore(window: MainWindow, backup: Path) -> None:
     """Close the project, restore `backup` over it, reopen it in the same window."""
     path = window.store.path
     window.inspector.commit_pending()
+    finish_jobs(window)  # the day's backup may be reading the file
     window.workspace.close()
     window.store.close()
     kept: Path | None = None
@@ -135,7 +207,10 @@ def restore(window: MainWindow, backup: Path) -> None:
 
 def merge_dialog(window: MainWindow) -> None:
     path, _ = QFileDialog.getOpenFileName(
-        window, "Merge a colleague's project", "", "Annotator projects (*.sqlite);;All files (*)"
+        window,
+        "Merge a colleague's project",
+        str(window.store.path.parent),
+        "Annotator projects (*.sqlite);;All files (*)",
     )
     if path:
         merge(window, Path(path))
