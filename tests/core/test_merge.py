@@ -45,9 +45,13 @@ def test_fresh_merge_brings_documents_annotations_and_links(
     merged = fresh_store.annotations.get(claim.id)
     assert merged.quote == "China firmly opposes external forces"
     assert [a.name for a in fresh_store.analysts()] == ["Ana", "Ben"]
-    assert any(b.reason == "before-merge" for b in list_backups(fresh_store.path))
+    backups = list_backups(fresh_store.path)
+    [before_merge] = [b for b in backups if b.reason == "before-merge"]
+    with Store.open(before_merge.path, create=False) as kept:  # the project as it was
+        assert kept.annotations.find(claim.id) is None
     again = merge_project(fresh_store, tmp_path / "ben.sqlite", analyst="Ana")
     assert again.added == 0 and again.updated == 0 and again.links_added == 0
+    assert list_backups(fresh_store.path) == backups  # nothing merged: no new backup
 
 
 def test_the_later_edit_wins_and_the_other_stays_in_history(

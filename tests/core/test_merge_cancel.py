@@ -84,4 +84,5 @@ def test_progress_names_each_stage_in_order(tmp_path: Path, fresh_store: Store) 
 
     report = merge_project(fresh_store, tmp_path / "ben.sqlite", analyst="Ana", progress=progress)
     assert report.added == 61
-    assert stages == ["Copying", "Reading", "Backing", "Merging"]
+    # Backed up once the merge is known to change something, before it commits.
+    assert stages == ["Copying", "Reading", "Merging", "Backing"]

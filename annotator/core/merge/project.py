@@ -8,12 +8,13 @@ come over exactly as a mailed JSON Lines export would: written by our exporter, 
 interchange reader (every value validated) and applied by `import_annotations` in one
 transaction — documents matched by text, annotations by id (the later edit wins; the other
 version stays in our history), re-anchored where the text differs, orphans listed by name.
-Our project is backed up first.
+Our project is backed up before the merge commits, and only if the merge changes something
+(merging the same file again makes no new backup): the backup reads, from its own connection,
+the last committed state, which is the project as it was before this merge.
 
 Progress and cancel: `progress(done, total, what)` is told each stage (copying their file,
-reading it document by document, backing ours up, merging); answering False cancels. Cancel
-before the commit changes nothing: until then the project has not been written to (the backup
-made before merging is kept, as any backup), and while the merge's transaction runs, SQLite is
+reading it document by document, merging, backing ours up); answering False cancels. Cancel
+before the commit changes nothing: until then the project has not been written to, and while the merge's transaction runs, SQLite is
 asked to stop (a progress handler on the merging connection) and the transaction is rolled back.
 Once committed, a merge is complete and Cancel has nothing left to stop.
 """
@@ -134,25 +135,32 @@ def merge_project(
         finally:
             theirs.close()
         parsed = read_annotation_file(exported)
-        step(0, 0, "Backing up this project before merging…")
-        make_backup(store, reason="before-merge")
         count = parsed.annotation_count
         step(0, 0, f"Merging {count:,} annotation(s) of {len(parsed.documents):,} document(s)…")
-        if progress is None:
-            return import_annotations(store, parsed, analyst_fallback=analyst)
-        with _stoppable(store, progress):
-            try:
-                return import_annotations(store, parsed, analyst_fallback=analyst)
-            except AnnotatorError:
-                if not progress(0, 0, ""):
-                    raise MergeCancelled() from None  # interrupted, and rolled back
-                raise
+        try:
+            with store.transaction(), _stoppable(store, progress):
+                before = store.conn.total_changes
+                report = import_annotations(store, parsed, analyst_fallback=analyst)
+                if store.conn.total_changes != before:
+                    # Backed up only when the merge changes something (merging a file again
+                    # makes no new backup). The backup reads the last committed state from its
+                    # own connection: the project before this merge, which commits after it.
+                    step(0, 0, "Backing up this project before merging…")
+                    make_backup(store, reason="before-merge")
+        except AnnotatorError:
+            if progress is not None and not progress(0, 0, ""):
+                raise MergeCancelled() from None  # interrupted, and rolled back
+            raise
+        return report
 
 
 @contextmanager
-def _stoppable(store: Store, progress: Progress) -> Iterator[None]:
+def _stoppable(store: Store, progress: Progress | None) -> Iterator[None]:
     """While inside, SQLite asks `progress` every few thousand steps; False interrupts the
     running statement, which fails the merge's transaction, and the store rolls it back."""
+    if progress is None:
+        yield
+        return
 
     def handler() -> int:
         return 0 if progress(0, 0, "") else 1
