@@ -14,8 +14,9 @@ the last committed state, which is the project as it was before this merge.
 
 Progress and cancel: `progress(done, total, what)` is told each stage (copying their file,
 reading it document by document, merging, backing ours up); answering False cancels. Cancel
-before the commit changes nothing: until then the project has not been written to, and while the merge's transaction runs, SQLite is
-asked to stop (a progress handler on the merging connection) and the transaction is rolled back.
+before the commit changes nothing: until then the project has not been written to, and while
+the merge's transaction runs, SQLite is asked to stop (a progress handler on the merging
+connection) and the transaction is rolled back.
 Once committed, a merge is complete and Cancel has nothing left to stop.
 """
 
