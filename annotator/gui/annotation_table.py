@@ -1,4 +1,5 @@
-"""The open document's annotations as a table: label, quote, speaker, sentiment, analyst, note.
+"""The open document's annotations as a table: label, quote, speaker, about (the claim's
+target), sentiment, analyst, note.
 
 The model is updated in place from each `Change` (rows inserted, changed or removed), never
 reset, so the selection, sort order and scroll position survive every edit.
@@ -40,8 +41,12 @@ from annotator.core.records import Annotation
 from annotator.gui.plain_text import tooltip_text
 
 _Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Label", "Quote", "Speaker", "Sentiment", "Analyst", "Note")
-LABEL, QUOTE, SPEAKER, SENTIMENT, ANALYST, NOTE = range(len(HEADERS))
+#: Model columns. "About" came last and is shown after "Speaker" (the header moves it), so the
+#: model's column numbers stayed what they were.
+HEADERS = ("Label", "Quote", "Speaker", "Sentiment", "Analyst", "Note", "About")
+LABEL, QUOTE, SPEAKER, SENTIMENT, ANALYST, NOTE, TARGET = range(len(HEADERS))
+#: Columns showing a claim's links: refreshed on every row when links or spans change.
+LINKED = (SPEAKER, TARGET)
 #: Role with values the proxy sorts by: the start offset for Quote, casefolded text otherwise.
 SortRole = Qt.ItemDataRole.UserRole
 #: Role with the full, untruncated text the filter box searches.
@@ -109,7 +114,8 @@ class AnnotationTableModel(QAbstractTableModel):
         """Apply one change in place: remove, move/update or insert rows; never reset."""
         self.updating = True
         try:
-            # Claims show their speaker's name: a link or a span may change any claim's text.
+            # Claims show their speaker's and target's names: a link or a span may change any
+            # claim's text.
             spans = any(self.state.role_of(a) != "claim" for a in touched)
             if links_changed or spans:
                 self._haystacks.clear()
@@ -124,9 +130,10 @@ class AnnotationTableModel(QAbstractTableModel):
             for annotation in touched:
                 self._put(annotation)
             if (links_changed or spans) and self._rows:
-                self.dataChanged.emit(
-                    self.index(0, SPEAKER), self.index(len(self._rows) - 1, SPEAKER)
-                )
+                for column in LINKED:
+                    self.dataChanged.emit(
+                        self.index(0, column), self.index(len(self._rows) - 1, column)
+                    )
         finally:
             self.updating = False
 
@@ -194,15 +201,17 @@ class AnnotationTableModel(QAbstractTableModel):
         """Every column's full text, casefolded (what `_text` gives, in one pass)."""
         label = self.state.label_of(annotation)
         role = None if label is None else label.role
+        target = ""
         if role == "claim":
             speaker = self.state.speaker_of(annotation.id)
+            target = self.state.target_of(annotation.id)
         else:
             speaker = self.state.canonical_name(annotation) if role == "speaker" else ""
         # NUL between columns: a needle typed in the box never spans two of them.
         return (
             f"{'?' if label is None else label.name}\0{annotation.quote}\0{speaker}\0"
             f"{annotation.sentiment or ''}\0{self._analysts.get(annotation.analyst_id, '?')}\0"
-            f"{annotation.note}"
+            f"{annotation.note}\0{target}"
         ).casefold()
 
     # -- Qt model interface -----------------------------------------------------------------
@@ -256,6 +265,9 @@ class AnnotationTableModel(QAbstractTableModel):
             return annotation.sentiment or ""
         if column == ANALYST:
             return self.analysts.get(annotation.analyst_id, "?")
+        if column == TARGET:
+            claim = self.state.role_of(annotation) == "claim"
+            return self.state.target_of(annotation.id) if claim else ""
         return annotation.note
 
     def _tooltip(self, annotation: Annotation, column: int) -> str | None:
@@ -263,6 +275,9 @@ class AnnotationTableModel(QAbstractTableModel):
             return tooltip_text(annotation.quote)
         if column == NOTE and annotation.note:
             return tooltip_text(annotation.note)
+        if column in (*LINKED, ANALYST):  # names cut short by a narrow column, in full
+            name = self._text(annotation, column)
+            return tooltip_text(name) if name else None
         if column == LABEL:
             label = self.state.label_of(annotation)
             return (
@@ -362,14 +377,19 @@ class AnnotationTablePanel(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
+        header.moveSection(header.visualIndex(TARGET), SPEAKER + 1)  # About after Speaker
+        # The quote takes the room left (elided at the right, whole in its tooltip); the other
+        # columns start narrow, in average characters, and keep their whole text in tooltips.
         char = self.view.fontMetrics().averageCharWidth()
-        widths = {LABEL: 12, SPEAKER: 18, SENTIMENT: 10, ANALYST: 12}
+        widths = {LABEL: 9, SPEAKER: 14, TARGET: 14, SENTIMENT: 8, ANALYST: 9, NOTE: 10}
         for column in range(len(HEADERS)):
-            if column in (QUOTE, NOTE):
+            if column == QUOTE:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, char * widths[column] + 24)
+                title = header.fontMetrics().horizontalAdvance(HEADERS[column]) + 20  # + arrow
+                header.resizeSection(column, max(char * widths[column], title) + 16)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         filters = QHBoxLayout()
         filters.addWidget(self.filter_edit, 1)

@@ -15,7 +15,13 @@ from annotator.core.attribution import DocumentAnnotations
 from annotator.core.records import DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.store import Store
-from annotator.gui.annotation_table import SPEAKER, AnnotationTablePanel
+from annotator.gui.annotation_table import (
+    NOTE,
+    QUOTE,
+    SPEAKER,
+    TARGET,
+    AnnotationTablePanel,
+)
 from annotator.gui.plain_text import tooltip_text
 
 
@@ -94,23 +100,41 @@ def click_header(qtbot: Any, panel: AnnotationTablePanel, column: int) -> None:
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
 
 
-def test_columns_show_label_quote_speaker_via_link_sentiment_analyst_and_note(
+def visual_columns(panel: AnnotationTablePanel) -> list[int]:
+    """Model columns in the order the header shows them, left to right."""
+    header = table(panel).horizontalHeader()
+    return [header.logicalIndex(v) for v in range(header.count())]
+
+
+def test_columns_show_label_quote_speaker_and_target_via_links_sentiment_analyst_and_note(
     qtbot: Any, panel: AnnotationTablePanel, session: Session, doc: DocumentId
 ) -> None:
     claim = tag(session, doc, "Claim", *at("China firmly opposes"), sentiment="negative")
     wei = tag(session, doc, "Speaker", *at("Wei Fenghe"), speaker_name="General Wei")
     session.update_annotation(claim.id, note="check\nthe source")
     session.set_link(source_id=claim.id, kind="said_by", target_id=wei.id)
+    session.set_link(source_id=claim.id, kind="about", name="external <b>forces</b>")
     load(panel, session, doc)
 
     model = table(panel).model()
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
-    assert headers == ["Label", "Quote", "Speaker", "Sentiment", "Analyst", "Note"]
-    rows = [[model.index(r, c).data() for c in range(6)] for r in range(model.rowCount())]
+    columns = visual_columns(panel)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in columns]
+    assert headers == ["Label", "Quote", "Speaker", "About", "Sentiment", "Analyst", "Note"]
+    rows = [[model.index(r, c).data() for c in columns] for r in range(model.rowCount())]
     assert rows == [
-        ["Claim", "China firmly opposes", "General Wei", "negative", "Ana", "check the source"],
-        ["Speaker", "Wei Fenghe", "General Wei", "", "Ana", ""],
+        [
+            "Claim",
+            "China firmly opposes",
+            "General Wei",
+            "external <b>forces</b>",
+            "negative",
+            "Ana",
+            "check the source",
+        ],
+        ["Speaker", "Wei Fenghe", "General Wei", "", "", "Ana", ""],
     ]
+    about = model.index(0, TARGET).data(Qt.ItemDataRole.ToolTipRole)
+    assert about == tooltip_text("external <b>forces</b>") and "&lt;b&gt;" in about
     label_cell = model.index(0, 0)
     claim_color = session.store.codebook.get().by_name("Claim").color
     assert label_cell.data(Qt.ItemDataRole.DecorationRole) == QColor(claim_color)
@@ -164,7 +188,7 @@ def test_a_new_annotation_is_inserted_at_its_place_without_a_reset(
     assert shown(panel) == ["Global Times", "Wei Fenghe", "Tokayev"]
 
 
-def test_changes_update_rows_in_place_and_links_refresh_only_the_speaker_column(
+def test_changes_update_rows_in_place_and_links_refresh_only_the_linked_columns(
     qtbot: Any, panel: AnnotationTablePanel, session: Session, doc: DocumentId
 ) -> None:
     claim = tag(session, doc, "Claim", *at("values the partnership"))
@@ -193,7 +217,8 @@ def test_changes_update_rows_in_place_and_links_refresh_only_the_speaker_column(
             session.set_link(source_id=claim.id, kind="said_by", target_id=tokayev.id),
         )
         assert [(t.row(), t.column(), b.row(), b.column()) for t, b in changed] == [
-            (0, SPEAKER, 2, SPEAKER)
+            (0, SPEAKER, 2, SPEAKER),
+            (0, TARGET, 2, TARGET),
         ]
         assert table(panel).model().index(row, SPEAKER).data() == "Tokayev"
 
@@ -427,3 +452,74 @@ def test_the_text_filter_follows_edits_notes_and_links(
     assert shown(panel) == []
     apply(panel, session, state, session.update_annotation(claim.id, note="Recheck the quote"))
     assert shown(panel) == ["values the partnership"]
+
+
+def test_the_about_column_follows_links_and_spans_and_is_sorted_and_filtered(
+    qtbot: Any, panel: AnnotationTablePanel, session: Session, doc: DocumentId
+) -> None:
+    first = tag(session, doc, "Claim", *at("China firmly opposes"))
+    second = tag(session, doc, "Claim", *at("values the partnership"))
+    tag(session, doc, "Claim", *at("Global Times"))
+    kazakhstan = tag(session, doc, "Target", *at("Kazakhstan"))
+    state = load(panel, session, doc)
+    assert shown(panel, TARGET) == ["", "", "", ""]
+
+    apply(
+        panel,
+        session,
+        state,
+        session.set_link(source_id=second.id, kind="about", target_id=kazakhstan.id),
+    )
+    apply(panel, session, state, session.set_link(source_id=first.id, kind="about", name="NATO"))
+    assert dict(zip(shown(panel), shown(panel, TARGET), strict=True)) == {
+        "Global Times": "",
+        "China firmly opposes": "NATO",
+        "Kazakhstan": "",  # a target span is about nothing itself
+        "values the partnership": "Kazakhstan",
+    }
+    # The target span grows: the claim about it shows its new text.
+    start, _end = at("Kazakhstan")
+    apply(
+        panel,
+        session,
+        state,
+        session.update_annotation(kazakhstan.id, start=start - len("said "), end=_end),
+    )
+    about = dict(zip(shown(panel), shown(panel, TARGET), strict=True))
+    assert about["values the partnership"] == "said Kazakhstan"
+
+    click_header(qtbot, panel, TARGET)  # sorted by what the claims are about
+    assert shown(panel, TARGET) == ["", "", "NATO", "said Kazakhstan"]
+    click_header(qtbot, panel, TARGET)
+    assert shown(panel, TARGET)[:2] == ["said Kazakhstan", "NATO"]
+
+    box = panel.findChild(QLineEdit, "annotationFilter")
+    qtbot.keyClicks(box, "nato")  # matches through the About column only
+    assert shown(panel) == ["China firmly opposes"]
+    box.clear()
+    qtbot.keyClicks(box, "said kazakh")
+    assert sorted(shown(panel)) == ["said Kazakhstan", "values the partnership"]
+
+
+def test_the_quote_column_takes_the_room_and_the_others_stay_readable(
+    qtbot: Any, panel: AnnotationTablePanel, session: Session, doc: DocumentId
+) -> None:
+    tag(session, doc, "Claim", 0, len(TEXT))
+    load(panel, session, doc)
+    panel.resize(800, 300)  # as wide as the table is in the window
+    qtbot.waitUntil(lambda: table(panel).viewport().width() < 800)
+    header = table(panel).horizontalHeader()
+    widths = {column: header.sectionSize(column) for column in range(header.count())}
+    quote = widths.pop(QUOTE)
+    assert quote > max(widths.values())  # the note column no longer shares the room evenly
+    assert quote >= 0.3 * table(panel).viewport().width()
+    char = table(panel).fontMetrics().averageCharWidth()
+    assert quote >= 30 * char
+    for column, width in widths.items():  # every header readable in full
+        title = header.model().headerData(column, Qt.Orientation.Horizontal)
+        assert width >= header.fontMetrics().horizontalAdvance(title), title
+    # Cut at the right, with the whole quote a hover away (plain text).
+    assert table(panel).textElideMode() == Qt.TextElideMode.ElideRight
+    cell = table(panel).model().index(0, QUOTE)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == tooltip_text(TEXT)
+    assert widths[NOTE] < quote
