@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError, DamagedProject
+from annotator.core.location import network_warning
 from annotator.core.store import Store
 from annotator.gui import projects
 from annotator.gui import settings as app_settings
@@ -64,7 +65,7 @@ def create_window(
         return None
     window = MainWindow(store, analyst_record)
     window.show()
-    projects.announce(window)  # in File ▸ Open recent; a network drive is warned about
+    projects.announce(window, network_warning(db_path))  # and kept in File ▸ Open recent
     # Files given (`make run` gives the sample): a new one is opened; if they were all in the
     # project already, the analyst is back where they were in it.
     outcome = None
@@ -72,7 +73,7 @@ def create_window(
         back = projects.remembered(window) is not None
         outcome = window.import_paths(files, encoding=encoding, open_existing=not back)
     if window.current_document is None and not (outcome and outcome.added):
-        projects.reopen(window)
+        projects.reopen(window, or_first=False)
     # Both in worker threads, so a large project is usable at once; the check starts last so
     # that its warning is the last word in the info bar.
     projects.start_checks(window)

@@ -59,15 +59,16 @@ def remembered(window: MainWindow) -> DocumentId | None:
     return None
 
 
-def reopen(window: MainWindow) -> None:
-    """Back where the analyst was in this project; else at its first document; else empty."""
+def reopen(window: MainWindow, *, or_first: bool = True) -> None:
+    """Back where the analyst was in this project; else (`or_first`) at its first document,
+    rather than an empty view of a project that has some."""
     last = remembered(window)
     if last is not None:
         window.open_document(last)
         window.restore_position()
-    elif window.documents.model.rowCount() > 0:
+    elif or_first and window.documents.model.rowCount() > 0:
         window.open_document(window.documents.model.id_at(0))
-    else:
+    elif window.current_document is None:
         _show_nothing(window)
 
 
@@ -86,10 +87,9 @@ def _show_nothing(window: MainWindow) -> None:
     window.inspector.comments.show_thread(None, [], {}, window.analyst.id)
 
 
-def announce(window: MainWindow) -> None:
-    """Opened: kept in File ▸ Open recent, and a warning if the file is on a network drive."""
+def announce(window: MainWindow, warning: str | None) -> None:
+    """Opened: kept in File ▸ Open recent; `warning` (a network drive, say) in the info bar."""
     remember_project(window.store.path)
-    warning = network_warning(window.store.path)
     if warning:
         window.info_bar.show_message(warning)
 
@@ -123,7 +123,7 @@ def switch_project(window: MainWindow, path: Path, *, create: bool = False) -> b
     old = window.store
     window.use_store(store, analyst)
     old.close()
-    announce(window)
+    announce(window, network_warning(path))
     start_checks(window)
     verb = "Opened" if existed else "Created"
     window.statusBar().showMessage(f"{verb} the project {path}", 8000)
