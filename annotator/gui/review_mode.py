@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 
-from annotator.core.records import AnalystId, Annotation, AnnotationId
+from annotator.core.records import AnalystId, Annotation, AnnotationId, DocumentId
 from annotator.core.review import Item, compare_layers, item_status
 from annotator.core.session import Change
 from annotator.core.store.schema import REVIEWED_LAYER_ID
@@ -20,6 +20,10 @@ from annotator.gui.review_panel import ReviewPanel
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+
+#: Rows of the annotation table that stay in view while reviewing, and of the review list.
+TABLE_ROWS = 8
+LIST_ROWS = 7
 
 #: Window actions that only work while reviewing.
 REVIEW_ACTIONS = (
@@ -44,6 +48,10 @@ class ReviewMode(QObject):
         self.items: list[Item] = []
         self._agreed: list[Item] = []
         self._before: tuple[frozenset[str], bool] | None = None  # layers shown before review
+        self._document: DocumentId | None = None  # whose disagreements the list shows
+        # Where the current row was when it left the list (decided into agreement, deleted
+        # elsewhere): F8 goes on from there. None while a row is current.
+        self._gap: int | None = None
         self.panel.layers_chosen.connect(self._layers_chosen)
         self.panel.item_chosen.connect(self._show_item)
         self.panel.decision_requested.connect(self.decide)
@@ -75,12 +83,8 @@ class ReviewMode(QObject):
         self._fill_layers()
         self._show_layers()
         self.panel.show()
-        center = self.window.center  # reader, this panel, the table
-        sizes = center.sizes()
-        if sizes[1] < self.panel.minimumSizeHint().height():
-            total = sum(sizes)
-            center.setSizes([total * 55 // 100, total * 30 // 100, total * 15 // 100])
-        self._refresh(keep=0)
+        self._refresh(first_row=True)
+        self._fit_splitter()
         self.panel.list.setFocus(Qt.FocusReason.OtherFocusReason)
         self._sync_actions()
 
@@ -92,6 +96,27 @@ class ReviewMode(QObject):
         self.panel.hide()
         self._sync_actions()
         self.window.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fit_splitter(self) -> None:
+        """Room for the panel without squeezing the table: the table keeps TABLE_ROWS rows
+        (more if the analyst made it taller), the panel shows LIST_ROWS, the text the rest."""
+        center = self.window.center  # reader, this panel, the table
+        sizes = center.sizes()
+        total = sum(sizes)
+        table = self.window.table
+        view = table.view
+        layout = table.layout()
+        chrome = (
+            table.filter_edit.sizeHint().height()
+            + (layout.spacing() if layout is not None else 0)
+            + view.horizontalHeader().sizeHint().height()
+            + 2 * view.frameWidth()
+        )
+        row = view.verticalHeader().defaultSectionSize()
+        table_height = max(sizes[2], chrome + TABLE_ROWS * row + row // 2)
+        panel_height = self.panel.height_for_rows(LIST_ROWS)
+        reader = max(total - table_height - panel_height, total // 3)
+        center.setSizes([reader, panel_height, max(total - reader - panel_height, 0)])
 
     def _sync_actions(self) -> None:
         actions = self.window.actions_by_id
@@ -129,19 +154,25 @@ class ReviewMode(QObject):
             return
         self.first, self.second = first, second
         self._show_layers()
-        self._refresh(keep=0)
+        self._refresh(first_row=True)
 
     # -- the list ---------------------------------------------------------------------------
 
-    def _refresh(self, keep: int | None = None) -> None:
-        """Compare the two layers of the open document again (after any change)."""
+    def _refresh(self, *, first_row: bool = False) -> None:
+        """Compare the two layers of the open document again (after any change).
+
+        The current row stays on its disagreement and the list where it was scrolled; the
+        first row is chosen only on entering review, for other layers or another document.
+        """
         workspace = self.window.workspace
         if not self.active or workspace.document is None:
             return
-        if keep is None:
-            keep = max(self.panel.current_row(), 0)
+        document = workspace.document.id
+        first_row = first_row or document != self._document
+        self._document = document
+        row = self.panel.current_row()
         compared = compare_layers(workspace.state, AnalystId(self.first), AnalystId(self.second))
-        decisions = self.window.store.reviews.for_document(workspace.document.id)
+        decisions = self.window.store.reviews.for_document(document)
         self.items = [it for it in compared if not it.agreed]
         self._agreed = [
             it
@@ -150,13 +181,22 @@ class ReviewMode(QObject):
             and not item_status(it, decisions)
             and all(a.analyst_id != REVIEWED_LAYER_ID for a in it.sides())  # in it already
         ]
-        self.panel.set_items(
+        kept = self.panel.set_items(
             self.items,
             [item_status(it, decisions) for it in self.items],
             self._describe,
             agreed_open=len(self._agreed),
-            keep=keep,
         )
+        if first_row:
+            self._gap = None
+            self.panel.select_row(0)
+        elif not kept:
+            self._gap = row
+            self.window.statusBar().showMessage(
+                "That disagreement is no longer in the list. F8 goes on to the next one.", 6000
+            )
+        elif self.panel.current_row() >= 0:
+            self._gap = None
 
     def _describe(self, annotation: Annotation) -> str:
         state = self.window.workspace.state
@@ -185,6 +225,8 @@ class ReviewMode(QObject):
             return
         decisions = self.window.store.reviews.for_document(self.items[0].sides()[0].document_id)
         row = self.panel.current_row()
+        if row < 0 and self._gap is not None:  # the row that left stood before this one
+            row = self._gap - 1 if direction > 0 else self._gap
         count = len(self.items)
         for offset in range(1, count + 1):
             candidate = (row + direction * offset) % count
@@ -196,6 +238,8 @@ class ReviewMode(QObject):
     # -- deciding ---------------------------------------------------------------------------
 
     def decide(self, decision: str) -> None:
+        """Decide the current row of the list, the one the analyst sees; the list stays on it,
+        showing the decision (F8 goes on to the next undecided)."""
         row = self.panel.current_row()
         if not self.active or not 0 <= row < len(self.items):
             self.window.statusBar().showMessage("Choose a disagreement in the list first.", 6000)
@@ -219,23 +263,32 @@ class ReviewMode(QObject):
             # Refused, e.g. changed elsewhere meanwhile: read the document again and compare.
             self.window.refresh(force=True)
             return
+        if self.panel.current_row() < 0:  # e.g. one layer is the reviewed one: now agreed
+            self.window.statusBar().showMessage(
+                "Decided: the two layers agree there now, so it left the list. "
+                "F8 goes on to the next disagreement.",
+                8000,
+            )
+        if made:  # the reviewed copy the decision made is what the text and inspector show
+            self.window.workspace.select(made[0], scroll=False)
         if decision == "edit" and made:
-            self.window.workspace.select(made[0])
             self.window.inspector.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.panel.select_row(row)
-        self.step(1)
 
     def accept_agreed(self) -> None:
         """Every span both layers agree on, not yet accepted, into the reviewed layer."""
         if not self.active or not self._agreed:
             return
         agreed = list(self._agreed)
-        self.window.workspace.perform(
-            lambda: self.window.workspace.session.review(
-                self.window.workspace.state,
+        workspace = self.window.workspace
+        active = workspace.active
+        workspace.perform(
+            lambda: workspace.session.review(
+                workspace.state,
                 [(it, "agreed") for it in agreed],
                 first_layer=AnalystId(self.first),
                 second_layer=AnalystId(self.second),
             )[1]
         )
+        # The copies are made where they are; the analyst stays on what they had selected.
+        if active is not None and workspace.state.get(active) is not None:
+            workspace.select(active, scroll=False)

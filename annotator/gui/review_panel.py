@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,6 +38,9 @@ DECISION_NAMES = {
     "edit": "kept to edit",
     "agreed": "agreed",
 }
+#: The widest a column may take of the list's width (the quote column, 0, has what is left and
+#: elides; Decision, 4, is as wide as its longest word).
+COLUMN_SHARES = {1: 0.17, 2: 0.25, 3: 0.25}
 #: The buttons: (decision, text, key shown in the tooltip; bound by the window's actions).
 BUTTONS = (
     ("first", "Keep &first", "Ctrl+1"),
@@ -61,6 +65,8 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("reviewPanel")
         self._items: list[Item] = []
+        self._keys: list[tuple[str, str]] = []
+        self._wanted: dict[int, int] = {}  # column → width of its widest text
         self._filling = False
         self.first = QComboBox(self)
         self.first.setObjectName("reviewFirst")
@@ -77,9 +83,13 @@ class ReviewPanel(QWidget):
         self.list.setHeaderLabels(list(HEADERS))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.list.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the quote gives way
+        self.list.installEventFilter(self)  # columns fitted again when the list is resized
         self.list.currentItemChanged.connect(self._on_current)
         self.buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
@@ -110,6 +120,7 @@ class ReviewPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        self._layout, self._bars = layout, (top, buttons)
 
     # -- filling ----------------------------------------------------------------------------
 
@@ -134,29 +145,63 @@ class ReviewPanel(QWidget):
         describe: Callable[[Annotation], str],
         *,
         agreed_open: int,
-        keep: int | None = None,
-    ) -> None:
-        """Show the disagreements (items with something different) and their decisions."""
+    ) -> bool:
+        """Show the disagreements (items with something different) and their decisions.
+
+        The current row stays on the same disagreement, and the list where it was scrolled,
+        without `item_chosen` (the analyst moved nothing). Returns False when the current
+        disagreement is gone from the list (then no row is current).
+        """
         self._filling = True
+        current = self.current_row()
+        kept = self._keys[current] if 0 <= current < len(self._keys) else None
+        keys = [item_key(item) for item in items]
+        texts = [
+            [
+                one_line((item.first or item.second).quote),  # type: ignore[union-attr]
+                ", ".join(KIND_NAMES[k] for k in item.kinds),
+                describe(item.first) if item.first else "—",
+                describe(item.second) if item.second else "—",
+                DECISION_NAMES.get(status.decision, status.decision) if status else "",
+            ]
+            for item, status in zip(items, statuses, strict=True)
+        ]
         self._items = items
-        self.list.clear()
-        rows = []
-        for item, status in zip(items, statuses, strict=True):
-            row = QTreeWidgetItem(
-                [
-                    one_line((item.first or item.second).quote),  # type: ignore[union-attr]
-                    ", ".join(KIND_NAMES[k] for k in item.kinds),
-                    describe(item.first) if item.first else "—",
-                    describe(item.second) if item.second else "—",
-                    DECISION_NAMES.get(status.decision, status.decision) if status else "",
-                ]
+        if keys == self._keys:  # the same disagreements: the rows are updated in place
+            for index, row_texts in enumerate(texts):
+                row = self.list.topLevelItem(index)
+                assert row is not None
+                for column, text in enumerate(row_texts):
+                    if row.text(column) != text:
+                        row.setText(column, text)
+                        row.setToolTip(column, tooltip_text(text))
+        else:
+            bar = self.list.verticalScrollBar()
+            scrolled = bar.value()
+            self.list.clear()
+            rows = []
+            for row_texts in texts:
+                row = QTreeWidgetItem(row_texts)
+                for column, text in enumerate(row_texts):
+                    row.setToolTip(column, tooltip_text(text))
+                rows.append(row)
+            self.list.addTopLevelItems(rows)
+            self.list.doItemsLayout()  # the scroll range of the new rows, now
+            bar.setValue(scrolled)
+            self._keys = keys
+            found = self.list.topLevelItem(keys.index(kept)) if kept in keys else None
+            if found is not None:
+                self.list.setCurrentItem(found)
+            else:
+                self.list.setCurrentIndex(QModelIndex())
+        metrics = self.list.fontMetrics()
+        self._wanted = {
+            column: max(
+                metrics.horizontalAdvance(t) for t in [HEADERS[column]] + [r[column] for r in texts]
             )
-            for column in range(len(HEADERS)):
-                row.setToolTip(column, tooltip_text(row.text(column)))
-            rows.append(row)
-        self.list.addTopLevelItems(rows)
-        for column in range(1, len(HEADERS)):
-            self.list.resizeColumnToContents(column)
+            for column in COLUMN_SHARES
+        }
+        self.fit_columns()
         decided = sum(1 for s in statuses if s is not None)
         self.summary.setText(
             f"{len(items)} disagreement{'' if len(items) == 1 else 's'}, {decided} decided · "
@@ -164,8 +209,46 @@ class ReviewPanel(QWidget):
         )
         self.agreed.setEnabled(agreed_open > 0)
         self._filling = False
-        if keep is not None and items:
-            self.select_row(min(keep, len(items) - 1))
+        return kept is None or kept in keys
+
+    # -- sizes ------------------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Every column in view without scrolling sideways: Decision as wide as its longest
+        word, the descriptions and kinds as wide as their text up to a share of the list, the
+        quote what is left (elided; the tooltip has it whole)."""
+        header = self.list.header()
+        metrics = self.list.fontMetrics()
+        margin = self.list.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+        padding = 2 * margin + 16
+        width = self.list.viewport().width()
+        decisions = (HEADERS[4], *DECISION_NAMES.values())
+        header.resizeSection(4, max(metrics.horizontalAdvance(t) for t in decisions) + padding)
+        for column, share in COLUMN_SHARES.items():
+            wanted = self._wanted.get(column, metrics.horizontalAdvance(HEADERS[column]))
+            header.resizeSection(column, min(wanted + padding, int(width * share)))
+
+    def height_for_rows(self, rows: int) -> int:
+        """The panel's height showing this many rows of the list."""
+        layout = self._layout
+        margins = layout.contentsMargins()
+        row = self.list.sizeHintForRow(0) if self.list.topLevelItemCount() else 0
+        row = max(row, self.list.fontMetrics().height() + 2)
+        bars = sum(bar.sizeHint().height() for bar in self._bars)
+        return (
+            margins.top()
+            + margins.bottom()
+            + bars
+            + 2 * layout.spacing()
+            + self.list.header().sizeHint().height()
+            + rows * row
+            + 2 * self.list.frameWidth()
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.list and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
 
     # -- navigation -------------------------------------------------------------------------
 
@@ -174,8 +257,14 @@ class ReviewPanel(QWidget):
         return -1 if item is None else self.list.indexOfTopLevelItem(item)
 
     def select_row(self, row: int) -> None:
+        """Go to this row (and show it in the text, even when it is the current one)."""
         item = self.list.topLevelItem(row) if row >= 0 else None
-        if item is not None:
+        if item is None:
+            return
+        if item is self.list.currentItem():
+            self.list.scrollToItem(item)
+            self.item_chosen.emit(row)
+        else:
             self.list.setCurrentItem(item)
 
     def _on_current(self, current: QTreeWidgetItem | None, _previous: object) -> None:
@@ -186,3 +275,7 @@ class ReviewPanel(QWidget):
         if not self._filling:
             self.layers_chosen.emit(*self.layers())
 
+
+def item_key(item: Item) -> tuple[str, str]:
+    """What identifies a disagreement from one comparison to the next: its two spans."""
+    return (item.first.id if item.first else "", item.second.id if item.second else "")

@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
 from annotator.core.codebook import Codebook
 from annotator.gui.actions import ACTIONS, SENTIMENT_KEY
 
+#: The review decisions, Ctrl+1 … Ctrl+5: the sheet says once which row they act on.
+DECISION_ACTIONS = ("keep_first", "keep_second", "keep_both", "reject", "keep_edit")
+
 
 def shortcut_rows(codebook: Codebook) -> list[tuple[str, str]]:
     """(keys, what they do), in the order the sheet lists them."""
@@ -28,14 +31,31 @@ def shortcut_rows(codebook: Codebook) -> list[tuple[str, str]]:
     rows.append(("Arrows, Shift+arrows, Ctrl+Shift+arrows", "Move the caret, select text"))
     rows.append(("Click on a highlight (again)", "Select it (cycle through overlapping ones)"))
     rows.append(("Alt+drag", "Select exactly, without snapping to words"))
+    explained = False
     for spec in ACTIONS:
         if spec.shortcuts:
-            keys = ", ".join(
-                QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
-                for k in spec.shortcuts
-            )
+            keys = ", ".join(_native(k) for k in spec.shortcuts)
             rows.append((keys, spec.text.replace("&", "").rstrip("…")))
+        if spec.id == DECISION_ACTIONS[-1]:
+            rows += _decisions_rows()
+            explained = True
+    if not explained:
+        rows += _decisions_rows()
     return rows
+
+
+def _native(key: str) -> str:
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def _decisions_rows() -> list[tuple[str, str]]:
+    """Which row Ctrl+1 … Ctrl+5 decide, and where the selection is afterwards."""
+    keys = {spec.id: spec.shortcuts for spec in ACTIONS if spec.shortcuts}
+    ends = [keys[i][0] for i in (DECISION_ACTIONS[0], DECISION_ACTIONS[-1]) if i in keys]
+    return [
+        (" … ".join(_native(k) for k in ends), "Decide the row selected in the review list"),
+        ("", "… the selection stays on it; F8: next undecided"),
+    ]
 
 
 class ShortcutSheet(QDialog):

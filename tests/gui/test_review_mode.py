@@ -90,9 +90,12 @@ def test_review_lists_disagreements_and_keys_decide_them(
     QTest.keyClick(panel.list, Qt.Key.Key_4, CTRL)  # reject Olga's lone target
     assert reviewed(window) == []
     assert panel.list.topLevelItem(0).text(4) == "rejected"  # type: ignore[union-attr]
-    assert panel.current_row() == 1  # on to the next one
+    assert panel.current_row() == 0  # the list stays on the decided row
+    QTest.keyClick(panel.list, Qt.Key.Key_F8)  # F8: on to the next undecided one
+    assert panel.current_row() == 1
     # Keep Ana's (second) sentiment: the reviewed layer gets a copy.
     QTest.keyClick(panel.list, Qt.Key.Key_2, CTRL)
+    assert panel.current_row() == 1
     assert reviewed(window) == [("firmly supports", "positive")]
     assert panel.list.topLevelItem(1).text(4) == "kept second"  # type: ignore[union-attr]
     qtbot.mouseClick(panel.agreed, Qt.MouseButton.LeftButton)
