@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
 from annotator.gui.platform_check import display_problem
@@ -62,18 +63,15 @@ def import_command(
     with open_store(db_path) as store:
         try:
             analyst_id = store.ensure_analyst(analyst_name or os_user_name() or "analyst").id
-            with click.progressbar(
-                length=1, label="Importing", file=sys.stderr, show_pos=True
-            ) as bar:
+            with terminal_progress("Importing", "Read", "file", "files") as shown:
 
-                def progress(index: int, total: int, path: Path) -> bool:
-                    bar.length = max(total, 1)
-                    bar.update(index - bar.pos)
-                    return True
+                def progress(index: int, total: int, _path: Path) -> bool:
+                    return shown(index, total)
 
                 outcome = import_paths(
                     store, files, analyst_id=analyst_id, encoding=encoding, progress=progress
                 )
+                shown(shown.total, shown.total)
         except AnnotatorError as exc:
             raise click.ClickException(str(exc)) from exc
     if not quiet:

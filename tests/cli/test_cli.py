@@ -142,3 +142,45 @@ def test_a_save_failure_midway_keeps_earlier_documents_and_says_so(
     monkeypatch.setattr(Documents, "add", real_add)
     _, listing = invoke("list", "--db", str(db_path))
     assert "2 document(s)" in listing
+
+
+def test_import_progress_is_for_a_terminal_and_never_a_bare_word(
+    db_path: Path, tmp_path: Path
+) -> None:
+    import os
+    import pty
+
+    for n in range(3):
+        (tmp_path / f"a{n}.txt").write_text(f"Article {n}\nText {n}.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "annotator", "--db", str(db_path), "import", "--quiet"]
+    # Scripts and logs (stderr not a terminal) get only the real messages.
+    piped = subprocess.run(
+        [*command, str(tmp_path / "a0.txt"), str(tmp_path / "a1.txt")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "Importing" not in piped.stderr and piped.stderr.strip() == ""
+    # On a terminal the line is redrawn in place and ends saying what was done.
+    leader, follower = pty.openpty()
+    shown = subprocess.run(
+        [*command, str(tmp_path / "a2.txt"), str(tmp_path / "a0.txt")],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=60,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert shown.returncode == 0
+    text = seen.decode()
+    assert "Importing: file 1 of 2" in text and text.rstrip().endswith("Read 2 files.")
