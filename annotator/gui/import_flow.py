@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QDropEvent, QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
@@ -149,6 +150,9 @@ class FileDrops(QObject):
         paths = dropped_paths(event.mimeData())
         if not paths:
             return False
+        if QApplication.activeModalWidget() is not None:  # an import (or a dialog) under way
+            event.ignore()
+            return True
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
         if event.type() == QEvent.Type.Drop:

@@ -44,8 +44,14 @@ _jobs: weakref.WeakKeyDictionary[MainWindow, list[BackgroundJob[Any]]] = (
 
 
 def _track(window: MainWindow, job: BackgroundJob[Any]) -> None:
-    _jobs.setdefault(window, []).append(job)
-    job.finished.connect(lambda: _jobs.get(window, []).remove(job))
+    jobs = _jobs.setdefault(window, [])
+    jobs.append(job)
+
+    def forget() -> None:
+        if job in jobs:
+            jobs.remove(job)
+
+    job.finished.connect(forget)
 
 
 def finish_jobs(window: MainWindow) -> None:

@@ -417,6 +417,19 @@ def test_drops_that_are_not_files_are_ignored(open_window, qtbot) -> None:  # ty
     assert edit.acceptDrops()
 
 
+def test_a_drop_while_a_dialog_is_open_is_refused(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = open_window()
+    box = QMessageBox(QMessageBox.Icon.Information, "Busy", "An import is under way", parent=window)
+    box.open()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is box)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SAMPLE))])
+    assert _drop(window, mime) == (False, False)
+    box.close()
+    qtbot.wait(50)
+    assert window.documents.model.rowCount() == 0
+
+
 # -- 5. F5 ---------------------------------------------------------------------------------------
 
 
