@@ -381,3 +381,40 @@ def test_removing_a_label_keeps_a_copy_of_the_project_first(fresh_store) -> None
     drafts = [LabelDraft.of(label) for label in fresh_store.codebook.get().labels][:2]
     fresh_store.codebook.save(drafts, ["positive", "negative"], analyst_id=None)
     assert [b.reason for b in list_backups(fresh_store.path)] == ["before-codebook-change"]
+
+
+def test_restore_refuses_while_another_process_has_the_project_open(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with _project(db_path) as store:
+        made = make_backup(store, reason="manual")
+        store.ensure_analyst("Bea")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from annotator.core.store import Store; s = Store.open(sys.argv[1]); "
+            "print('open', flush=True); sys.stdin.readline(); s.close()",
+            str(db_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        before = db_path.read_bytes()
+        with pytest.raises(AnnotatorError, match="open in another window"):
+            restore_backup(db_path, made)
+        assert db_path.read_bytes() == before
+        assert not list(backup_dir_for(db_path).glob("*before-restore*"))
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    # Closed there: the restore goes ahead.
+    assert restore_backup(db_path, made) is not None
+    with Store.open(db_path, create=False) as store:
+        assert [a.name for a in store.analysts()] == ["Ana"]

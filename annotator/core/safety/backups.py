@@ -35,6 +35,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.connection import (
     connect_read_only,
     has_sqlite_header,
+    in_use_by_another_process,
     is_not_a_database,
     is_unreadable,
 )
@@ -381,6 +382,12 @@ def restore_backup(project_path: Path | str, backup_path: Path | str) -> Path | 
     if problem is not None:
         raise BackupError(
             f"Cannot restore from {backup}: {problem}. The project was left untouched."
+        )
+    if project.is_file() and in_use_by_another_process(project):
+        raise BackupError(
+            f"{project} is open in another window or by another command; close it there "
+            "first (its changes would go into a file that is no longer the project). "
+            "Nothing was changed."
         )
     folder = backup_dir_for(project)
     saved: Path | None = None

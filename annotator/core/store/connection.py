@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -14,6 +15,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 #: SQLite's result code for "file is not a database" (its header is not SQLite's).
 SQLITE_NOTADB = 26
 SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH = 14, 3, 23
+#: Where SQLite's unix VFS takes its shared locks (PENDING_BYTE + 2, 510 bytes).
+_SHARED_FIRST, _SHARED_SIZE = 0x40000000 + 2, 510
 
 
 # Never open(), read or close a project file (or its -wal/-shm/-journal) with anything but
@@ -64,6 +67,37 @@ def has_sqlite_header(path: Path) -> bool:
             return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
+
+
+def in_use_by_another_process(path: Path) -> bool:
+    """Whether another process (a window, a command) has the project open.
+
+    Every open connection in WAL mode holds a shared lock on SQLite's "shared" byte range of
+    the file for as long as it is open; a non-blocking exclusive lock on that range is refused
+    while any does. Nothing is read or written, and no SQLite connection is opened (closing one
+    would checkpoint the -wal of a crashed project that restore must keep byte for byte).
+
+    This opens and closes the file itself, which drops this process's own locks on it (see
+    above): call it only where this process has closed its connections, before replacing the
+    file (restore). On Windows (no fcntl) it answers False; replacing an open file fails there.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _SHARED_SIZE, _SHARED_FIRST, os.SEEK_SET)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, _SHARED_SIZE, _SHARED_FIRST, os.SEEK_SET)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _classify(path: Path) -> str:
