@@ -39,6 +39,7 @@ from annotator.core.attribution import DocumentAnnotations, reading_order
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation
 from annotator.gui.plain_text import tooltip_text
+from annotator.gui.text_formats import wrapping_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Model columns. "About" came last and is shown after "Speaker" (the header moves it), so the
@@ -271,10 +272,10 @@ class AnnotationTableModel(QAbstractTableModel):
         return annotation.note
 
     def _tooltip(self, annotation: Annotation, column: int) -> str | None:
-        if column == QUOTE:
-            return tooltip_text(annotation.quote)
+        if column == QUOTE:  # a long quote wraps in its tooltip
+            return wrapping_tooltip(annotation.quote)
         if column == NOTE and annotation.note:
-            return tooltip_text(annotation.note)
+            return wrapping_tooltip(annotation.note)
         if column in (*LINKED, ANALYST):  # names cut short by a narrow column, in full
             name = self._text(annotation, column)
             return tooltip_text(name) if name else None

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import DocumentId, DocumentSummary
 from annotator.core.store.documents import Documents
-from annotator.gui.plain_text import tooltip_text
+from annotator.gui.text_formats import wrapping_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _HEADERS = ("Title", "Date", "Tags")
@@ -38,6 +39,11 @@ TITLE, DATE, TAGS = range(len(_HEADERS))
 PAGE = 100
 #: Summaries kept at most; beyond, the cache starts afresh (rows are fetched again on demand).
 CACHE_LIMIT = 5_000
+#: Room the title column gets at least, in average characters (the list is no narrower).
+TITLE_CHARS = 24
+#: … and what the list asks for when there is room.
+TITLE_CHARS_WANTED = 34
+
 
 Catalog = list[tuple[DocumentId, str, str | None]]
 
@@ -218,7 +224,7 @@ class DocumentListModel(QAbstractTableModel):
             return self._summary(row).annotation_count
         if role == Qt.ItemDataRole.ToolTipRole:
             doc = self._summary(row)
-            return tooltip_text(f"{doc.title}\n{doc.source}\n{doc.char_count} characters")
+            return wrapping_tooltip(f"{doc.title}\n{doc.source}\n{doc.char_count} characters")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TAGS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -248,6 +254,9 @@ class DocumentListPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
+        # A title too long for its column keeps its beginning and its end (often a date or a
+        # place); the whole title is in the row's tooltip.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # Fixed sizes: sizing to contents would read (and fetch) a thousand rows per reset.
         metrics = self.view.fontMetrics()
         rows = self.view.verticalHeader()
@@ -255,14 +264,32 @@ class DocumentListPanel(QWidget):
         rows.setDefaultSectionSize(metrics.height() + 8)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, sample in ((DATE, "2000-00-00"), (TAGS, "Tags 000")):
+        # Date and count take what they need (their header and sort arrow included); the
+        # title gets the rest.
+        titles = header.fontMetrics()
+        for column, sample in ((DATE, "2000-00-00"), (TAGS, "00000")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+            width = max(
+                metrics.horizontalAdvance(sample) + 16,
+                titles.horizontalAdvance(_HEADERS[column]) + 36,
+            )
+            header.resizeSection(column, width)
+        self._others = sum(header.sectionSize(c) for c in (DATE, TAGS))
+        self.setMinimumWidth(self._width_for(TITLE_CHARS))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
+
+    def _width_for(self, title_chars: int) -> int:
+        """The list's width with `title_chars` average characters for the title column."""
+        title = self.view.fontMetrics().averageCharWidth() * title_chars + 16
+        chrome = 2 * self.view.frameWidth() + self.view.verticalScrollBar().sizeHint().width()
+        return title + self._others + chrome
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self._width_for(TITLE_CHARS_WANTED), super().sizeHint().height())
 
     def load(self, documents: Documents) -> None:
         """Read the project's documents again (after an import, a merge, F5)."""

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from core.test_store_annotations import TEXT, add_document, tag
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QTableView
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableView, QToolTip
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.records import DocumentId
@@ -23,6 +23,7 @@ from annotator.gui.annotation_table import (
     AnnotationTablePanel,
 )
 from annotator.gui.plain_text import tooltip_text
+from annotator.gui.text_formats import wrapping_tooltip
 
 
 @pytest.fixture
@@ -88,6 +89,14 @@ def shown(panel: AnnotationTablePanel, column: int = 1) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
+def tip_label() -> Any:
+    """The tooltip on screen (Qt's QTipLabel), or None."""
+    for widget in QApplication.topLevelWidgets():
+        if widget.metaObject().className() == "QTipLabel" and widget.isVisible():
+            return widget
+    return None
+
+
 def click_cell(qtbot: Any, panel: AnnotationTablePanel, row: int, column: int = 1) -> None:
     view = table(panel)
     rect = view.visualRect(view.model().index(row, column))
@@ -139,7 +148,8 @@ def test_columns_show_label_quote_speaker_and_target_via_links_sentiment_analyst
     claim_color = session.store.codebook.get().by_name("Claim").color
     assert label_cell.data(Qt.ItemDataRole.DecorationRole) == QColor(claim_color)
     assert label_cell.data(Qt.ItemDataRole.ForegroundRole) is None
-    assert model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole) == tooltip_text("check\nthe source")
+    note = model.index(0, NOTE).data(Qt.ItemDataRole.ToolTipRole)
+    assert note == wrapping_tooltip("check\nthe source")
 
 
 def test_long_quote_is_one_line_truncated_with_the_full_quote_in_a_plain_tooltip(
@@ -155,8 +165,17 @@ def test_long_quote_is_one_line_truncated_with_the_full_quote_in_a_plain_tooltip
     assert display.startswith("<b>Bold</b> opening second line word")
     assert "\n" not in display and display.endswith("…") and len(display) <= 121
     tooltip = cell.data(Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == tooltip_text(text) and "&lt;b&gt;" in tooltip
+    assert tooltip == wrapping_tooltip(text) and "&lt;b&gt;" in tooltip
     assert "needle" in tooltip
+    # Hovering shows it whole, wrapped onto lines that fit the screen.
+    view = table(panel)
+    point = view.visualRect(cell).center()
+    QApplication.sendEvent(
+        view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    )
+    qtbot.waitUntil(lambda: tip_label() is not None)
+    assert tip_label().width() <= panel.screen().availableGeometry().width() / 2
+    QToolTip.hideText()
     qtbot.keyClicks(panel.findChild(QLineEdit, "annotationFilter"), "needle")
     assert table(panel).model().rowCount() == 1  # the filter searches the whole quote
 
@@ -521,5 +540,5 @@ def test_the_quote_column_takes_the_room_and_the_others_stay_readable(
     # Cut at the right, with the whole quote a hover away (plain text).
     assert table(panel).textElideMode() == Qt.TextElideMode.ElideRight
     cell = table(panel).model().index(0, QUOTE)
-    assert cell.data(Qt.ItemDataRole.ToolTipRole) == tooltip_text(TEXT)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == wrapping_tooltip(TEXT)
     assert widths[NOTE] < quote

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QToolTip
 
 from annotator.core.importing import ExtractedDocument, ImportReport
 from annotator.core.records import DocumentId
@@ -199,3 +201,63 @@ def test_a_changed_count_is_shown_in_place(panel: DocumentListPanel, store: Stor
     assert model.index(5, TAGS).data() == before + 1
     tooltip = model.index(5, TITLE).data(Qt.ItemDataRole.ToolTipRole)
     assert "characters" in tooltip
+
+
+LONG_TITLE = (
+    "Water talks: the ministers of <b>three</b> countries meet again about the dam, the river "
+    "and the sharing of its water through the dry season — 2023-06-02, Cairo"
+)
+
+
+def tip_label() -> Any:
+    """The tooltip on screen (Qt's QTipLabel), or None."""
+    for widget in QApplication.topLevelWidgets():
+        if widget.metaObject().className() == "QTipLabel" and widget.isVisible():
+            return widget
+    return None
+
+
+def hover(view: QAbstractItemView, index: QModelIndex) -> None:
+    """What the platform sends when the pointer rests on a cell."""
+    point = view.visualRect(index).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def test_a_long_title_is_read_whole_in_a_wrapped_plain_text_tooltip(
+    qtbot: Any, panel: DocumentListPanel, store: Store
+) -> None:
+    add(store, LONG_TITLE, "2023-06-02")
+    panel.load(store.documents)
+    qtbot.keyClicks(panel.filter_edit, "water talks")
+    index = panel.view.model().index(0, TITLE)
+    assert index.data() == LONG_TITLE  # the model gives it whole; the view elides it …
+    assert panel.view.textElideMode() == Qt.TextElideMode.ElideMiddle  # … keeping its end
+    tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;three&lt;/b&gt;" in tooltip  # escaped: shown as typed, never as markup
+    document = QTextDocument()
+    document.setHtml(tooltip)
+    assert document.toPlainText().splitlines()[0] == LONG_TITLE
+    hover(panel.view, index)
+    qtbot.waitUntil(lambda: tip_label() is not None)
+    tip = tip_label()
+    screen = panel.screen().availableGeometry()
+    # Wrapped onto lines that fit the screen, not one line running off its edge.
+    assert tip.width() <= screen.width() / 2
+    assert tip.height() >= 3 * tip.fontMetrics().height()
+    QToolTip.hideText()
+
+
+def test_the_list_opens_wide_enough_to_read_titles(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "2023-06-02-water-talks.txt"
+    article.write_text(f"{LONG_TITLE}\nThe ministers met again.\n", encoding="utf-8")
+    window = open_window([article])
+    view = window.documents.view
+    header = view.horizontalHeader()
+    char = view.fontMetrics().averageCharWidth()
+    assert header.sectionSize(TITLE) >= 24 * char
+    assert header.sectionSize(TITLE) > header.sectionSize(DATE) + header.sectionSize(TAGS)
+    for column in (DATE, TAGS):  # the narrow columns still show their header and values
+        title = header.model().headerData(column, Qt.Orientation.Horizontal)
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(title) + 16
+    assert header.sectionSize(DATE) >= view.fontMetrics().horizontalAdvance("2023-06-02")
