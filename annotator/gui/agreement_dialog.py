@@ -1,4 +1,5 @@
-"""Review ▸ Agreement…: how far the analysts agree, per label and as a per-pair heatmap.
+"""Review ▸ Agreement…: how far the analysts agree, per label, on sentiment, and as a per-pair
+heatmap, with a note on how to read alpha.
 
 The figures come from annotator.core.agreement (computed here, on the GUI thread: a project of
 a thousand documents takes about two seconds). Every name is shown as plain text.
@@ -38,6 +39,7 @@ from annotator.core.agreement import (
     analysts_with_annotations,
 )
 from annotator.core.agreement.formats import ALL_LABELS, Format, number, render, save
+from annotator.core.agreement.sentiment import SENTIMENT_SCALE
 from annotator.core.agreement.statistics import Statistic
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import AnalystId, DocumentId
@@ -49,6 +51,14 @@ from annotator.gui.plain_text import plain_label, tooltip_text
 #: Heatmap colours: poor agreement (0 or below), fair (0.5), good (1); n/a and the diagonal.
 LOW, MIDDLE, HIGH = QColor("#f4a6a6"), QColor("#fff1b0"), QColor("#9fd8a9")
 NO_VALUE = QColor("#e6e6e6")
+#: How to read alpha, after Krippendorff (Content Analysis, 2nd ed., 2004).
+READING_ALPHA = (
+    "Reading α (Krippendorff): 0.800 or more — reliable; 0.667 to 0.800 — tentative "
+    "conclusions only; below 0.667 — do not rely on the coding. Sentiment α compares the "
+    "sentiment two analysts gave to the same spans (same label, overlapping), where both gave "
+    "one: nominal counts every difference alike, ordinal ranks "
+    f"{' < '.join(SENTIMENT_SCALE)}."
+)
 _SAVE_FILTERS: dict[Format, str] = {
     "csv": "CSV (*.csv)",
     "json": "JSON (*.json)",
@@ -81,6 +91,15 @@ def _stat_item(stat: Statistic) -> QTableWidgetItem:
     item = _item(number(stat.value), align_right=True)
     item.setToolTip(tooltip_text(stat.reason if stat.value is None else f"n = {stat.n}"))
     return item
+
+
+def _fit_rows(table: QTableWidget, most: int) -> None:
+    """As tall as its rows (at least one, at most `most`; more scroll): every figure is seen
+    without scrolling, and the heatmap gets the room left."""
+    shown = max(1, min(table.rowCount(), most))
+    height = table.horizontalHeader().sizeHint().height()
+    height += shown * table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(height + 2 * table.frameWidth())
 
 
 def _cell_tip(statistic: StatisticName, figures: Figures, documents: int) -> str:
@@ -120,7 +139,12 @@ class AgreementDialog(QDialog):
             reviewed = analyst.id == REVIEWED_LAYER_ID
             item.setCheckState(Qt.CheckState.Unchecked if reviewed else Qt.CheckState.Checked)
             self.analysts.addItem(item)
-        self.analysts.setMaximumHeight(120)
+        rows = max(3, min(self.analysts.count(), 6))
+        self.analysts.setFixedHeight(
+            rows * self.analysts.sizeHintForRow(0) + 2 * self.analysts.frameWidth() + 4
+            if self.analysts.count()
+            else 60
+        )
         self.all_documents = QRadioButton("All documents", self)
         self.all_documents.setObjectName("agreementAllDocuments")
         self.all_documents.setChecked(True)
@@ -146,6 +170,20 @@ class AgreementDialog(QDialog):
         self.labels.verticalHeader().setVisible(False)
         self.labels.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.labels.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        self.sentiment = QTableWidget(0, 4, self)
+        self.sentiment.setObjectName("agreementSentiment")
+        self.sentiment.setHorizontalHeaderLabels(
+            ["Pair", "Spans compared", "Sentiment α (nominal)", "Sentiment α (ordinal)"]
+        )
+        self.sentiment.verticalHeader().setVisible(False)
+        self.sentiment.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        sentiment_header = self.sentiment.horizontalHeader()
+        sentiment_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        sentiment_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.reading = plain_label(READING_ALPHA)
+        self.reading.setObjectName("agreementReading")
+        self.reading.setWordWrap(True)
 
         self.statistic = QComboBox(self)
         self.statistic.setObjectName("agreementStatistic")
@@ -183,11 +221,14 @@ class AgreementDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(plain_label("Per label"))
         layout.addWidget(self.labels)
+        layout.addWidget(plain_label("Sentiment, per pair of analysts"))
+        layout.addWidget(self.sentiment)
+        layout.addWidget(self.reading)
         layout.addWidget(plain_label("Per pair of analysts"))
         layout.addLayout(heat_choice)
-        layout.addWidget(self.heatmap)
+        layout.addWidget(self.heatmap, 1)
         layout.addWidget(buttons)
-        self.resize(760, 680)
+        self.resize(760, 760)
 
         self.analysts.itemChanged.connect(lambda _item: self.refresh())
         self.all_documents.toggled.connect(lambda _on: self.refresh())
@@ -256,6 +297,7 @@ class AgreementDialog(QDialog):
         self.copy_button.setEnabled(self.report is not None)
         self.save_button.setEnabled(self.report is not None)
         self._fill_labels()
+        self._fill_sentiment()
         chosen = self.heatmap_label.currentData()
         self.heatmap_label.blockSignals(True)
         self.heatmap_label.clear()
@@ -279,6 +321,25 @@ class AgreementDialog(QDialog):
             self.labels.setItem(row, 2, _stat_item(figures.mean_kappa))
             self.labels.setItem(row, 3, _item(number(figures.exact.f1), align_right=True))
             self.labels.setItem(row, 4, _item(number(figures.overlap.f1), align_right=True))
+        _fit_rows(self.labels, most=8)
+
+    def _fill_sentiment(self) -> None:
+        """One row per pair: the sentiment alpha of the spans both analysts tagged. The table
+        shows up to four rows whole (more scroll)."""
+        pairs = [] if self.report is None else list(self.report.pairs)
+        self.sentiment.setRowCount(len(pairs))
+        for row, pair in enumerate(pairs):
+            agreement = pair.overall.sentiment
+            self.sentiment.setItem(row, 0, _item(f"{pair.first.name} – {pair.second.name}"))
+            compared = _item(str(agreement.pairs), align_right=True)
+            if agreement.off_scale:
+                compared.setToolTip(
+                    tooltip_text(f"{agreement.off_scale} of them off the ordinal scale")
+                )
+            self.sentiment.setItem(row, 1, compared)
+            self.sentiment.setItem(row, 2, _stat_item(agreement.nominal))
+            self.sentiment.setItem(row, 3, _stat_item(agreement.ordinal))
+        _fit_rows(self.sentiment, most=4)
 
     def show_heatmap(self) -> None:
         """Analysts × analysts, each cell the chosen statistic of that pair, coloured by it."""

@@ -13,6 +13,7 @@ from agreement_project import TAGS, Project, build, tag_in_reviewed_layer
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QTableWidget
 
 from annotator.core.agreement import AgreementReport, agreement_report
 from annotator.core.agreement.formats import number
@@ -233,3 +234,47 @@ def test_the_figures_are_computed_off_the_gui_thread(
     qtbot.addWidget(dialog)
     assert threads and threading.get_ident() not in threads
     assert dialog.report is not None  # and the result came back to the dialog
+
+
+def test_sentiment_alpha_of_each_pair_is_shown_with_how_to_read_it(qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, store)
+    report = agreement_report(store)
+    table = dialog.findChild(QTableWidget, "agreementSentiment")
+    assert table is not None
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Pair", "Spans compared", "Sentiment α (nominal)", "Sentiment α (ordinal)"]
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert rows == [
+        [
+            f"{pair.first.name} – {pair.second.name}",
+            str(pair.overall.sentiment.pairs),
+            number(pair.overall.sentiment.nominal.value),
+            number(pair.overall.sentiment.ordinal.value),
+        ]
+        for pair in report.pairs
+    ]
+    ana_olga = rows[[r[0] for r in rows].index("Ana – Olga")]
+    assert ana_olga[1:3] == ["2", "1.000"]  # negative/negative, positive/positive
+    # Visible without scrolling: every row inside the table, the table inside the dialog.
+    assert table.isVisible() and table.verticalScrollBar().maximum() == 0
+    assert dialog.labels.verticalScrollBar().maximum() == 0  # every label's row too
+    for row in range(table.rowCount()):
+        assert table.viewport().rect().contains(table.visualItemRect(table.item(row, 3)))
+    top_left = table.mapTo(dialog, table.rect().topLeft())
+    bottom_right = table.mapTo(dialog, table.rect().bottomRight())
+    assert dialog.rect().contains(top_left) and dialog.rect().contains(bottom_right)
+    # How to read the values, as plain text, on screen too.
+    note = dialog.findChild(QLabel, "agreementReading")
+    assert note is not None and note.isVisible()
+    assert note.textFormat() == Qt.TextFormat.PlainText
+    assert "0.800" in note.text() and "0.667" in note.text()
+    assert dialog.rect().contains(note.mapTo(dialog, note.rect().bottomRight()))
+
+
+def test_the_sentiment_table_empties_without_two_analysts(qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, store)
+    for name in ("Olga", "Wei"):
+        dialog.analysts.findItems(name, Qt.MatchFlag.MatchExactly)[0].setCheckState(
+            Qt.CheckState.Unchecked
+        )
+    assert dialog.findChild(QTableWidget, "agreementSentiment").rowCount() == 0
