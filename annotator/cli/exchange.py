@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
 from annotator.core.store import Store
@@ -62,14 +63,38 @@ def import_annotations_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write: .pdf or .html (replaced only once complete).",
 )
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="ANALYST",
+    help="Only annotations by this analyst (repeatable), as for export.",
+)
+@click.option(
+    "--layer",
+    multiple=True,
+    metavar="NAME",
+    help="Only this layer (repeatable): “reviewed” for the reviewed layer, or an analyst's "
+    "name. With --by, the annotations of either.",
+)
 @project_options
 @click.pass_context
 def report_command(
-    ctx: click.Context, document: str, output: Path, db: Path | None, analyst: str | None
+    ctx: click.Context,
+    document: str,
+    output: Path,
+    by: tuple[str, ...],
+    layer: tuple[str, ...],
+    db: Path | None,
+    analyst: str | None,
 ) -> None:
     """Printable report of one DOCUMENT (id, id prefix or title): the article with its
-    highlights, a legend and the list of annotations, as PDF or HTML."""
-    from annotator.core.report import report_content, write_html_report
+    highlights, a legend and the list of annotations, as PDF or HTML.
+
+    --by and --layer limit it to some layers, named as for `annotator export`: --layer
+    reviewed shows the result of reviews, --by Ana what Ana tagged.
+    """
+    from annotator.core.report import report_content, report_layers, write_html_report
 
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
@@ -78,6 +103,7 @@ def report_command(
     with open_store(db_path) as store:
         try:
             doc = store.documents.get(store.documents.resolve(document).id)
+            layers = report_layers(store, by, layer)
             if suffix == ".pdf":
                 # Qt draws the PDF; it needs no display.
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -88,9 +114,9 @@ def report_command(
                 # A full QApplication (not QGuiApplication), so one process can go on to
                 # open windows as well.
                 _app = QApplication.instance() or QApplication(["annotator"])
-                write_pdf_report(report_content(store, doc), output)
+                write_pdf_report(report_content(store, doc, layers=layers), output)
             else:
-                write_html_report(store, doc, output)
+                write_html_report(store, doc, output, layers=layers)
         except AnnotatorError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Wrote the report of “{doc.title}” to {output}")
@@ -229,14 +255,9 @@ def export_command(
         )
         with (
             Store.open(db_path, create=False) as store,
-            click.progressbar(length=1, label="Exporting", file=sys.stderr, show_pos=True) as bar,
+            # Only on a terminal: scripts and logs get the summary line alone.
+            terminal_progress("Exporting", "Exported", "document", "documents") as progress,
         ):
-
-            def progress(done: int, total: int) -> bool:
-                bar.length = max(total, 1)
-                bar.update(done - bar.pos)
-                return True
-
             result = export(
                 store,
                 output,

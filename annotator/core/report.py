@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from annotator import __version__
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Codebook, Label
 from annotator.core.export.atomic import atomic_text_file
+from annotator.core.export.scope import ExportFilter, Scope
 from annotator.core.records import Annotation, Document
 from annotator.core.segments import segments
 from annotator.core.store import Store
@@ -38,6 +40,24 @@ class ReportContent:
     codebook: Codebook
     rows: list[ReportRow]
     counts: dict[str, int]  # label name → annotations
+    #: Names of the layers shown, when the report is limited to some; () for every layer.
+    layers: tuple[str, ...] = ()
+
+    def scope(self) -> str:
+        """Whose annotations the report shows, in words ("" when everyone's)."""
+        return f"layers: {', '.join(self.layers)}" if self.layers else ""
+
+    def meta(self, version: str) -> str:
+        """The line under the title: date, source, count, scope, version."""
+        count = len(self.rows)
+        parts = [
+            self.document.published or "",
+            self.document.source,
+            f"{count} annotation{'' if count == 1 else 's'}",
+            self.scope(),
+            f"Annotator {version}",
+        ]
+        return " · ".join(part for part in parts if part)
 
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) of each line of the text, in code points."""
@@ -68,14 +88,33 @@ class ReportContent:
         return out
 
 
-def report_content(store: Store, document: Document) -> ReportContent:
+def report_layers(
+    store: Store, analysts: Collection[str] = (), layers: Collection[str] = ()
+) -> frozenset[str] | None:
+    """Ids of the layers named as `annotator export --by/--layer` name them (analysts by name,
+    "reviewed" for the reviewed layer; unknown names refused with the names that exist), or
+    None when no name is given (every layer). The same resolution as exports: `Scope`."""
+    if not analysts and not layers:
+        return None
+    flt = ExportFilter(analysts=tuple(analysts), layers=tuple(layers))
+    return Scope(store, flt).layer_ids
+
+
+def report_content(
+    store: Store, document: Document, *, layers: Collection[str] | None = None
+) -> ReportContent:
+    """The report of `document`; `layers` (layer ids, as `report_layers` gives or as the
+    window shows them) limits it to those layers' annotations; None shows every layer.
+    Speakers and targets of a claim are named even when their spans are in another layer."""
     annotations = store.annotations.for_document(document.id)
     links = store.annotations.links_for_document(document.id)
     codebook = store.codebook.get()
     state = DocumentAnnotations(annotations, links, codebook)
     analysts = {a.id: a.name for a in store.layers()}
+    wanted = None if layers is None else frozenset(layers)
+    shown = state.all() if wanted is None else [a for a in state.all() if a.analyst_id in wanted]
     rows = []
-    for number, annotation in enumerate(state.all(), start=1):
+    for number, annotation in enumerate(shown, start=1):
         label = codebook.by_id(annotation.label_id)
         speaker = (
             state.speaker_of(annotation.id)
@@ -89,7 +128,8 @@ def report_content(store: Store, document: Document) -> ReportContent:
             )
         )
     counts = Counter(row.label.name for row in rows)
-    return ReportContent(document, codebook, rows, dict(counts))
+    names = () if wanted is None else tuple(name for i, name in analysts.items() if i in wanted)
+    return ReportContent(document, codebook, rows, dict(counts), names)
 
 
 def _css(style: SegmentStyle) -> str:
@@ -106,17 +146,40 @@ def _css(style: SegmentStyle) -> str:
     return "; ".join(rules)
 
 
+#: The columns of the list of annotations: (header, share of the table's width in percent);
+#: None lets the column take the width of its longest word. Quotes and notes get most of it.
+COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("#", None),
+    ("Label", None),
+    ("Quote", 38),
+    ("Speaker", None),
+    ("Target", None),
+    ("Sentiment", None),
+    ("Analyst", None),
+    ("Note", 24),
+)
+
+# Printing from a browser: backgrounds (highlights, legend swatches) are kept
+# (print-color-adjust), a heading stays with what follows it, the table's header row repeats
+# on every page (thead) and rows are not cut. Cells wrap between words; `break-word` cuts
+# inside a word only when that word alone is wider than its column (a URL, say), and unlike
+# `anywhere` it never lets a column shrink below its longest word.
 _STYLE = """
 body { font-family: Georgia, 'Noto Serif', serif; max-width: 46em; margin: 2em auto;
-       line-height: 1.6; color: #222; padding: 0 1em; }
+       line-height: 1.6; color: #222; padding: 0 1em;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+h1, h2 { break-after: avoid; page-break-after: avoid; }
 .meta { color: #666; font-size: 0.9em; }
 .legend span.swatch { display: inline-block; width: 1em; height: 1em; vertical-align: -0.15em;
-       margin: 0 0.3em 0 1em; border-radius: 2px; }
+       margin: 0 0.3em 0 1em; border: 1px solid; border-radius: 2px; }
 sup.n { color: #555; font-size: 0.7em; font-family: sans-serif; }
 table { border-collapse: collapse; width: 100%; font-family: sans-serif; font-size: 0.85em; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left;
-         vertical-align: top; }
+         vertical-align: top; word-break: normal; overflow-wrap: break-word;
+         hyphens: manual; }
 .article p { white-space: pre-wrap; margin: 0 0 0.8em 0; }
 """
 
@@ -131,15 +194,15 @@ def render_html(content: ReportContent) -> str:
         f"<title>{e(doc.title)}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{e(doc.title)}</h1>",
-        f'<p class="meta">{e(doc.published or "")} · {e(doc.source)} · '
-        f"{len(content.rows)} annotations · Annotator {e(__version__)}</p>",
+        f'<p class="meta">{e(content.meta(__version__))}</p>',
         '<p class="legend">',
     ]
     for label in content.codebook.labels:
-        swatch = _css(segment_style([(label, 1)]))
+        # The label's own colour, solid: highlights are tints or underlines of it.
+        colour = e(label.color)
         parts.append(
-            f'<span class="swatch" style="{e(swatch)}; border: 1px solid {e(label.color)}">'
-            f"</span>{e(label.name)} ({content.counts.get(label.name, 0)})"
+            f'<span class="swatch" style="background-color: {colour}; border-color: {colour}">'
+            f"&nbsp;</span>{e(label.name)} ({content.counts.get(label.name, 0)})"
         )
     parts.append('</p><div class="article">')
     for start, end in content.paragraphs():
@@ -152,24 +215,43 @@ def render_html(content: ReportContent) -> str:
                 piece += f'<sup class="n">{",".join(str(n) for n in numbers)}</sup>'
             line.append(piece)
         parts.append(f"<p>{''.join(line) or '&nbsp;'}</p>")
+    parts.append("</div><h2>Annotations</h2><table><colgroup>")
+    parts += [
+        "<col>" if share is None else f'<col style="width: {share}%">' for _h, share in COLUMNS
+    ]
     parts.append(
-        "</div><h2>Annotations</h2><table><tr><th>#</th><th>Label</th><th>Quote</th>"
-        "<th>Speaker</th><th>Target</th><th>Sentiment</th><th>Analyst</th>"
-        "<th>Note</th></tr>"
+        "</colgroup><thead><tr>"
+        + "".join(f"<th>{e(header)}</th>" for header, _share in COLUMNS)
+        + "</tr></thead><tbody>"
     )
     for row in content.rows:
-        a = row.annotation
         parts.append(
-            f"<tr><td>{row.number}</td><td>{e(row.label.name)}</td><td>{e(a.quote)}</td>"
-            f"<td>{e(row.speaker)}</td><td>{e(row.target)}</td><td>{e(a.sentiment or '')}</td>"
-            f"<td>{e(row.analyst)}</td><td>{e(a.note)}</td></tr>"
+            "<tr>" + "".join(f"<td>{e(value)}</td>" for value in row_values(row)) + "</tr>"
         )
-    parts.append("</table></body></html>\n")
+    parts.append("</tbody></table></body></html>\n")
     return "\n".join(parts)
 
 
-def write_html_report(store: Store, document: Document, path: Path) -> None:
-    """Write the HTML report atomically (an earlier file survives any failure)."""
-    page = render_html(report_content(store, document))
+def row_values(row: ReportRow) -> list[str]:
+    """The cells of one row of the list, in the order of COLUMNS."""
+    a = row.annotation
+    return [
+        str(row.number),
+        row.label.name,
+        a.quote,
+        row.speaker,
+        row.target,
+        a.sentiment or "",
+        row.analyst,
+        a.note,
+    ]
+
+
+def write_html_report(
+    store: Store, document: Document, path: Path, *, layers: Collection[str] | None = None
+) -> None:
+    """Write the HTML report atomically (an earlier file survives any failure); `layers` as
+    for `report_content`."""
+    page = render_html(report_content(store, document, layers=layers))
     with atomic_text_file(path, encoding="utf-8") as out:
         out.write(page)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,3 +188,77 @@ def test_help_explains_by_and_raw() -> None:
     assert "for data pipelines" in text and "never run it as a formula" in text
     for option in ("--no-bom", "--no-text", "--jsonl-lines", "--since", "--until", "--db"):
         assert option in text
+
+
+def test_no_progress_line_when_stderr_is_not_a_terminal(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    result = invoke("export", "-f", "csv", "-o", str(out), "--db", str(project))
+    assert result.exit_code == 0
+    assert result.stderr == ""  # no bare "Exporting"
+    assert result.output == f"Wrote 3 annotations to {out}\n"
+    failed = invoke("export", "-f", "csv", "-o", str(out), "--by", "Bob", "--db", str(project))
+    assert failed.stderr.startswith("Error: No analyst called “Bob”")  # the message alone
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_ends_with_what_was_done() -> None:
+    from annotator.cli.progress import terminal_progress
+
+    terminal = _Terminal()
+    with terminal_progress("Exporting", "Exported", "document", "documents", terminal) as step:
+        for done in range(1, 4):
+            assert step(done, 3) is True
+    shown = terminal.getvalue()
+    assert "Exporting: document 2 of 3" in shown
+    assert shown.endswith("\r\x1b[KExported 3 documents.\n")
+
+    terminal = _Terminal()
+    with (
+        pytest.raises(RuntimeError),
+        terminal_progress("Exporting", "Exported", "document", "documents", terminal) as step,
+    ):
+        step(1, 3)
+        raise RuntimeError("disk full")
+    assert terminal.getvalue().endswith("\r\x1b[KStopped after 1 of 3 documents.\n")
+
+    for stream, total in ((_Terminal(), 1), (io.StringIO(), 3)):  # one step; not a terminal
+        with terminal_progress("Exporting", "Exported", "document", "documents", stream) as step:
+            for done in range(1, total + 1):
+                step(done, total)
+        assert stream.getvalue() == ""
+
+
+def test_export_progress_on_a_terminal_is_redrawn_and_says_what_was_done(
+    project: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Another article\nWith its text.\n", encoding="utf-8")
+    assert invoke("import", str(other), "--db", str(project), "-q").exit_code == 0
+    leader, follower = pty.openpty()
+    out = tmp_path / "a.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "export", "-f", "csv", "-o", str(out)]
+        + ["--db", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=60,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0 and done.stdout.decode() == f"Wrote 3 annotations to {out}\n"
+    shown = seen.decode()
+    assert "Exporting: document 1 of 2" in shown
+    assert shown.rstrip().endswith("Exported 2 documents.")

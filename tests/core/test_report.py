@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 from test_store_annotations import add_document
 
-from annotator.core.report import render_html, report_content
+from annotator.core.errors import ValidationError
+from annotator.core.report import render_html, report_content, report_layers
 from annotator.core.session import Session
 from annotator.core.store import Store
+from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 TEXT = 'Wei Fenghe said <b>China</b> opposes "color revolutions".\nSecond paragraph 😀 here.'
 
@@ -83,3 +86,111 @@ def test_nested_spans_are_cut_into_pieces_covering_the_whole_text(fresh_store: S
     china = next(p for p in pieces if p[0] == "China")
     assert china[1] is not None and china[1].underline == "wave"  # target inside the claim
     assert china[1].background is not None and china[1].background[3] > 35  # claim tint
+
+
+class _Elements(HTMLParser):
+    """Start tags with their attributes, and the text inside each <style>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.css = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.css += data
+
+
+def _parsed(store: Store) -> _Elements:
+    parser = _Elements()
+    parser.feed(render_html(report_content(store, _setup(store))))
+    return parser
+
+
+def _rule(css: str, selector: str) -> str:
+    """The declarations of the rule for `selector` ("" if there is none)."""
+    for block in css.split("}"):
+        head, _, body = block.partition("{")
+        if selector in [s.strip() for s in head.split(",")]:
+            return " ".join(body.split())
+    return ""
+
+
+def test_quote_and_note_columns_take_most_of_the_width_and_wrap_between_words(
+    fresh_store: Store,
+) -> None:
+    page = _parsed(fresh_store)
+    headers = [attrs for tag, attrs in page.elements if tag == "th"]  # one per column, in order
+    cols = [attrs for tag, attrs in page.elements if tag == "col"]
+    assert len(cols) == len(headers) == 8
+    widths = {
+        i: float(style.split("width:")[1].strip().rstrip("%;"))
+        for i, style in enumerate(c.get("style", "") for c in cols)
+        if "width" in style
+    }
+    # Quote (3rd) and note (8th) have the widths; the narrow columns size to their words.
+    assert set(widths) == {2, 7}
+    assert widths[2] + widths[7] >= 55
+    cells = _rule(page.css, "td")
+    assert "overflow-wrap: break-word" in cells  # only a word wider than its column is cut
+    assert "break-all" not in page.css and "anywhere" not in page.css
+
+
+def test_headings_keep_with_the_table_whose_header_row_repeats(fresh_store: Store) -> None:
+    page = _parsed(fresh_store)
+    tags = [tag for tag, _ in page.elements]
+    assert tags.index("h2") < tags.index("thead") < tags.index("th") < tags.index("tbody")
+    assert tags.index("tbody") < tags.index("td")
+    assert "break-after: avoid" in _rule(page.css, "h2")
+    assert "page-break-after: avoid" in _rule(page.css, "h2")
+    assert "display: table-header-group" in _rule(page.css, "thead")
+    assert "break-inside: avoid" in _rule(page.css, "tr")
+
+
+def test_legend_swatches_are_filled_with_each_label_colour(fresh_store: Store) -> None:
+    page = _parsed(fresh_store)
+    swatches = [a["style"] for tag, a in page.elements if a.get("class") == "swatch"]
+    colours = [label.color for label in fresh_store.codebook.get().labels]
+    assert len(swatches) == len(colours)
+    for style, colour in zip(swatches, colours, strict=True):
+        assert f"background-color: {colour}" in style  # speakers' and targets' too
+    assert "print-color-adjust: exact" in _rule(page.css, "body")  # kept when printed
+
+
+def test_report_limited_to_layers_named_as_for_export(fresh_store: Store) -> None:
+    document = _setup(fresh_store)  # three annotations by "Ana <script>"
+    olga = Session(fresh_store, fresh_store.ensure_analyst("Olga"))
+    claim = fresh_store.codebook.get().by_name("Claim").id
+    start = TEXT.index("Second")
+    olga.create_annotation(
+        document_id=document.id, label_id=claim, start=start, end=start + len("Second paragraph")
+    )
+    everyone = report_content(fresh_store, document)
+    assert len(everyone.rows) == 4 and everyone.layers == ()
+    assert report_layers(fresh_store) is None
+
+    only_olga = report_layers(fresh_store, ["Olga"])
+    assert only_olga == {olga.analyst.id}
+    content = report_content(fresh_store, document, layers=only_olga)
+    assert [(r.number, r.annotation.quote, r.analyst) for r in content.rows] == [
+        (1, "Second paragraph", "Olga")
+    ]
+    assert content.counts == {"Claim": 1} and content.layers == ("Olga",)
+    page = render_html(content)
+    assert "layers: Olga" in page and "1 annotation ·" in page
+    assert "Wei Fenghe</span>" not in page  # Ana's highlights are not drawn either
+    both = report_layers(fresh_store, ["Olga"], ["Ana <script>"])
+    assert len(report_content(fresh_store, document, layers=both).rows) == 4
+    reviewed = report_layers(fresh_store, layers=["reviewed"])
+    assert reviewed == {REVIEWED_LAYER_ID}
+    assert report_content(fresh_store, document, layers=reviewed).rows == []
+    with pytest.raises(ValidationError, match="No analyst called “Bob”.*Olga"):
+        report_layers(fresh_store, ["Bob"])
