@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NewType
@@ -46,6 +48,11 @@ class DocumentSummary:
     imported_at: str
     char_count: int
     annotation_count: int
+    outlet: str = ""
+    author: str = ""
+    language: str = ""
+    url: str = ""
+    copy_of: DocumentId | None = None  # the earlier document this one is a syndicated copy of
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,22 @@ class Document:
     text: str
     text_hash: str
     import_report: str  # JSON of annotator.core.importing.ImportReport
+    outlet: str = ""
+    author: str = ""
+    url: str = ""  # the canonical address where known
+    language: str = ""  # BCP 47 ("en", "zh")
+    page_starts: tuple[int, ...] = ()  # code point where each page starts (paged sources)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) holding the code point at `offset`; None for unpaged sources."""
+        return page_at(self.page_starts, offset)
+
+
+def page_at(page_starts: Sequence[int], offset: int) -> int | None:
+    """The page (1-based) of `offset` given where each page starts; None without pages."""
+    if not page_starts:
+        return None
+    return max(1, bisect_right(page_starts, offset))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ class ImportReport:
     encoding_detected: bool
     repairs: list[Repair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: How the text was taken from the source, e.g. "main text of the page" or "all visible
+    #: text (no article found)"; empty for plain files.
+    extraction: str = ""
+    #: What the extraction left out (menus, footers, page numbers…), one line each.
+    left_out: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A multi-line, human-readable account of the import."""
@@ -47,6 +52,11 @@ class ImportReport:
                 )
         else:
             lines.append("Repaired mis-decoded characters: none")
+        if self.extraction:
+            lines.append(f"Text: {self.extraction}")
+        if self.left_out:
+            lines.append(f"Left out ({len(self.left_out)}):")
+            lines.extend(f"  - {item}" for item in self.left_out)
         if self.warnings:
             lines.append("Warnings:")
             lines.extend(f"  - {warning}" for warning in self.warnings)
@@ -78,9 +88,38 @@ class ImportReport:
                     for r in raw.get("repairs", [])
                 ],
                 warnings=[str(w) for w in raw.get("warnings", [])],
+                extraction=str(raw.get("extraction", "")),
+                left_out=[str(w) for w in raw.get("left_out", [])],
             )
         except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
             raise ValueError(f"not a stored import report: {exc}") from exc
+
+
+@dataclass
+class SourceMeta:
+    """What a source says about itself (a web page's metadata, a PDF's info, a feed item).
+
+    Every field is optional; empty strings mean unknown. `url` is the canonical address where
+    the source names one (else the address it was fetched from), `language` a BCP 47 code
+    ("en", "zh-Hans"), `published` an ISO date (YYYY-MM-DD).
+    """
+
+    title: str = ""
+    published: str | None = None
+    author: str = ""
+    outlet: str = ""
+    url: str = ""
+    language: str = ""
+
+
+@dataclass
+class Original:
+    """The bytes a document was read from, kept (compressed) so an analyst can show exactly
+    what the source said; `media_type` as in HTTP ("text/html", "application/pdf")."""
+
+    data: bytes
+    media_type: str
+    name: str  # the file name or the address it came from
 
 
 @dataclass
@@ -92,3 +131,7 @@ class ExtractedDocument:
     text: str
     published: str | None
     report: ImportReport
+    meta: SourceMeta = field(default_factory=SourceMeta)
+    #: Code-point offset where each page starts (paged sources: PDF); empty otherwise.
+    page_starts: list[int] = field(default_factory=list)
+    original: Original | None = None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import json
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import ProjectError
@@ -21,9 +24,36 @@ _WITHDRAWN_FIELDS = ("id", "title", "source", "published", "imported_at", "text_
 
 _SUMMARY_SQL = """
 SELECT d.id, d.title, d.source, d.published, d.imported_at, d.char_count,
-       (SELECT count(*) FROM annotations a WHERE a.document_id = d.id)
+       (SELECT count(*) FROM annotations a WHERE a.document_id = d.id),
+       d.outlet, d.author, d.language, d.url,
+       (SELECT c.original_id FROM document_copies c WHERE c.document_id = d.id)
 FROM documents d
 """
+#: Originals are kept compressed; a page rarely grows past a few hundred KB.
+_COMPRESS_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class StoredOriginal:
+    """The bytes a document was read from, as imported (checked against `sha256`)."""
+
+    name: str
+    media_type: str
+    sha256: str
+    data: bytes
+
+
+def _clean(value: str) -> str:
+    """Metadata as stored: one line, no control characters, trimmed."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+def _pages(stored: str | None) -> tuple[int, ...]:
+    try:
+        starts = json.loads(stored or "[]")
+        return tuple(int(s) for s in starts)
+    except (ValueError, TypeError):
+        return ()
 
 
 def text_hash(text: str) -> str:
@@ -57,6 +87,16 @@ class Documents:
         ).fetchone()
         if existing:
             return self.summary(DocumentId(existing[0])), False
+        meta = extracted.meta
+        url = _clean(meta.url)
+        if url:
+            # The canonical address is a duplicate key beside the text: the same article
+            # fetched again (its page re-rendered, a counter changed) adds nothing.
+            same = self._store.conn.execute(
+                "SELECT id FROM documents WHERE url = ?", [url]
+            ).fetchone()
+            if same:
+                return self.summary(DocumentId(same[0])), False
         doc_id = doc_id or DocumentId(new_id())
         row = {
             "id": doc_id,
@@ -68,9 +108,27 @@ class Documents:
             "text_hash": digest,
             "char_count": len(extracted.text),
             "import_report": extracted.report.to_json(),
+            "outlet": _clean(meta.outlet),
+            "author": _clean(meta.author),
+            "url": url,
+            "language": _clean(meta.language),
+            "page_starts": json.dumps(list(extracted.page_starts)),
         }
         with self._store.transaction() as db:
             db.table("documents").insert(row)
+            if extracted.original is not None:
+                original = extracted.original
+                db.table("originals").insert(
+                    {
+                        "document_id": doc_id,
+                        "name": original.name,
+                        "media_type": original.media_type,
+                        "size": len(original.data),
+                        "sha256": hashlib.sha256(original.data).hexdigest(),
+                        "compression": "zlib",
+                        "data": zlib.compress(original.data, _COMPRESS_LEVEL),
+                    }
+                )
             history.record(
                 db,
                 analyst_id=analyst_id,
@@ -81,6 +139,27 @@ class Documents:
                 after={k: v for k, v in row.items() if k != "text"},
             )
         return self.summary(doc_id), True
+
+    def original(self, doc_id: DocumentId) -> StoredOriginal | None:
+        """The bytes the document was read from, checked against their SHA-256; None if the
+        document came from somewhere that kept none (an annotation file, an older import)."""
+        row = self._store.conn.execute(
+            "SELECT name, media_type, size, sha256, compression, data FROM originals "
+            "WHERE document_id = ?",
+            [doc_id],
+        ).fetchone()
+        if row is None:
+            return None
+        name, media_type, size, digest, compression, blob = row
+        try:
+            data = zlib.decompress(blob) if compression == "zlib" else bytes(blob)
+        except zlib.error as exc:
+            raise ProjectError(f"The original of this document is damaged ({exc}).") from exc
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            raise ProjectError(
+                "The original of this document does not match its SHA-256: it is damaged."
+            )
+        return StoredOriginal(name=name, media_type=media_type, sha256=digest, data=data)
 
     def list(self) -> list[DocumentSummary]:
         rows = self._store.conn.execute(
@@ -165,14 +244,30 @@ class Documents:
 
     def get(self, doc_id: DocumentId) -> Document:
         row = self._store.conn.execute(
-            "SELECT id, title, source, published, imported_at, text, text_hash, import_report "
-            "FROM documents WHERE id = ?",
+            "SELECT id, title, source, published, imported_at, text, text_hash, import_report, "
+            "outlet, author, url, language, page_starts FROM documents WHERE id = ?",
             [doc_id],
         ).fetchone()
         if row is None:
             raise ProjectError(f"There is no document with id {doc_id} in this project.")
         self._text_cache = (doc_id, row[5])
-        return Document(DocumentId(row[0]), *row[1:])
+        (_id, title, source, published, imported_at, text, digest, report, *meta) = row
+        outlet, author, url, language, pages = meta
+        return Document(
+            DocumentId(_id),
+            title,
+            source,
+            published,
+            imported_at,
+            text,
+            digest,
+            report,
+            outlet=outlet,
+            author=author,
+            url=url,
+            language=language,
+            page_starts=_pages(pages),
+        )
 
     def text(self, doc_id: DocumentId) -> str:
         if self._text_cache is None or self._text_cache[0] != doc_id:
