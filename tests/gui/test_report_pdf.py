@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import re
-import shutil
-import subprocess
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -55,8 +51,8 @@ def test_highlights_become_character_formats(qapp, fresh_store: Store) -> None: 
 
 
 # -- layout of the list, headings, legend (issue 18) -----------------------------------------
-# Checked twice: on the QTextDocument's own pages (no tools needed) and, where poppler is
-# installed, on the PDF itself (words and their boxes from pdftotext, pixels from pdftoppm).
+# Checked twice: on the QTextDocument's own pages and on the PDF file itself (words, their
+# boxes and the filled rectangles as pdfminer reads them).
 
 PROSE = (
     "The minister said that internationalisation of the dispute would harm everyone and "
@@ -66,10 +62,6 @@ PROSE = (
     "while the spokesperson declined to comment on the counterproductive characterisation.\n"
 )
 LONG_WORDS = ("internationalisation", "counterproductive", "characterisation")
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
-    reason="needs poppler's pdftotext and pdftoppm",
-)
 
 
 def _prose_report(store: Store) -> ReportContent:
@@ -141,27 +133,65 @@ def _texts(words: list[Word]) -> list[str]:
 
 
 def _pdf_words(path: Path) -> list[list[Word]]:
-    """The visible words of each page of a PDF with their boxes, as poppler reads them.
+    """The visible words of each page of a PDF with their boxes (points, from the top), as
+    pdfminer reads them from the file.
 
     A line cut by a page break is drawn on both pages and clipped to the printable area, so
-    poppler also finds it in the top margin of the second page; that copy is not visible.
+    the file also holds it in the top margin of the second page; that copy is not visible.
     """
-    out = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    def chars(item: object) -> Iterator[LTChar]:
+        if isinstance(item, LTChar):
+            yield item
+        elif hasattr(item, "__iter__"):
+            for child in item:  # type: ignore[attr-defined]
+                yield from chars(child)
+
     printable = PAGE_LAYOUT.paintRect(QPageLayout.Unit.Point)
     pages = []
-    for page in out.split("<page ")[1:]:
-        words = [
-            (html.unescape(m[4]), float(m[0]), float(m[1]), float(m[2]), float(m[3]))
-            for m in re.findall(
-                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                r"(.*?)</word>",
-                page,
-            )
-        ]
+    for page in extract_pages(path):
+        # Words from the glyphs themselves: on one baseline, each glyph starting where the
+        # previous one ends (table cells side by side are never run together).
+        glyphs = sorted(
+            (c for c in chars(page) if not c.get_text().isspace()),
+            key=lambda c: (-round(c.y0), c.x0),  # top to bottom, left to right
+        )
+        words: list[Word] = []
+        run: list[LTChar] = []
+        for glyph in [*glyphs, None]:
+            if (
+                glyph is not None
+                and run
+                and round(glyph.y0) == round(run[-1].y0)
+                and glyph.x0 - run[-1].x1 < 0.15 * glyph.size
+            ):
+                run.append(glyph)
+                continue
+            if run:
+                y0, y1 = min(c.y0 for c in run), max(c.y1 for c in run)
+                text = "".join(c.get_text() for c in run)
+                words.append((text, run[0].x0, page.height - y1, run[-1].x1, page.height - y0))
+            run = [glyph] if glyph is not None else []
         pages.append([w for w in words if (w[2] + w[4]) / 2 > printable.top()])
     return pages
+
+
+def _filled_rects(path: Path, page_number: int = 0) -> list[tuple[str, float, float, float, float]]:
+    """The filled rectangles drawn on a page: (colour #rrggbb, x min, y min, x max, y max),
+    y from the top, as pdfminer reads them from the file."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTRect
+
+    page = list(extract_pages(path, page_numbers=[page_number]))[0]
+    found = []
+    for item in page:
+        colour = item.non_stroking_color if isinstance(item, LTRect) and item.fill else None
+        if isinstance(colour, tuple) and len(colour) == 3:
+            name = QColor.fromRgbF(*(float(v) for v in colour)).name()
+            found.append((name, item.x0, page.height - item.y1, item.x1, page.height - item.y0))
+    return found
 
 
 def test_quote_and_note_columns_are_wide_and_cells_break_between_words(
@@ -228,7 +258,6 @@ def test_a_heading_is_never_left_at_the_bottom_of_a_page(qapp, fresh_store: Stor
     assert moved, "some of these reports needed the heading moved to the next page"
 
 
-@needs_poppler
 def test_pdf_columns_give_quotes_and_notes_the_room_and_keep_words_whole(
     qapp, fresh_store: Store, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -246,7 +275,6 @@ def test_pdf_columns_give_quotes_and_notes_the_room_and_keep_words_whole(
     assert quote >= 0.3 * printable.width() and note >= 0.18 * printable.width()
 
 
-@needs_poppler
 def test_printed_pages_keep_the_heading_with_its_rows_and_repeat_the_header_row(
     qapp, fresh_store: Store, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -322,20 +350,14 @@ def test_legend_swatches_are_drawn_in_each_label_colour(qapp, fresh_store: Store
         assert any(_near(c, label.color) for c in drawn), (label.name, label.color, drawn)
 
 
-@needs_poppler
 def test_legend_swatches_keep_their_colour_in_the_pdf(
     qapp, fresh_store: Store, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     content = report_content(fresh_store, _setup(fresh_store))
     out = tmp_path / "report.pdf"
     write_pdf(content, out)
-    subprocess.run(
-        ["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "p")],
-        check=True,
-    )
-    image = QImage(str(next(tmp_path.glob("p*.png"))))
     words = _pdf_words(out)[0]
-    dpi = 150 / 72
+    rects = _filled_rects(out)
     previous_end = 0.0
     for label in content.codebook.labels:
         # The legend entry: the label's name followed by its count in brackets.
@@ -344,10 +366,12 @@ def test_legend_swatches_keep_their_colour_in_the_pdf(
             for w, nxt in zip(words, words[1:], strict=False)
             if w[0] == label.name and nxt[0].startswith("(")
         )
-        y = round((name[2] + name[4]) / 2 * dpi)
-        drawn = {
-            image.pixelColor(x, y).name()
-            for x in range(round(previous_end * dpi), round(name[1] * dpi))
-        }
-        assert any(_near(c, label.color) for c in drawn), (label.name, label.color, drawn)
+        middle = (name[2] + name[4]) / 2
+        # A rectangle filled with the label's colour between the previous entry and the name.
+        swatches = [
+            r
+            for r in rects
+            if r[2] <= middle <= r[4] and previous_end - 1 <= r[1] and r[3] <= name[1] + 1
+        ]
+        assert any(_near(r[0], label.color) for r in swatches), (label.name, swatches)
         previous_end = name[3]
