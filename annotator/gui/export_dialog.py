@@ -147,7 +147,9 @@ class ExportDialog(QDialog):
     def choose_file_and_export(self) -> None:
         key = self.format.currentData()
         suggested = f"annotations-{QDate.currentDate().toString('yyyy-MM-dd')}{_SUFFIX[key]}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", suggested)
+        # Suggested beside the project, where its backups and the analyst's files are.
+        start = str(self.store.path.parent / suggested)
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", start)
         if path:
             self.export_to(Path(path))
 

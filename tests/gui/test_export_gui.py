@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.main_window import MainWindow
@@ -108,3 +109,26 @@ def test_export_dialog_offers_the_reviewed_layer(open_window, tmp_path: Path) ->
     assert [(r["quote"], r["analyst"], r["reviewed_by"]) for r in rows] == [
         (items[0].sides()[0].quote, "reviewed", "Ana")
     ]
+
+
+def test_export_save_dialog_starts_beside_the_project(
+    open_window, monkeypatch, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    window = _tagged(open_window)
+    asked: list[str] = []
+
+    def save(_parent, _caption, start, *_rest):  # type: ignore[no-untyped-def]
+        asked.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    dialog = ExportDialog(window.store, window.current_document, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    save_button = next(b for b in dialog.findChildren(QPushButton) if "Save" in b.text())
+    qtbot.mouseClick(save_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1
+    assert Path(asked[0]).parent == window.store.path.parent
+    assert Path(asked[0]).name.startswith("annotations-")
