@@ -382,7 +382,7 @@ class AnnotationTablePanel(QWidget):
         # The quote takes the room left (elided at the right, whole in its tooltip); the other
         # columns start narrow, in average characters, and keep their whole text in tooltips.
         char = self.view.fontMetrics().averageCharWidth()
-        widths = {LABEL: 9, SPEAKER: 14, TARGET: 14, SENTIMENT: 8, ANALYST: 9, NOTE: 10}
+        widths = {LABEL: 12, SPEAKER: 14, TARGET: 14, SENTIMENT: 8, ANALYST: 9, NOTE: 10}
         for column in range(len(HEADERS)):
             if column == QUOTE:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

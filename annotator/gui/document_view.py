@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QTextCursor,
     QTextOption,
 )
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTextEdit, QToolTip, 
 from annotator.core.offsets import OffsetMap
 from annotator.core.words import snap_to_words
 from annotator.gui.plain_text import tooltip_text
+from annotator.gui.text_formats import draw_underlines
 
 #: Comfortable reading measure, in average character widths.
 LINE_LENGTH_CHARS = 80
@@ -177,6 +180,40 @@ class DocumentView(QPlainTextEdit):
             dark = strong.lightness() < 140
             mark.format.setForeground(QColor("white") if dark else QColor("black"))
         return mark
+
+    # -- painting: underlines thicker than Qt's hairline ------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        self._paint_underlines(event.rect())
+
+    def _paint_underlines(self, area: QRect) -> None:
+        """Speakers' and targets' underlines as thick as their format asks (text_formats),
+        over the lines being repainted only."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        metrics = QFontMetricsF(self.font())
+        painter: QPainter | None = None
+        try:
+            while block.isValid():
+                geometry = self.blockBoundingGeometry(block).translated(offset)
+                if geometry.top() > area.bottom():
+                    break
+                if block.isVisible() and geometry.bottom() >= area.top():
+                    if painter is None:
+                        painter = QPainter(self.viewport())
+                    draw_underlines(
+                        painter,
+                        block.layout(),
+                        geometry.topLeft(),
+                        metrics,
+                        QRectF(area),
+                        block.text(),
+                    )
+                block = block.next()
+        finally:
+            if painter is not None:
+                painter.end()
 
     # -- mouse: word snapping, clicks, tooltips ---------------------------------------------
 
