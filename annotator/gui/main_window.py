@@ -480,11 +480,14 @@ class MainWindow(QMainWindow):
         if self.current_document is None:
             return
         document = self.store.documents.get(self.current_document)
+        # The report shows what the window shows: the layers hidden from view stay out.
+        hidden = self.workspace.hidden_layers
+        layers = [a.id for a in self.store.layers() if a.id not in hidden] if hidden else None
         try:
             if html:
-                write_html_report(self.store, document, path)
+                write_html_report(self.store, document, path, layers=layers)
             else:
-                write_pdf_report(report_content(self.store, document), path)
+                write_pdf_report(report_content(self.store, document, layers=layers), path)
         except AnnotatorError as exc:
             self.show_error("Report not written", str(exc))
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat
@@ -238,3 +240,22 @@ def test_a_decision_on_a_span_changed_meanwhile_is_refused_and_the_list_compared
     assert reviewed(window) == []
     assert all(kazakhstan.id not in {a.id for a in it.sides()} for it in window.review.items)
     assert window.review.panel.isVisible()
+
+
+def test_the_printable_report_leaves_out_the_layers_hidden_from_view(
+    two_layers: MainWindow, tmp_path: Path
+) -> None:
+    window = two_layers
+    everyone = tmp_path / "everyone.html"
+    window.write_report(everyone, html=True)
+    menu = window.findChild(QMenu, "layersMenu")
+    assert menu is not None
+    menu.aboutToShow.emit()
+    olga = window.store.ensure_analyst("Olga").id
+    next(a for a in menu.actions() if a.objectName() == f"layer:{olga}").trigger()
+    shown = tmp_path / "shown.html"
+    window.write_report(shown, html=True)
+    assert "Olga" in everyone.read_text(encoding="utf-8")
+    page = shown.read_text(encoding="utf-8")
+    assert "Olga" not in page.split("layers:", 1)[-1]  # none of her rows in the list
+    assert "layers:" in page  # and the report says it is limited
