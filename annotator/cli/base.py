@@ -67,6 +67,28 @@ class AnnotatorGroup(DefaultGroup):
                 raise click.ClickException(f"The project could not be read ({exc}).") from exc
             where = ctx.meta.get(_PROJECT, "The project")
             raise click.ClickException(str(DamagedProject.found_while_reading(where, exc))) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: one plain line here, the details in a file
+            raise click.ClickException(_unexpected(exc)) from exc
+
+
+def _unexpected(exc: Exception) -> str:
+    """The message for an error Annotator did not expect; the traceback is kept in a file."""
+    import tempfile
+    import traceback
+
+    what = f"{type(exc).__name__}: {exc}"
+    try:
+        fd, name = tempfile.mkstemp(prefix="annotator-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            traceback.print_exception(exc, file=out)
+    except OSError:
+        return f"Annotator hit a problem it did not expect ({what}). Please report it."
+    return (
+        f"Annotator hit a problem it did not expect ({what}). Every change saved before it "
+        f"is kept. Please report it with the details written to {name}."
+    )
 
 
 @click.group(cls=AnnotatorGroup, default="open", invoke_without_command=True)

@@ -184,3 +184,22 @@ def test_import_progress_is_for_a_terminal_and_never_a_bare_word(
     assert shown.returncode == 0
     text = seen.decode()
     assert "Importing: file 1 of 2" in text and text.rstrip().endswith("Read 2 files.")
+
+
+def test_an_unexpected_error_is_one_plain_line_with_the_details_kept_in_a_file(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core.store.documents import Documents
+
+    def broken(self: Documents) -> list[object]:
+        raise RuntimeError("boom in the listing")
+
+    monkeypatch.setattr(Documents, "list", broken)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "list"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "did not expect (RuntimeError: boom in the listing)" in result.output
+    kept = Path(result.output.rsplit("written to ", 1)[1].strip().rstrip("."))
+    details = kept.read_text(encoding="utf-8")
+    assert "Traceback" in details and "boom in the listing" in details
+    kept.unlink()
