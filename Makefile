@@ -3,21 +3,30 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# `make run` installs what the app needs; `make test` adds the test tools (pytest, ruff, mypy,
+# pandas, scikit-learn …), which the app never imports.
+APP    := $(VENV)/.installed-app
+STAMP  := $(VENV)/.installed-test
 SAMPLE := samples/global-times-2022-04-26-wei-fenghe-kazakhstan.txt
 
 .PHONY: setup run test lint bench soak clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Annotator needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(APP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(APP)
+
+$(STAMP): pyproject.toml $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@touch $(APP) $(STAMP)
 
 setup: $(STAMP)
 
-run: $(STAMP)
+run: $(APP)
 	$(BIN)/annotator $(SAMPLE)
 
 lint: $(STAMP)
