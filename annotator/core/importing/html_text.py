@@ -177,3 +177,100 @@ def html_to_text(markup: str) -> HtmlText:
         text="\n".join(parser.paragraphs),
         published=published,
     )
+
+
+# --- where each piece of visible text sits (for the import report's "left out" lines) ------
+
+# Checked innermost first; the first part of the page a class/id/role names wins.
+_REGION_WORDS = (
+    ("cookie notice", re.compile(r"cookie|consent|gdpr|privacy-?banner")),
+    ("comments", re.compile(r"comment|disqus|respond|repl(y|ies)")),
+    ("newsletter and subscription boxes", re.compile(r"newsletter|subscri|sign-?up|paywall")),
+    ("sharing buttons", re.compile(r"share|sharing|social|follow-?us")),
+    (
+        "related and most-read links",
+        re.compile(r"related|recommend|most-?(read|popular|viewed)|popular|trending|"
+                   r"more-?(stories|news|articles)|read-?more|outbrain|taboola|see-?also"),
+    ),
+    ("advertising", re.compile(r"(^|[\s_-])(ads?|advert\w*|sponsor\w*|promo\w*|dfp)($|[\s_-])")),
+    ("navigation and menus", re.compile(r"(^|[\s_-])nav|menu|breadcrumb|masthead|skip-?link")),
+    ("page header", re.compile(r"(^|[\s_-])(site-?)?header|top-?bar")),
+    ("footer", re.compile(r"footer|copyright|colophon")),
+    ("sidebars", re.compile(r"sidebar|side-?bar|(^|[\s_-])(aside|rail|widget)")),
+)
+_REGION_TAGS = {
+    "nav": "navigation and menus",
+    "header": "page header",
+    "footer": "footer",
+    "aside": "sidebars",
+    "form": "forms and search boxes",
+}
+_REGION_ROLES = {
+    "navigation": "navigation and menus",
+    "banner": "page header",
+    "contentinfo": "footer",
+    "complementary": "sidebars",
+    "search": "forms and search boxes",
+}
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}  # fmt: skip
+)
+_END_SEARCH = 64  # how far down the open elements an end tag may close (bounded work)
+
+
+def _region_of(tag: str, values: dict[str, str]) -> str:
+    words = " ".join((values.get("class", ""), values.get("id", ""))).lower()
+    if words.strip():
+        for region, pattern in _REGION_WORDS:
+            if pattern.search(words):
+                return region
+    role = values.get("role", "").lower()
+    if role in _REGION_ROLES:
+        return _REGION_ROLES[role]
+    return _REGION_TAGS.get(tag, "")
+
+
+class _RegionExtractor(_Extractor):
+    """The visible-text reading of `_Extractor`, remembering for each paragraph the part of
+    the page it sits in (the innermost navigation, footer, comments… element around it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions: list[str] = []
+        self._open: list[tuple[str, str]] = []  # (tag, region in force inside it)
+
+    def _flush(self) -> None:
+        before = len(self.paragraphs)
+        super()._flush()
+        if len(self.paragraphs) > before:
+            self.regions.append(self._open[-1][1] if self._open else "")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        if tag in _VOID_TAGS:
+            return
+        values = {name: value or "" for name, value in attrs}
+        inherited = self._open[-1][1] if self._open else ""
+        self._open.append((tag, _region_of(tag, values) or inherited))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _SKIP:
+            super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        for back in range(1, min(len(self._open), _END_SEARCH) + 1):
+            if self._open[-back][0] == tag:
+                del self._open[-back:]
+                break
+
+
+def visible_blocks(markup: str) -> list[tuple[str, str]]:
+    """The visible paragraphs of `html_to_text`, each with the part of the page it sits in
+    ("navigation and menus", "footer", "comments"…; empty when nothing says)."""
+    parser = _RegionExtractor()
+    parser.feed(markup)
+    parser.close()
+    parser.finish()
+    return list(zip(parser.paragraphs, parser.regions, strict=True))
