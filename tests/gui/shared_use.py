@@ -68,9 +68,26 @@ def _read_window(child: subprocess.Popen[str], log: list[str]) -> None:
         log.append(line.rstrip("\n"))
 
 
+#: What every side must have done before they are told to stop (however slow the machine).
+MIN_SAVED, MIN_EXPORTS, MIN_IMPORTS, MIN_CLI_RUNS = 20, 1, 1, 4
+
+
+def _enough(out: Outcome) -> bool:
+    """Every window has tagged, exported and imported, and the command line has run enough."""
+    for log in out.window_logs:
+        saved = sum(line.startswith("saved ") for line in log)
+        exported = sum(line.startswith("exported ") for line in log)
+        imported = sum(line.startswith("imported ") for line in log)
+        if saved < MIN_SAVED or exported < MIN_EXPORTS or imported < MIN_IMPORTS + 1:
+            return False
+    return out.cli_runs >= MIN_CLI_RUNS
+
+
 def run_shared_use(project: Path, folder: Path, *, windows: int, seconds: float) -> Outcome:
-    """Windows and the command line on `project` for `seconds`; returns what each side saved."""
+    """Windows and the command line on `project` for at least `seconds`, and until each side
+    has done its share (see `_enough`); returns what each side saved."""
     out = Outcome()
+    stop_file = folder / "stop"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(sys.path)}
     children = []
     readers = []
@@ -79,7 +96,7 @@ def run_shared_use(project: Path, folder: Path, *, windows: int, seconds: float)
         # Each window its own settings folder, as two users' or two sessions' would be.
         config = folder / f"config-{index}"
         child = subprocess.Popen(
-            [sys.executable, str(WINDOW), str(project), f"Ana{index}", str(seconds), str(folder)],
+            [sys.executable, str(WINDOW), str(project), f"Ana{index}", str(stop_file), str(folder)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -93,9 +110,19 @@ def run_shared_use(project: Path, folder: Path, *, windows: int, seconds: float)
     stop = threading.Event()
     loop = threading.Thread(target=_command_line_loop, args=(project, folder, stop, out))
     loop.start()
-    time.sleep(seconds)
+    started = time.monotonic()
+    # A slow machine gets more time, up to ten times as much: then the run counts as failed.
+    while time.monotonic() - started < seconds or not _enough(out):
+        if time.monotonic() - started > 10 * seconds:
+            out.failures.append("the sides did not do their share in ten times the time")
+            break
+        if any(child.poll() is not None for child in children):
+            out.failures.append("a window ended before it was told to stop")
+            break
+        time.sleep(0.2)
     stop.set()
     loop.join()
+    stop_file.touch()
     for child, reader in zip(children, readers, strict=True):
         try:
             child.wait(timeout=120)

@@ -7,14 +7,15 @@ an export from its own connection, an import of a new article, F5. It prints one
 change (`saved ID`, `imported TITLE`, `exported PATH`), `done` when its window has closed and
 `closed` once its connection is closed.
 
-    python shared_use_window.py PROJECT ANALYST SECONDS WORKDIR
+    python shared_use_window.py PROJECT ANALYST STOPFILE WORKDIR
+
+It works until STOPFILE exists (the test decides when both sides have done enough).
 """
 
 from __future__ import annotations
 
 import random
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -28,7 +29,7 @@ from annotator.gui.background import BackgroundJob, own_store, wait_for_jobs
 ARTICLE = "{who} said the talks on {n} went well. Officials from both sides met in Astana.\n" * 40
 
 
-def main(db: str, analyst: str, seconds: float, workdir: str) -> None:
+def main(db: str, analyst: str, stop: str, workdir: str) -> None:
     app = QApplication([])
     folder = Path(workdir)
     first = folder / f"{analyst}-0.txt"
@@ -38,7 +39,6 @@ def main(db: str, analyst: str, seconds: float, workdir: str) -> None:
     print(f"imported {analyst} 0", flush=True)
     rng = random.Random(analyst)
     claim = window.store.codebook.get().by_name("Claim")
-    deadline = time.monotonic() + seconds
     ticks = 0
     busy = False
 
@@ -54,7 +54,7 @@ def main(db: str, analyst: str, seconds: float, workdir: str) -> None:
         nonlocal ticks, busy
         if busy:  # an import or a backup waits in its own event loop; this tick waits for it
             return
-        if time.monotonic() > deadline:
+        if Path(stop).exists():
             finish()
             return
         busy = True
@@ -107,4 +107,4 @@ def _export(project: Path, path: Path) -> object:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4])
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4])

@@ -20,7 +20,7 @@ def test_windows_and_command_line_on_one_project_lose_nothing(
     project = tmp_path / "shared.sqlite"
     out = run_shared_use(project, tmp_path, windows=windows, seconds=SECONDS)
     # Both sides really worked at the same time: the windows tagged, backed up, exported and
-    # imported; the command line imported and listed.
-    assert len(out.saved) > 20 and out.exports and out.cli_runs > 3, out.window_logs
+    # imported; the command line imported and listed (they run until each has done its share).
+    assert len(out.saved) >= 20 * windows and out.exports and out.cli_runs >= 4, out.failures
     assert any(t.startswith("Bob") for t in out.titles)
     assert problems_after(project, out) == []
