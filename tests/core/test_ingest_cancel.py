@@ -33,7 +33,7 @@ def cancel_before(index: int):  # type: ignore[no-untyped-def]
     """A progress callback that answers Cancel when asked before file number `index`."""
     asked: list[int] = []
 
-    def progress(i: int, total: int, path: Path) -> bool:
+    def progress(i: int, total: int, name: str) -> bool:
         asked.append(i)
         return i < index
 
@@ -96,7 +96,7 @@ def test_duplicates_of_documents_taken_back_are_not_reported_as_present(
     assert outcome.taken_back == 1
     # The copy of the old document still points at a document that exists; the copy of the
     # new one pointed at a document that was taken out again.
-    assert [(p.name, d.title) for p, d in outcome.duplicates] == [
+    assert [(Path(p).name, d.title) for p, d in outcome.duplicates] == [
         ("04-copy-of-old.txt", "Article 0")
     ]
     assert fresh_store.documents.summary(outcome.duplicates[0][1].id)
@@ -108,7 +108,7 @@ def test_a_document_annotated_meanwhile_elsewhere_is_kept(
     paths = articles(tmp_path / "in", 3)
     annotated: list[str] = []
 
-    def progress(index: int, total: int, path: Path) -> bool:
+    def progress(index: int, total: int, name: str) -> bool:
         if index == 2:  # another window tags the first document of this run, then Cancel
             with Store.open(db_path) as other:
                 doc = next(d for d in other.documents.list() if d.title == "Article 0")
@@ -136,7 +136,7 @@ def test_other_writers_wait_for_one_document_at_most(
     """Between files the project is not locked: another connection writes at once."""
     writes: list[int] = []
 
-    def progress(index: int, total: int, path: Path) -> bool:
+    def progress(index: int, total: int, name: str) -> bool:
         other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")  # fails at once if the import held the lock
