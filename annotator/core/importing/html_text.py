@@ -190,7 +190,7 @@ _REGION_WORDS = (
     (
         "related and most-read links",
         re.compile(r"related|recommend|most-?(read|popular|viewed)|popular|trending|"
-                   r"more-?(stories|news|articles)|read-?more|outbrain|taboola|see-?also"),
+                   r"more-?(stories|news|articles)|read-?more|read-?also|outbrain|taboola|see-?also"),
     ),
     ("advertising", re.compile(r"(^|[\s_-])(ads?|advert\w*|sponsor\w*|promo\w*|dfp)($|[\s_-])")),
     ("navigation and menus", re.compile(r"(^|[\s_-])nav|menu|breadcrumb|masthead|skip-?link")),

@@ -21,7 +21,7 @@ from annotator.core.importing.report import SourceMeta
 
 #: Extraction settings, chosen by measuring on benchmarks/extraction.py (see its docstring).
 EXTRACTION_SETTINGS: dict[str, Any] = {
-    "favor_precision": True,
+    "favor_precision": False,
     "favor_recall": False,
     "include_comments": False,
     "include_tables": True,
@@ -36,11 +36,12 @@ MIN_ARTICLE_CHARS = 200
 #: Pages larger than this skip the extractor (its tree work grows too fast); visible text kept.
 MAX_EXTRACTION_CHARS = 15_000_000
 #: Nesting deeper than this defeats the extractor (and libxml2): visible text kept.
-MAX_DEPTH = 5_000
+MAX_DEPTH = 1_000
 
 EXTRACTED = "main text of the page (trafilatura)"
 FULL_PAGE = "all visible text (--full-page)"
 NOTHING_FOUND = "all visible text: no article found on the page"
+LINKS_ONLY = "all visible text: no article found on the page (its text is mostly links)"
 TOO_LITTLE = "all visible text: the article found was too short ({chars} characters)"
 UNREADABLE = "all visible text: the page could not be analysed ({reason})"
 
@@ -82,8 +83,6 @@ def read_web_page(markup: str, *, url: str = "", full_page: bool = False) -> Web
 
     problem = _too_hostile(markup)
     tree = None if problem else _parse(markup)
-    if tree is None and not problem:
-        problem = "the markup has no document tree"
     meta = _metadata(tree, markup, url)
 
     if full_page or problem:
@@ -93,16 +92,18 @@ def read_web_page(markup: str, *, url: str = "", full_page: bool = False) -> Web
         extraction = FULL_PAGE if full_page else UNREADABLE.format(reason=problem)
         return WebPage(text=text, meta=meta, extraction=extraction, warnings=warnings)
 
-    document = _extract(tree, url)
+    document = _extract(tree, url) if tree is not None else None
     text = _document_text(document) if document is not None else ""
     if document is not None:
         _merge_extracted_meta(meta, document, url)
-    if _too_little(text):
+    links_only = bool(text) and _mostly_links(tree, text)
+    if links_only or _too_little(text):
         visible = html_to_text(markup)
         _complete_meta(meta, visible.title, visible.published)
-        extraction = (
-            NOTHING_FOUND if not text else TOO_LITTLE.format(chars=len(text))
-        )
+        if links_only:
+            extraction = LINKS_ONLY
+        else:
+            extraction = NOTHING_FOUND if not text else TOO_LITTLE.format(chars=len(text))
         return WebPage(
             text=_clean_lines(visible.text.split("\n")),
             meta=meta,
@@ -207,6 +208,33 @@ def _too_little(text: str) -> bool:
     if len(_CJK.findall(text)) > len(text) / 3:
         needed //= 3
     return len(text) < needed
+
+
+#: Share of the extracted characters that may be link text before the page counts as a list
+#: of links (a section front, a search result page) rather than an article.
+MAX_LINK_SHARE = 0.5
+_MAX_ANCHOR_CHARS = 2_000_000
+
+
+def _mostly_links(tree: Any, text: str) -> bool:
+    """Whether most of `text` is the text of the page's links (teasers, not an article)."""
+    anchors = []
+    size = 0
+    for anchor in tree.iter("a"):
+        flat = _squash(anchor.text_content())
+        if len(flat) >= 4:
+            anchors.append(flat)
+            size += len(flat) + 1
+            if size > _MAX_ANCHOR_CHARS:
+                break
+    joined = "\n".join(anchors)
+    total = linked = 0
+    for line in text.split("\n"):
+        flat = _squash(line)
+        total += len(flat)
+        if len(flat) >= 4 and flat in joined:
+            linked += len(flat)
+    return total > 0 and linked / total > MAX_LINK_SHARE
 
 
 # --- metadata -----------------------------------------------------------------------------
@@ -340,7 +368,8 @@ def summarise_left_out(markup: str, kept: str, title: str = "") -> list[str]:
     for region, count in sorted(chars.items(), key=lambda kv: (-kv[1], kv[0])):
         n = blocks[region]
         if region == "short":
-            lines.append(f"{n} short blocks (links, buttons, captions): {count:,} characters")
+            what = "block" if n == 1 else "blocks"
+            lines.append(f"{n} short {what} (links, buttons, captions): {count:,} characters")
         elif region == "other":
             sample = _ellipsis(example[region], 60)
             what = "paragraph" if n == 1 else "paragraphs"
