@@ -31,6 +31,7 @@ EXTRACTION_SETTINGS: dict[str, Any] = {
     "deduplicate": False,  # True would keep a cache across calls: not deterministic
     "fast": False,
 }
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 #: Under this many characters (CJK text: a third of it) the extraction is "too little".
 MIN_ARTICLE_CHARS = 200
 #: Pages larger than this skip the extractor (its tree work grows too fast); visible text kept.
@@ -46,13 +47,35 @@ TOO_LITTLE = "all visible text: the article found was too short ({chars} charact
 UNREADABLE = "all visible text: the page could not be analysed ({reason})"
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_MARKUP_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not \t \n \r: markup space
+_VISIBLE_CONTROLS = _CONTROLS  # \t stays (inside <pre>), as in every other import
 _SPACES = re.compile(r"[^\S\n\xa0]+")  # a no-break space survives, as in html_text
 _ANY_SPACE = re.compile(r"\s+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
 _VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-     "source", "track", "wbr", "p", "li", "td", "th", "tr", "option"}  # fmt: skip
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "td",
+        "th",
+        "tr",
+        "option",
+    }
 )
 
 
@@ -76,9 +99,9 @@ def read_web_page(markup: str, *, url: str = "", full_page: bool = False) -> Web
     With `full_page`, all visible text is kept, as the plain HTML import does.
     """
     warnings: list[str] = []
-    controls = len(_CONTROLS.findall(markup.replace("\t", " ").replace("\r", "\n")))
+    controls = len(_MARKUP_CONTROLS.findall(markup))
     if controls:
-        markup = _CONTROLS.sub("", markup.replace("\t", " ").replace("\r", "\n"))
+        markup = _MARKUP_CONTROLS.sub("", markup)
         warnings.append(f"control characters removed from the page: {controls}")
 
     problem = _too_hostile(markup)
@@ -86,14 +109,19 @@ def read_web_page(markup: str, *, url: str = "", full_page: bool = False) -> Web
     meta = _metadata(tree, markup, url)
 
     if full_page or problem:
+        found = _metadata_only(tree, url) if tree is not None else None
+        if found is not None:
+            _merge_extracted_meta(meta, found, url)
         visible = html_to_text(markup)
-        text = _clean_lines(visible.text.split("\n"))
+        text = _visible_text(visible.text)
         _complete_meta(meta, visible.title, visible.published)
         extraction = FULL_PAGE if full_page else UNREADABLE.format(reason=problem)
         return WebPage(text=text, meta=meta, extraction=extraction, warnings=warnings)
 
     document = _extract(tree, url) if tree is not None else None
     text = _document_text(document) if document is not None else ""
+    if document is None and tree is not None:
+        document = _metadata_only(tree, url)
     if document is not None:
         _merge_extracted_meta(meta, document, url)
     links_only = bool(text) and _mostly_links(tree, text)
@@ -105,7 +133,7 @@ def read_web_page(markup: str, *, url: str = "", full_page: bool = False) -> Web
         else:
             extraction = NOTHING_FOUND if not text else TOO_LITTLE.format(chars=len(text))
         return WebPage(
-            text=_clean_lines(visible.text.split("\n")),
+            text=_visible_text(visible.text),
             meta=meta,
             extraction=extraction,
             warnings=warnings,
@@ -165,9 +193,18 @@ def _extract(tree: Any, url: str) -> Any:
             tree,
             url=url or None,
             with_metadata=True,
-            date_extraction_params={"original_date": True, "extensive_search": False},
+            date_extraction_params=_DATE_PARAMS,
             **EXTRACTION_SETTINGS,
         )
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _metadata_only(tree: Any, url: str) -> Any:
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        return extract_metadata(tree, url or None, _DATE_PARAMS)
     except (ValueError, TypeError, RecursionError):
         return None
 
@@ -195,6 +232,13 @@ def _clean_lines(lines: list[str]) -> str:
         if line:
             cleaned.append(line)
     return "\n".join(cleaned)
+
+
+def _visible_text(text: str) -> str:
+    """html_text's reading as it is (whitespace already collapsed, except in <pre>), without
+    control characters (a tab inside <pre> stays, as in every other import)."""
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _VISIBLE_CONTROLS.sub("", text)
 
 
 def _squash(text: str) -> str:
@@ -257,8 +301,10 @@ def _language(tree: Any) -> str:
     candidates = [
         *tree.xpath("/html/@lang"),
         *tree.xpath("/html/@xml:lang"),
-        *tree.xpath('//meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")'
-                    '="content-language"]/@content'),
+        *tree.xpath(
+            '//meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")'
+            '="content-language"]/@content'
+        ),
         *tree.xpath('//meta[@name="language" or @name="Language"]/@content'),
         *tree.xpath('//meta[@property="og:locale"]/@content'),
         *_json_ld_values(tree, "inLanguage"),
