@@ -19,6 +19,8 @@ from annotator.core.export import (
     export_claims_csv,
     neutralise,
 )
+from annotator.core.importing.report import ExtractedDocument, ImportReport, Original, SourceMeta
+from annotator.core.records import DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
 
@@ -212,9 +214,103 @@ def test_formulas_behind_spaces_and_full_width_operators_are_neutralised(
 ) -> None:
     doc = add_document(fresh_store)
     session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
-    claim = tag(session, doc, "Claim", 0, 6, note=f"{start}HYPERLINK(\"http://x\")")
+    claim = tag(session, doc, "Claim", 0, 6, note=f'{start}HYPERLINK("http://x")')
     for table in (export_annotations_csv, export_claims_csv):
         path = tmp_path / "safe.csv"
         table(fresh_store, path)
-        assert rows(path)[claim.id]["note"] == f"'{start}HYPERLINK(\"http://x\")"
+        assert rows(path)[claim.id]["note"] == f'\'{start}HYPERLINK("http://x")'
     assert neutralise(f"{start}1+1") == f"'{start}1+1"
+
+
+# -- what the source says about itself, and pages ----------------------------------------------
+
+PAGED_TEXT = "Page one: the minister spoke.\nPage two: the talks.\nPage three: a claim here."
+
+
+def add_sourced(
+    store: Store,
+    text: str = PAGED_TEXT,
+    *,
+    pages: bool = True,
+    title: str = "Statement",
+    published: str | None = "2022-04-26",
+    **meta: str,
+) -> DocumentId:
+    """A document as the importers of web pages and PDFs add it: metadata, page map, original.
+    With `pages`, each line of `text` is a page."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if pages else []
+    extracted = ExtractedDocument(
+        source=Path(f"{title}.pdf"),
+        title=title,
+        text=text,
+        published=published,
+        report=ImportReport(f"{title}.pdf", "pdf", "pdf", False),
+        meta=SourceMeta(title=title, **meta),
+        page_starts=starts,
+        original=Original(b"%PDF-1.4 fake", "application/pdf", f"{title}.pdf"),
+    )
+    summary, created = store.documents.add(extracted, analyst_id=None)
+    assert created
+    return summary.id
+
+
+SOURCE = {
+    "outlet": "Xinhua",
+    "author": "Li Wei; Wang Fang",
+    "url": "https://english.news.cn/20220426/abc.htm",
+    "language": "en",
+}
+
+
+def test_source_columns_sit_beside_the_document_and_page_beside_the_offsets() -> None:
+    for columns, after in ((ANNOTATION_COLUMNS, "source"), (CLAIM_COLUMNS, "published")):
+        at = columns.index(after) + 1
+        assert columns[at : at + 4] == ("outlet", "author", "url", "language")
+        assert columns[columns.index("end") + 1] == "page"
+
+
+def test_both_tables_carry_the_source_and_the_page_of_each_annotation(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    doc = add_sourced(fresh_store, **SOURCE)
+    plain = add_document(fresh_store)  # a text file: no metadata, no pages
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    first = tag(session, doc, "Claim", 0, 8)
+    # Starting on the last character of page two and running into page three: page two.
+    boundary = PAGED_TEXT.index("Page three") - 1
+    across = tag(session, doc, "Claim", boundary - 5, boundary + 6)
+    last = tag(session, doc, "Claim", PAGED_TEXT.index("a claim"), len(PAGED_TEXT))
+    unpaged = tag(session, plain, "Claim", 0, 6)
+    for table in (export_annotations_csv, export_claims_csv):
+        path = tmp_path / "a.csv"
+        table(fresh_store, path)
+        got = rows(path)
+        for column, value in SOURCE.items():
+            assert got[first.id][column] == value
+            assert got[unpaged.id][column] == ""
+        pages = {a.id: got[a.id]["page"] for a in (first, across, last, unpaged)}
+        assert pages == {first.id: "1", across.id: "2", last.id: "3", unpaged.id: ""}
+        document = fresh_store.documents.get(doc)
+        assert [document.page_at(a.start) for a in (first, across, last)] == [1, 2, 3]
+
+
+def test_source_cells_are_neutralised_unless_raw(fresh_store: Store, tmp_path: Path) -> None:
+    doc = add_sourced(
+        fresh_store,
+        outlet='=HYPERLINK("http://x")',
+        author="@everyone",
+        url="+1-555-0100",
+        language="-x",
+        pages=False,
+    )
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim = tag(session, doc, "Claim", 0, 8)
+    for table in (export_annotations_csv, export_claims_csv):
+        safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+        table(fresh_store, safe)
+        table(fresh_store, raw, raw=True)
+        row, raw_row = rows(safe)[claim.id], rows(raw)[claim.id]
+        for column in ("outlet", "author", "url", "language"):
+            assert raw_row[column][0] in "=@+-"
+            assert row[column] == "'" + raw_row[column]
+        assert row["page"] == ""

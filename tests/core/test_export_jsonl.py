@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_export_csv import SOURCE, add_sourced
 from test_export_scope import TEXT_A, TEXT_B, TEXT_C, Project, build_project
 from test_store_annotations import add_document, tag
 
@@ -58,6 +59,12 @@ def test_document_lines_hold_metadata_text_and_its_hash(project: Project, tmp_pa
         "imported_at": stored.imported_at,
         "text_sha256": hashlib.sha256(TEXT_A.encode("utf-8")).hexdigest(),
         "text": TEXT_A,
+        # What the source says about itself: nothing known for a plain text file.
+        "outlet": "",
+        "author": "",
+        "url": "",
+        "language": "",
+        "page_starts": [],
     }
 
 
@@ -171,3 +178,20 @@ def test_a_filtered_export_leaves_out_documents_without_matching_annotations(
     by_document = ExportFilter(documents=("Older",))
     export_jsonl(project.store, path, filter=by_document)
     assert [r["type"] for r in records(path)] == ["document"]  # named, so written, though empty
+
+
+def test_document_lines_carry_what_the_source_says_and_the_page_map(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    doc = add_sourced(fresh_store, **SOURCE)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    tag(session, doc, "Claim", 0, 8)
+    path = tmp_path / "a.jsonl"
+    export_jsonl(fresh_store, path)
+    document = next(r for r in records(path) if r["type"] == "document")
+    stored = fresh_store.documents.get(doc)
+    assert {k: document[k] for k in SOURCE} == SOURCE
+    assert document["page_starts"] == list(stored.page_starts) == [0, 30, 51]
+    export_jsonl(fresh_store, path, include_text=False)
+    bare = next(r for r in records(path) if r["type"] == "document")
+    assert "text" not in bare and bare["page_starts"] == [0, 30, 51] and bare["outlet"] == "Xinhua"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import urllib.parse
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,13 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT4
+from test_export_csv import PAGED_TEXT, add_sourced
 from test_export_scope import TEXT_A, Project, build_project
+from test_store_annotations import tag
 
 from annotator import __version__
 from annotator.core.export import ExportFilter, export_w3c
+from annotator.core.session import Session
 from annotator.core.store import Store
 
 W3C = Path(__file__).resolve().parent.parent / "w3c"
@@ -272,3 +276,53 @@ def test_the_collection_id_is_stable_and_differs_by_filter(
     assert first["id"] == again["id"] != narrow["id"]
     assert first["id"].startswith("urn:uuid:") and first["first"]["id"] != first["id"]
     assert narrow["label"] == "Annotator export (labels: Claim)"
+
+
+def _sourced_items(store: Store, tmp_path: Path, url: str) -> list[dict[str, Any]]:
+    doc = add_sourced(store, url=url, outlet="Xinhua", pages=False)
+    session = Session(store, store.ensure_analyst("Ana"))
+    tag(session, doc, "Claim", 0, 8)
+    path = tmp_path / "s.json"
+    export_w3c(store, path)
+    items: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["first"]["items"]
+    return items
+
+
+def test_the_target_is_the_documents_address_with_its_text_as_a_cached_copy(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    url = "https://english.news.cn/20220426/abc.htm?id=7&lang=en#top"
+    (item,) = _sourced_items(fresh_store, tmp_path, url)
+    check(item, ANNOTATION_MUSTS, "an annotation of a page with an address")
+    target = item["target"]
+    digest = hashlib.sha256(PAGED_TEXT.encode("utf-8")).hexdigest()
+    imported = fresh_store.documents.list()[0].imported_at
+    assert target["source"] == url
+    assert target["state"] == {
+        "type": "TimeState",
+        "cached": f"urn:sha256:{digest}",
+        "sourceDate": imported,
+    }
+    assert [s["type"] for s in target["selector"]] == ["TextQuoteSelector", "TextPositionSelector"]
+
+
+def test_an_address_with_spaces_or_non_ascii_is_percent_encoded(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    url = "https://zh.example.cn/新闻/2022/稿件 1.html?q=颜色革命"
+    (item,) = _sourced_items(fresh_store, tmp_path, url)
+    check(item, ANNOTATION_MUSTS, "an annotation of a page with a non-ASCII address")
+    source = item["target"]["source"]
+    assert source.isascii() and " " not in source
+    assert source.startswith("https://zh.example.cn/%E6%96%B0%E9%97%BB/2022/")
+    assert urllib.parse.unquote(source) == url
+
+
+@pytest.mark.parametrize("url", ["", "statement.pdf", "ftp://x.cn/a", "https://x.cn/50%off"])
+def test_without_a_web_address_the_target_is_the_texts_hash(
+    fresh_store: Store, tmp_path: Path, url: str
+) -> None:
+    (item,) = _sourced_items(fresh_store, tmp_path, url)
+    check(item, ANNOTATION_MUSTS, "an annotation of a text without an address")
+    digest = hashlib.sha256(PAGED_TEXT.encode("utf-8")).hexdigest()
+    assert item["target"]["source"] == f"urn:sha256:{digest}" and "state" not in item["target"]

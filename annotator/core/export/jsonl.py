@@ -11,12 +11,16 @@ project and filter always give the same bytes.
 Order: for each document (by published date, undated last, then title, then id) one document
 line, then that document's annotations (by start, end, id). Document line::
 
-    {"id": str, "imported_at": time, "published": "YYYY-MM-DD" | null, "source": str,
-     "text": str, "text_sha256": str, "title": str, "type": "document"}
+    {"author": str, "id": str, "imported_at": time, "language": str, "outlet": str,
+     "page_starts": [int, ...], "published": "YYYY-MM-DD" | null, "source": str,
+     "text": str, "text_sha256": str, "title": str, "type": "document", "url": str}
 
 `text_sha256` is the hex SHA-256 of the UTF-8 text (the project's duplicate check uses the
-same hash). With `include_text=False` (CLI `--no-text`) the `text` key is absent and the line
-stays: an importer then needs a project that already holds that text. Annotation line::
+same hash). `outlet`, `author`, `url` (the canonical address) and `language` (BCP 47) are what
+the source said about itself, "" when unknown; `page_starts` holds the code point where each
+page of a paged source (a PDF) starts, [] for unpaged texts. With `include_text=False` (CLI
+`--no-text`) the `text` key is absent and the line stays: an importer then needs a project
+that already holds that text. Annotation line::
 
     {"analyst": name, "created": time, "document_id": str, "end": int, "id": str,
      "label": name, "label_role": "claim" | "speaker" | "target" | null,
@@ -111,6 +115,11 @@ def document_record(document: DocumentRow, text: str | None) -> dict[str, Any]:
         "published": document.published,
         "imported_at": document.imported_at,
         "text_sha256": document.text_sha256,
+        "outlet": document.outlet,
+        "author": document.author,
+        "url": document.url,
+        "language": document.language,
+        "page_starts": list(document.page_starts),
     }
     if text is not None:
         record["text"] = text

@@ -8,6 +8,7 @@ in one read transaction, so an export is a consistent snapshot even while a wind
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,12 +87,31 @@ class ExportFilter:
 
 
 class DocumentRow(NamedTuple):
+    """A document as exports describe it (its text is read separately, where needed).
+
+    `outlet`, `author`, `url` (canonical) and `language` are "" when unknown; `page_starts`
+    holds the code point where each page starts (empty for unpaged sources)."""
+
     id: str
     title: str
     source: str
     published: str | None
     imported_at: str
     text_sha256: str
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    language: str = ""
+    page_starts: tuple[int, ...] = ()
+
+
+def _page_starts(stored: str | None) -> tuple[int, ...]:
+    """The stored page map (a JSON list of offsets) as a tuple; () if absent or unreadable."""
+    try:
+        starts = json.loads(stored or "[]")
+        return tuple(int(s) for s in starts) if isinstance(starts, list) else ()
+    except (ValueError, TypeError):
+        return ()
 
 
 class AnnotationRow(NamedTuple):
@@ -222,9 +242,10 @@ class Scope:
 
     def _documents(self, wanted: tuple[str, ...]) -> list[DocumentRow]:
         rows = [
-            DocumentRow(*r)
+            DocumentRow._make((*r[:10], _page_starts(r[10])))
             for r in self.conn.execute(
-                "SELECT id, title, source, published, imported_at, text_hash FROM documents "
+                "SELECT id, title, source, published, imported_at, text_hash, outlet, author, "
+                "url, language, page_starts FROM documents "
                 "ORDER BY published IS NULL, published, title, id"
             )
         ]

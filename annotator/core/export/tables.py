@@ -11,15 +11,18 @@ does no per-cell work (benchmarks/export_csv.py: about 1.2x a bare SELECT writte
 Comment threads and reviewers likewise come from per-document tables (one grouped query each),
 and only when the project has any comments or review decisions at all.
 
-The last columns, added after the original ones so that existing spreadsheets keep working:
-`comments` is the annotation's thread, one line per comment ("author, time: body", the body on
-one line); `reviewed_by`/`reviewed_at` name the reviewer and time of the latest review decision
-that left a reviewed-layer annotation (empty for every other annotation).
+Beside the document columns, what the source says about itself: `outlet`, `author`, `url`
+(the canonical address) and `language` (BCP 47), empty when unknown. `page` is the page (from 1)
+holding the annotation's first character in a paged source (a PDF), empty otherwise. The last
+columns: `comments` is the annotation's thread, one line per comment ("author, time: body",
+the body on one line); `reviewed_by`/`reviewed_at` name the reviewer and time of the latest
+review decision that left a reviewed-layer annotation (empty for every other annotation).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import TextIO
 
@@ -44,10 +47,15 @@ ANNOTATION_COLUMNS = (
     "document_id",
     "document_title",
     "source",
+    "outlet",
+    "author",
+    "url",
+    "language",
     "analyst",
     "label",
     "start",
     "end",
+    "page",
     "quote",
     "sentiment",
     "speaker",
@@ -64,6 +72,10 @@ CLAIM_COLUMNS = (
     "document_id",
     "document_title",
     "published",
+    "outlet",
+    "author",
+    "url",
+    "language",
     "analyst",
     "label",
     "speaker",
@@ -73,11 +85,14 @@ CLAIM_COLUMNS = (
     "note",
     "start",
     "end",
+    "page",
     "created",
     "modified",
     "reviewed_by",
     "reviewed_at",
 )
+#: What the source says about itself: the same on every row of a document.
+SOURCE_COLUMNS = ("outlet", "author", "url", "language")
 #: First characters that make Excel, LibreOffice or Sheets read a cell as a formula.
 # OWASP's list, plus the full-width forms some spreadsheets also read as operators.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -140,6 +155,10 @@ _THREADS = (
     "WHERE x.document_id = :document_id) GROUP BY id) "
 )
 _REVIEWS = f", reviews AS MATERIALIZED ({REVIEWERS_SQL}) "
+#: Where each page of the document starts (none for unpaged sources), read once per document.
+_PAGES = ", pages AS MATERIALIZED (SELECT value AS start FROM json_each(:page_starts)) "
+#: The page holding the annotation's first character, as `records.page_at` counts it.
+_PAGE = "CASE WHEN :paged THEN max(1, (SELECT count(*) FROM pages p WHERE p.start <= a.start)) END"
 
 
 def _select(
@@ -163,6 +182,7 @@ def _select(
         "AND nl.role IN ('speaker', 'target')) "
     )
     names += (_THREADS if threads else "") + (_REVIEWS if reviews else "")
+    names += _PAGES if "page" in columns else ""
     expressions = {
         # Ids are UUIDs and times ISO 8601 (made here, or checked by the importer): they never
         # start with a formula character, so they skip the test.
@@ -174,10 +194,12 @@ def _select(
         "document_title": ":document_title",
         "source": ":source",
         "published": ":published",
+        **{name: f":{name}" for name in SOURCE_COLUMNS},
         "analyst": _cell("an.name", raw),
         "label": _cell("l.name", raw),
         "start": "a.start",
         "end": 'a."end"',
+        "page": _PAGE,
         "quote": _cell("a.quote", raw),
         "sentiment": _cell("a.sentiment", raw),
         "speaker": f"coalesce({_cell('ls.name', raw)}, sp.name, me.name)",
@@ -208,16 +230,25 @@ def _has_rows(scope: Scope, table: str) -> bool:
     return scope.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
 
 
-def _constants(document: DocumentRow, raw: bool) -> dict[str, str | None]:
+def _constants(document: DocumentRow, raw: bool) -> dict[str, str | int | None]:
     cells = {
         "document_cell": document.id,
         "document_title": document.title,
         "source": document.source,
         "published": document.published,
+        "outlet": document.outlet,
+        "author": document.author,
+        "url": document.url,
+        "language": document.language,
     }
     if not raw:
         cells = {name: neutralise(value) for name, value in cells.items()}
-    return {**cells, "document_id": document.id}  # the bare id selects the rows
+    return {
+        **cells,
+        "document_id": document.id,  # the bare id selects the rows
+        "page_starts": json.dumps(list(document.page_starts)),
+        "paged": 1 if document.page_starts else 0,
+    }
 
 
 def write_table(

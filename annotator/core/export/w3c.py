@@ -8,14 +8,20 @@ Every annotation passes all "must" assertions of the W3C conformance suite (test
                  "name": name},
      "generator": {"id": ..., "type": "Software", "name": "Annotator <version>"},
      "body": [TextualBody, ...],
-     "target": {"type": "SpecificResource", "source": "urn:sha256:<hex SHA-256 of the text>",
+     "target": {"type": "SpecificResource", "source": <the URL, or "urn:sha256:<hex SHA-256
+                of the text>">, "state": <only with a URL, see below>,
                 "selector": [{"type": "TextQuoteSelector", "exact", "prefix", "suffix"},
                              {"type": "TextPositionSelector", "start", "end"}]}}
 
-The target's source is the document text's hash, so an annotation means the same in any
-project holding that text. Positions count Unicode code points; prefix and suffix are up to 32
-of them (left out when empty). Bodies, all `TextualBody` with "format": "text/plain" (values are
-never markup), in this order:
+The target's source is the document's canonical address (`url`) where it is known: an
+absolute http(s) URL, percent-encoded where it holds characters a URI may not. The text
+Annotator annotated is then named by its hash in a time state, {"type": "TimeState",
+"cached": "urn:sha256:<hex>", "sourceDate": <when the document was imported, UTC>} (a cached
+copy of the page as it was read). Without an address the source is the hash itself,
+"urn:sha256:<hex>". Either way an annotation means the same in any project holding that text.
+Positions count Unicode code points; prefix and suffix are up to 32 of them (left out when
+empty). Bodies, all `TextualBody` with "format": "text/plain" (values are never markup), in
+this order:
 
 - the label, "purpose": "tagging", "value": label name;
 - the sentiment, "purpose": "classifying", "value": "sentiment:<value>";
@@ -54,11 +60,13 @@ is written (no `generated`), so the same project and filter always give the same
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from annotator import __version__
 from annotator.core.export.atomic import atomic_text_file
@@ -67,6 +75,7 @@ from annotator.core.export.scope import (
     EVERYTHING,
     AnnotationRow,
     CommentRow,
+    DocumentRow,
     ExportFilter,
     ExportResult,
     LinkRow,
@@ -98,6 +107,47 @@ def analyst_uri(name: str) -> str:
     return f"urn:annotator:analyst:{quote(name, safe='')}"
 
 
+#: Characters a URI may hold as they are (RFC 3986: reserved, unreserved and "%").
+_URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def web_address(url: str) -> str | None:
+    """`url` as a URI a Web Annotation can name: an absolute http(s) address, percent-encoded
+    where it holds spaces, non-ASCII or other characters a URI may not; None if it is not
+    one."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    encoded = quote(url, safe=_URI_SAFE)
+    return None if _BAD_ESCAPE.search(encoded) else encoded
+
+
+def _utc(stamp: str) -> str | None:
+    """An ISO 8601 time as RFC 3339 UTC with milliseconds and "Z", or None."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def target_source(document: DocumentRow) -> dict[str, Any]:
+    """The target's `source` (and `state`) for an annotation of `document`."""
+    hashed = f"urn:sha256:{document.text_sha256}"
+    address = web_address(document.url)
+    when = _utc(document.imported_at)
+    if address is None or when is None:
+        return {"source": hashed}
+    return {"source": address, "state": {"type": "TimeState", "cached": hashed, "sourceDate": when}}
+
+
 def _text(purpose: str, value: str) -> dict[str, str]:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
@@ -122,10 +172,14 @@ def creator(row: AnnotationRow, reviewer: str | None) -> dict[str, str] | list[d
 
 
 def web_annotation(
-    row: AnnotationRow, links: list[LinkRow], text_sha256: str, *, reviewer: str | None = None
+    row: AnnotationRow,
+    links: list[LinkRow],
+    document: DocumentRow,
+    *,
+    reviewer: str | None = None,
 ) -> dict[str, Any]:
-    """One annotation as a W3C Web Annotation (shape in the module docstring); `reviewer`: of
-    a reviewed-layer annotation, who made the latest decision that left it."""
+    """One annotation of `document` as a W3C Web Annotation (shape in the module docstring);
+    `reviewer`: of a reviewed-layer annotation, who made the latest decision that left it."""
     body = [_text("tagging", row.label)]
     if row.sentiment is not None:
         body.append(_text("classifying", f"sentiment:{row.sentiment}"))
@@ -151,7 +205,7 @@ def web_annotation(
         "body": body,
         "target": {
             "type": "SpecificResource",
-            "source": f"urn:sha256:{text_sha256}",
+            **target_source(document),
             "selector": [
                 quote_selector,
                 {"type": "TextPositionSelector", "start": row.start, "end": row.end},
@@ -197,9 +251,7 @@ class _Walk:
                 self.count += 1
                 self.items += 1
                 reviewer = reviewers.get(row.id, (None,))[0]
-                yield web_annotation(
-                    row, links.get(row.id, []), document.text_sha256, reviewer=reviewer
-                )
+                yield web_annotation(row, links.get(row.id, []), document, reviewer=reviewer)
                 for comment in comments.get(row.id, ()):
                     self.items += 1
                     yield reply(comment)
