@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from annotator.core.export import export
-from annotator.core.importing import ExtractedDocument, ImportReport
+from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
 from annotator.core.interchange import InterchangeReport, import_annotations, read_annotation_file
 from annotator.core.interchange.report import shorten
 from annotator.core.records import Annotation, DocumentId
@@ -256,7 +256,7 @@ def test_a_file_without_text_needs_the_document_in_the_project(
         "no document in this project has its text or title"
     }
     assert fresh_store.documents.list() == []
-    assert "no document with this text, id or title in the project" in report.summary()
+    assert "no document with this text, id, address or title in the project" in report.summary()
 
 
 def test_w3c_annotations_find_the_same_text_and_restore_links(
@@ -415,3 +415,76 @@ def test_an_annotation_deleted_here_later_is_not_brought_back(fresh_store, tmp_p
     assert fresh_store.annotations.find(claim.id) is None
     assert report.added == 0 and not report.complete
     assert "deleted in this project" in report.summary()
+
+
+# -- what the source says about itself, and the page map ---------------------------------------
+
+URL = "https://www.globaltimes.cn/page/202204/1260000.shtml"
+META = {"outlet": "Global Times", "author": "Liu Xin; Yang Sheng", "url": URL, "language": "en"}
+
+
+def add_sourced(store: Store, text: str, title: str = TITLE, **meta: str) -> DocumentId:
+    """An article as the web and PDF importers add it, each paragraph a page."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n" and i + 1 < len(text)]
+    extracted = ExtractedDocument(
+        Path("x.pdf"),
+        title,
+        text,
+        "2022-04-26",
+        ImportReport("x.pdf", "pdf", "pdf", False),
+        meta=SourceMeta(title=title, **meta),
+        page_starts=starts,
+    )
+    summary, created = store.documents.add(extracted, analyst_id=None)
+    assert created
+    return summary.id
+
+
+@pytest.fixture
+def sourced(tmp_path: Path) -> Iterator[Store]:
+    """A colleague's project whose article came from a web page, with a page map."""
+    store = Store.open(tmp_path / "sourced.sqlite")
+    doc = add_sourced(store, SOURCE_TEXT, **META)
+    session = Session(store, store.ensure_analyst("Bea"))
+    tag(session, doc, "Claim", TYPO, sentiment="positive")
+    yield store
+    store.close()
+
+
+def test_a_document_added_from_the_file_keeps_its_source_and_page_map(
+    sourced: Store, fresh_store: Store, tmp_path: Path
+) -> None:
+    report = run(fresh_store, exported(sourced, tmp_path / "a.jsonl"))
+    assert report.complete and report.documents[0].how == "created"
+    (theirs,) = sourced.documents.list()
+    ours = fresh_store.documents.get(theirs.id)
+    assert (ours.outlet, ours.author, ours.url, ours.language) == tuple(META.values())
+    assert ours.page_starts == sourced.documents.get(theirs.id).page_starts
+    assert len(ours.page_starts) > 3
+    (claim,) = fresh_store.annotations.for_document(ours.id)
+    assert ours.page_at(claim.start) == sourced.documents.get(theirs.id).page_at(claim.start)
+
+
+def test_a_document_matched_to_ours_keeps_our_metadata(
+    sourced: Store, fresh_store: Store, tmp_path: Path
+) -> None:
+    mine = add_sourced(fresh_store, SOURCE_TEXT, outlet="Our outlet", language="en-GB")
+    report = run(fresh_store, exported(sourced, tmp_path / "a.jsonl"))
+    assert report.documents[0].how == "same text" and report.added == 1
+    ours = fresh_store.documents.get(mine)
+    assert (ours.outlet, ours.author, ours.url, ours.language) == ("Our outlet", "", "", "en-GB")
+    assert len(fresh_store.documents.list()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "w3c"])
+def test_a_document_is_found_by_its_address_when_its_text_differs(
+    sourced: Store, fresh_store: Store, tmp_path: Path, fmt: str
+) -> None:
+    # The same page fetched again, its typo fixed since, filed under another title here.
+    mine = add_sourced(fresh_store, ORIGINAL, title="GT: Wei in Kazakhstan", url=URL)
+    report = run(fresh_store, exported(sourced, tmp_path / f"a.{fmt}", fmt))
+    assert report.documents[0].how == "same address" and report.added == 1
+    assert "same web address, different text: re-anchored" in report.summary()
+    (claim,) = fresh_store.annotations.for_document(mine)
+    assert claim.quote == TYPO.replace("permanant", "permanent")
+    assert [d.id for d in fresh_store.documents.list()] == [mine]

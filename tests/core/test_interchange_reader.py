@@ -353,3 +353,93 @@ def test_lone_surrogates_are_refused_with_a_message(tmp_path: Path) -> None:
     good.write_text(json.dumps(doc) + "\n", encoding="utf-8")
     with pytest.raises(AnnotationFileError, match="surrogate"):
         read_annotation_file(good)
+
+
+# -- what the source says about itself, and the page map ---------------------------------------
+
+SOURCE = {
+    "outlet": "  Xinhua\n News ",
+    "author": "Li Wei;\tWang Fang",
+    "url": "https://english.news.cn/20220426/abc.htm",
+    "language": "en",
+}
+
+
+def test_a_document_line_keeps_its_source_and_page_map_trimmed(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "a.jsonl", document(**SOURCE, page_starts=[0, 16, 16, 54]))
+    (doc,) = read_annotation_file(path).documents
+    assert (doc.outlet, doc.author, doc.url, doc.language) == (
+        "Xinhua News",
+        "Li Wei; Wang Fang",
+        "https://english.news.cn/20220426/abc.htm",
+        "en",
+    )
+    assert doc.page_starts == (0, 16, 16, 54)  # a blank page starts where the next one does
+
+
+def test_files_without_source_fields_read_as_before(tmp_path: Path) -> None:
+    (doc,) = read_annotation_file(write_lines(tmp_path / "a.jsonl", document())).documents
+    assert (doc.outlet, doc.author, doc.url, doc.language, doc.page_starts) == ("", "", "", "", ())
+    nulls = document(outlet=None, author=None, url=None, language=None, page_starts=None)
+    (doc,) = read_annotation_file(write_lines(tmp_path / "b.jsonl", nulls)).documents
+    assert (doc.outlet, doc.page_starts) == ("", ())
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"page_starts": [0, 30, 20]}, "ascending order: page 3 starts at 20"),
+        ({"page_starts": [0, len(TEXT) + 1]}, "page 2 starts at"),
+        ({"page_starts": [0, -1]}, "outside the text"),
+        ({"page_starts": [0, "16"]}, "whole numbers"),
+        ({"page_starts": [0, 1.5]}, "whole numbers"),
+        ({"page_starts": [True]}, "whole numbers"),
+        ({"page_starts": "0,16"}, "“page_starts” must be a list"),
+        ({"page_starts": {"1": 0}}, "“page_starts” must be a list"),
+        ({"outlet": 7}, "“outlet” must be a string"),
+        ({"author": "x" * 2_001}, "“author” is 2,001 characters long"),
+        ({"url": "https://x.cn/" + "a" * 4_096}, "“url” is"),
+        ({"language": "en" * 40}, "“language” is 80 characters long"),
+        ({"outlet": "Xin\x00hua"}, "“outlet” contains control characters"),
+    ],
+)
+def test_a_broken_source_field_or_page_map_is_refused(
+    tmp_path: Path, changes: dict[str, Any], problem: str
+) -> None:
+    message = refused(write_lines(tmp_path / "a.jsonl", document(**changes)))
+    assert "line 1:" in message and problem in message
+
+
+def test_pages_without_the_text_are_checked_against_the_longest_text(tmp_path: Path) -> None:
+    bare = {k: v for k, v in document(page_starts=[0, 500]).items() if k != "text"}
+    (doc,) = read_annotation_file(write_lines(tmp_path / "a.jsonl", bare)).documents
+    assert doc.page_starts == (0, 500) and doc.text is None
+
+
+def test_a_w3c_target_may_name_the_address_with_the_text_as_a_cached_copy(
+    tmp_path: Path,
+) -> None:
+    target = {
+        "source": "https://english.news.cn/20220426/abc.htm",
+        "state": {
+            "type": "TimeState",
+            "cached": f"urn:sha256:{text_hash(TEXT)}",
+            "sourceDate": "2024-05-01T10:00:00.000Z",
+        },
+        "selector": [{"type": "TextQuoteSelector", "exact": TEXT[16:52]}],
+    }
+    path = write_lines(tmp_path / "a.jsonl", web_annotation(target=target))
+    (doc,) = read_annotation_file(path).documents
+    assert doc.text_sha256 == text_hash(TEXT)
+    assert doc.url == "https://english.news.cn/20220426/abc.htm"
+    assert doc.annotations[0].quote == TEXT[16:52]
+
+
+def test_a_w3c_address_without_the_texts_hash_is_refused(tmp_path: Path) -> None:
+    target = {
+        "source": "https://english.news.cn/20220426/abc.htm",
+        "state": {"type": "TimeState", "sourceDate": "2024-05-01T10:00:00.000Z"},
+        "selector": [{"type": "TextQuoteSelector", "exact": TEXT[16:52]}],
+    }
+    message = refused(write_lines(tmp_path / "a.jsonl", web_annotation(target=target)))
+    assert "no TimeState gives the annotated text" in message and "urn:sha256:" in message

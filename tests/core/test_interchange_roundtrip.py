@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_export_csv import SOURCE, add_sourced
 
 from annotator.core.export import export
 from annotator.core.ingest import import_paths
@@ -93,3 +94,26 @@ def test_w3c_collection_round_trips_into_a_project_with_the_same_texts(
     first, second = round_trip(project.path, tmp_path, "w3c", with_texts=True)
     assert second == first
     assert first.count(b'"type":"Annotation"') == 6
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "w3c"])
+def test_a_sourced_paged_document_round_trips_through_json_lines(tmp_path: Path, fmt: str) -> None:
+    """Outlet, author, address, language and page map survive a mailed file: every format
+    exported from the copy is the same as from the original."""
+    original = Store.open(tmp_path / "original.sqlite")
+    doc = add_sourced(original, **SOURCE)
+    session = Session(original, original.ensure_analyst("Ana"))
+    tag(session, doc, "Claim", "Page three")
+    export(original, tmp_path / "mailed.jsonl", "jsonl")
+    export(original, tmp_path / f"first.{fmt}", fmt)
+    original.close()
+    copy = Store.open(tmp_path / "copy.sqlite")
+    report = import_annotations(
+        copy, read_annotation_file(tmp_path / "mailed.jsonl"), analyst_fallback="Importer"
+    )
+    assert report.complete and report.added == 1
+    export(copy, tmp_path / f"second.{fmt}", fmt)
+    copy.close()
+    first, second = ((tmp_path / f"{n}.{fmt}").read_bytes() for n in ("first", "second"))
+    assert second == first
+    assert b"english.news.cn" in first and (fmt == "w3c" or b"Xinhua" in first)

@@ -25,6 +25,12 @@ MAX_TITLE_CHARS = 2_000
 MAX_SOURCE_CHARS = 4_096
 #: The importer refuses article files over 64 MiB; no text can have more code points than that.
 MAX_TEXT_CHARS = 64 * 1024 * 1024
+#: What a source says about itself: an outlet or author list, a canonical address, a BCP 47 tag.
+MAX_OUTLET_CHARS = 2_000
+MAX_URL_CHARS = 4_096
+MAX_LANGUAGE_CHARS = 64
+#: Pages of one paged source (a PDF): far beyond any real one.
+MAX_PAGES = 100_000
 MAX_LINKS = 100
 #: A decision compares two annotations and leaves at most two: far more is not ours.
 MAX_DECISION_ANNOTATIONS = 100
@@ -105,6 +111,42 @@ class Fields:
         if not value.strip():
             raise self.error(f"“{key}” is empty.")
         return value
+
+    def metadata(self, key: str, *, limit: int) -> str:
+        """What a source says about itself (outlet, author, address, language): optional (""),
+        trimmed to one line (each run of whitespace one space, as the project stores it), at
+        most `limit` characters, no control characters."""
+        if self.raw.get(key) is None:
+            return ""
+        value = " ".join(self.text(key, limit=limit).split())
+        if _CONTROL.search(value):
+            raise self.error(f"“{key}” contains control characters (NUL, escapes…).")
+        return value
+
+    def page_starts(self, key: str, *, text_length: int | None) -> tuple[int, ...]:
+        """Where each page starts: whole numbers in ascending order (a blank page starts where
+        the next one does), each within the text (`text_length` code points, if known)."""
+        values = self.items(key, limit=MAX_PAGES)
+        if self.has(key) and not isinstance(self.raw[key], list):
+            raise self.error(f"“{key}” must be a list; it is {describe(self.raw[key])}.")
+        limit = MAX_TEXT_CHARS if text_length is None else text_length
+        starts: list[int] = []
+        for number, value in enumerate(values, start=1):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise self.error(
+                    f"“{key}” must list whole numbers; page {number} starts at {describe(value)}."
+                )
+            if not 0 <= value <= limit:
+                raise self.error(
+                    f"“{key}”: page {number} starts at {value}, outside the text (0 to {limit:,})."
+                )
+            if starts and value < starts[-1]:
+                raise self.error(
+                    f"“{key}” must be in ascending order: page {number} starts at {value}, "
+                    f"before page {number - 1} ({starts[-1]})."
+                )
+            starts.append(value)
+        return tuple(starts)
 
     def uuid(self, key: str, *, prefix: str = "") -> str:
         """A UUID (lower-cased), optionally written as `prefix` + UUID (e.g. "urn:uuid:")."""

@@ -101,7 +101,11 @@ class ParsedDecision:
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """A document of the file: its text's sha256, and in our JSON Lines its metadata and text."""
+    """A document of the file: its text's sha256, and in our JSON Lines its metadata and text.
+
+    `outlet`, `author`, `url` (canonical address), `language` and `page_starts` are what the
+    source said about itself ("" and () when the file does not say); a W3C file gives the
+    address only (its targets' source)."""
 
     where: str
     text_sha256: str
@@ -111,6 +115,11 @@ class ParsedDocument:
     published: str | None = None
     imported_at: str | None = None
     text: str | None = None
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    language: str = ""
+    page_starts: tuple[int, ...] = ()
     annotations: tuple[ParsedAnnotation, ...] = ()
     decisions: tuple[ParsedDecision, ...] = ()
 

@@ -1,17 +1,21 @@
 """Which local document receives the annotations of each document in a file (or a new one).
 
-In order: the same text (sha256), the document the user chose, the same document id, the one
-document with the same title (and no contradicting publication date); failing all, a JSON Lines
-document that carries its text is added to the project, under its own id when that is free.
+In order: the same text (sha256), the document the user chose, the same document id, the same
+canonical address (the project treats it as a duplicate key beside the text), the one document
+with the same title (and no contradicting publication date); failing all, a JSON Lines document
+that carries its text is added to the project, under its own id when that is free, with what
+its source said about itself (outlet, author, address, language) and its page map. A document
+matched to one of ours keeps ours.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from annotator.core.errors import ValidationError
-from annotator.core.importing import ExtractedDocument, ImportReport
+from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
 from annotator.core.interchange.model import ParsedDocument, ParsedFile
 from annotator.core.records import AnalystId, DocumentId, new_id
 from annotator.core.store import Store
@@ -21,7 +25,8 @@ from annotator.core.store import Store
 class Placement:
     document_id: DocumentId | None  # None: nowhere to put its annotations
     title: str  # the local title, or the file's name for the document
-    how: str  # "same text", "chosen", "same id", "same title", "created" or "not found"
+    #: "same text", "chosen", "same id", "same address", "same title", "created", "not found"
+    how: str
 
 
 def place(
@@ -45,6 +50,14 @@ def place(
         row = conn.execute("SELECT id, title FROM documents WHERE id = ?", [doc.id]).fetchone()
         if row:
             return Placement(DocumentId(row[0]), row[1], "same id")
+    if doc.url:
+        # As written, or as stored before a W3C export percent-encoded it (新闻 → %E6%96%B0…).
+        row = conn.execute(
+            "SELECT id, title FROM documents WHERE url IN (?, ?) ORDER BY url = ? DESC",
+            [doc.url, unquote(doc.url), doc.url],
+        ).fetchone()
+        if row:
+            return Placement(DocumentId(row[0]), row[1], "same address")
     if doc.title:
         rows = conn.execute(
             "SELECT id, title, published FROM documents WHERE title = ?", [doc.title]
@@ -71,7 +84,8 @@ def check_onto(store: Store, parsed: ParsedFile, onto: DocumentId | None) -> Non
 
 
 def create(store: Store, path: Path, doc: ParsedDocument, analyst_id: AnalystId) -> DocumentId:
-    """Add the file's document with its text, keeping its id, title, dates and source.
+    """Add the file's document with its text, keeping its id, title, dates, source, what the
+    source said about itself and its page map.
 
     The id is kept: it is what lets a later export of this project match the colleague's (and
     what keeps a round trip byte-identical).
@@ -92,12 +106,22 @@ def create(store: Store, path: Path, doc: ParsedDocument, analyst_id: AnalystId)
         text=doc.text,
         published=doc.published,
         report=report,
+        meta=SourceMeta(
+            title=doc.title or "",
+            published=doc.published,
+            author=doc.author,
+            outlet=doc.outlet,
+            url=doc.url,
+            language=doc.language,
+        ),
+        page_starts=list(doc.page_starts),
     )
-    store.documents.add(
+    summary, _created = store.documents.add(
         extracted,
         analyst_id=analyst_id,
         doc_id=doc_id,
         imported_at=doc.imported_at or None,
         source=doc.source or str(path),
     )
-    return doc_id
+    # `place` looked for the same text and address first, so this is the new document.
+    return summary.id

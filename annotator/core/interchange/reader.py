@@ -18,12 +18,15 @@ from annotator.core.interchange import w3c
 from annotator.core.interchange.fields import (
     MAX_CONTEXT_CHARS,
     MAX_DECISION_ANNOTATIONS,
+    MAX_LANGUAGE_CHARS,
     MAX_LINKS,
     MAX_NOTE_CHARS,
+    MAX_OUTLET_CHARS,
     MAX_QUOTE_CHARS,
     MAX_SOURCE_CHARS,
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
     Fields,
 )
 from annotator.core.interchange.model import (
@@ -252,6 +255,11 @@ def _document(f: Fields) -> ParsedDocument:
         published=f.optional_text("published", limit=64),
         imported_at=f.timestamp("imported_at"),
         text=text,
+        outlet=f.metadata("outlet", limit=MAX_OUTLET_CHARS),
+        author=f.metadata("author", limit=MAX_OUTLET_CHARS),
+        url=f.metadata("url", limit=MAX_URL_CHARS),
+        language=f.metadata("language", limit=MAX_LANGUAGE_CHARS),
+        page_starts=f.page_starts("page_starts", text_length=None if text is None else len(text)),
     )
 
 

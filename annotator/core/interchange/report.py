@@ -69,8 +69,8 @@ class OrphanDecision:
 
 @dataclass(frozen=True)
 class DocumentOutcome:
-    """Where one document of the file went: `how` is "same text", "same id", "same title",
-    "chosen", "created" or "not found"."""
+    """Where one document of the file went: `how` is "same text", "same id", "same address",
+    "same title", "chosen", "created" or "not found"."""
 
     title: str
     how: str
@@ -135,10 +135,11 @@ class InterchangeReport:
             lines.append(counts)
         notes = {
             "same id": "same document id, different text: re-anchored",
+            "same address": "same web address, different text: re-anchored",
             "same title": "same title, different text: re-anchored",
             "chosen": "the document chosen for this import: re-anchored",
             "created": "added to the project with the file's text",
-            "not found": "no document with this text, id or title in the project",
+            "not found": "no document with this text, id, address or title in the project",
         }
         for outcome in self.documents:
             if outcome.how in notes:

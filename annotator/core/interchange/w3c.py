@@ -3,7 +3,9 @@
 Accepted: an AnnotationCollection whose `first` page holds every item (a `total` must match),
 a single AnnotationPage, or one Annotation per line. Each annotation needs a `urn:uuid:` id, a
 `created` time, one "tagging" body (the label) and one target whose source is
-`urn:sha256:<text hash>` with a TextQuoteSelector (a TextPositionSelector is used as a hint).
+`urn:sha256:<text hash>`, or the text's web address with a TimeState whose `cached` copy is
+`urn:sha256:<text hash>` (the address then helps find the document when the text differs), with
+a TextQuoteSelector (a TextPositionSelector is used as a hint).
 Bodies: "classifying" `sentiment:<value>`, "identifying" the speaker name, "commenting" the
 note, "linking" `said_by:<name>` / `about:<name>` with `via: urn:uuid:<span>` for a span. Bodies
 with other purposes are ignored; a body of ours that is malformed refuses the file. A creator
@@ -25,6 +27,7 @@ from annotator.core.interchange.fields import (
     MAX_LINKS,
     MAX_NOTE_CHARS,
     MAX_QUOTE_CHARS,
+    MAX_URL_CHARS,
     Fields,
 )
 from annotator.core.interchange.model import (
@@ -94,6 +97,7 @@ def parse(path: Path, entries: list[tuple[str, Any]]) -> ParsedFile:
     """Check every annotation and group them by the text they annotate; replies apart."""
     by_text: dict[str, list[ParsedAnnotation]] = {}
     first_place: dict[str, str] = {}
+    addresses: dict[str, str] = {}
     comments: list[ParsedComment] = []
     seen: set[str] = set()
     for where, raw in entries:
@@ -105,15 +109,22 @@ def parse(path: Path, entries: list[tuple[str, Any]]) -> ParsedFile:
             item_id = comment.id
             comments.append(comment)
         else:
-            sha, annotation = _annotation(fields)
+            sha, address, annotation = _annotation(fields)
             item_id = annotation.id
             by_text.setdefault(sha, []).append(annotation)
             first_place.setdefault(sha, where)
+            if address:
+                addresses.setdefault(sha, address)
         if item_id in seen:
             raise fields.error(f"The annotation id {item_id} appears twice in the file.")
         seen.add(item_id)
     documents = tuple(
-        ParsedDocument(where=first_place[sha], text_sha256=sha, annotations=tuple(annotations))
+        ParsedDocument(
+            where=first_place[sha],
+            text_sha256=sha,
+            url=addresses.get(sha, ""),
+            annotations=tuple(annotations),
+        )
         for sha, annotations in by_text.items()
     )
     return ParsedFile(path, "w3c", documents, tuple(comments))
@@ -186,12 +197,13 @@ def _creator(f: Fields) -> tuple[str | None, bool]:
     return (names[0] if names else None), False
 
 
-def _annotation(f: Fields) -> tuple[str, ParsedAnnotation]:
+def _annotation(f: Fields) -> tuple[str, str, ParsedAnnotation]:
+    """(text hash, web address or "", the annotation)."""
     annotation_id = f.uuid("id", prefix="urn:uuid:")
     analyst, reviewed = _creator(f)
     created = f.timestamp("created")
     modified = f.timestamp("modified", default=created)
-    sha, exact, prefix, suffix, start, end = _target(f)
+    sha, address, exact, prefix, suffix, start, end = _target(f)
     values: dict[str, str] = {}
     links: list[ParsedLink] = []
     for i, raw in enumerate(f.items("body", limit=MAX_BODIES, required=True), start=1):
@@ -219,32 +231,36 @@ def _annotation(f: Fields) -> tuple[str, ParsedAnnotation]:
         path=f.path,
         where=f"{f.where}, body",
     )
-    return sha, ParsedAnnotation(
-        where=f.where,
-        id=annotation_id,
-        analyst=analyst,
-        label=label or "",
-        label_role=None,
-        label_role_known=False,
-        start=start,
-        end=end,
-        quote=exact,
-        prefix=prefix,
-        suffix=suffix,
-        sentiment=named.name("sentiment", required=False),
-        speaker_name=named.name("speaker", required=False),
-        note=values.get("commenting", ""),
-        created=created,
-        modified=modified,
-        links=tuple(links),
-        reviewed=reviewed,
+    return (
+        sha,
+        address,
+        ParsedAnnotation(
+            where=f.where,
+            id=annotation_id,
+            analyst=analyst,
+            label=label or "",
+            label_role=None,
+            label_role_known=False,
+            start=start,
+            end=end,
+            quote=exact,
+            prefix=prefix,
+            suffix=suffix,
+            sentiment=named.name("sentiment", required=False),
+            speaker_name=named.name("speaker", required=False),
+            note=values.get("commenting", ""),
+            created=created,
+            modified=modified,
+            links=tuple(links),
+            reviewed=reviewed,
+        ),
     )
 
 
-def _target(f: Fields) -> tuple[str, str, str, str, int | None, int | None]:
+def _target(f: Fields) -> tuple[str, str, str, str, str, int | None, int | None]:
     targets = f.items("target", limit=1, required=True)
     target = f.nested(targets[0], "target")
-    sha = target.sha256("source", prefix="urn:sha256:")
+    sha, address = _source(target)
     quote: Fields | None = None
     start = end = None
     for i, raw in enumerate(target.items("selector", limit=8, required=True), start=1):
@@ -261,7 +277,28 @@ def _target(f: Fields) -> tuple[str, str, str, str, int | None, int | None]:
         raise quote.error("“exact” is empty: an annotation tags at least one character.")
     prefix = quote.text("prefix", limit=MAX_CONTEXT_CHARS, default="")
     suffix = quote.text("suffix", limit=MAX_CONTEXT_CHARS, default="")
-    return sha, exact, prefix, suffix, start, end
+    return sha, address, exact, prefix, suffix, start, end
+
+
+_HASHED = "urn:sha256:"
+
+
+def _source(target: Fields) -> tuple[str, str]:
+    """(the annotated text's hash, its web address or ""): the source is the hash, or an
+    http(s) address with a TimeState whose `cached` copy is the hash."""
+    source = target.value("source")
+    if not (isinstance(source, str) and source.startswith(("http://", "https://"))):
+        return target.sha256("source", prefix=_HASHED), ""
+    address = target.metadata("source", limit=MAX_URL_CHARS)
+    for i, raw in enumerate(target.items("state", limit=8), start=1):
+        state = target.nested(raw, f"state {i}")
+        if "TimeState" in types(state.raw) and state.has("cached"):
+            return state.sha256("cached", prefix=_HASHED), address
+    raise target.error(
+        f"Its “source” is the address {address[:80]!r}, and no TimeState gives the annotated "
+        f"text as a “cached” copy {_HASHED}<64 lower-case hex digits>: Annotator finds texts "
+        "by their hash."
+    )
 
 
 def _link(
