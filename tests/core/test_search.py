@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.importing import ExtractedDocument, ImportReport
+from annotator.core.errors import ValidationError
+from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
 from annotator.core.records import DocumentId
 from annotator.core.search import DocumentHit, search_documents
 from annotator.core.search.documents import SNIPPET_CHARS, document_query_sql
@@ -313,3 +314,115 @@ def test_ranked_queries_use_the_fts_indexes(fresh_store: Store, query: str) -> N
 def test_not_alone_reads_documents_by_rowid_outside_the_index(fresh_store: Store) -> None:
     plan = _plan(fresh_store, "NOT security")
     assert "SCAN d" in plan and "search_documents VIRTUAL TABLE INDEX 0:M" in plan, plan
+
+
+# -- outlet:, author:, lang: --------------------------------------------------------------------
+
+
+def add_from(store: Store, text: str, title: str, **meta: str) -> DocumentId:
+    """A document as the web importer adds it, with what the page said about itself."""
+    report = ImportReport(source="x.html", format="html", encoding="utf-8", encoding_detected=False)
+    extracted = ExtractedDocument(
+        source=Path("x.html"),
+        title=title,
+        text=text,
+        published=None,
+        report=report,
+        meta=SourceMeta(title=title, **meta),
+    )
+    summary, created = store.documents.add(extracted, analyst_id=None)
+    assert created
+    return summary.id
+
+
+@pytest.fixture
+def sources(fresh_store: Store) -> dict[str, DocumentId]:
+    said = "Officials warned against a color revolution in the region."
+    return {
+        "xinhua_zh": add_from(
+            fresh_store, f"{said} (zh)", "X1", outlet="Xinhua News Agency", language="zh-CN"
+        ),
+        "xinhua_en": add_from(
+            fresh_store, "Trade talks resumed.", "X2", outlet="XINHUA", language="en"
+        ),
+        "xinhuanet": add_from(
+            fresh_store, f"{said} (net)", "X3", outlet="Xinhuanet", language="zh-Hans"
+        ),
+        "gt": add_from(
+            fresh_store,
+            f"{said} (gt)",
+            "G1",
+            outlet="Global Times",
+            author="Liu Xin; Yang Sheng",
+            language="en",
+        ),
+        "tass": add_from(
+            fresh_store, f"{said} (tass)", "T1", outlet="TASS", author="Xin Liu", language="ru"
+        ),
+        "cjk": add_from(fresh_store, "新华社电。", "C1", outlet="新华社", author="Zoë Martin"),
+        "plain": add(fresh_store, f"{said} (file)", title="F1"),
+    }
+
+
+def named(sources: dict[str, DocumentId], ids: list[DocumentId]) -> set[str]:
+    names = {doc: name for name, doc in sources.items()}
+    return {names[i] for i in ids}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("outlet:xinhua", {"xinhua_zh", "xinhua_en"}),  # a word of the name, any case
+        ("outlet:Xinhua*", {"xinhua_zh", "xinhua_en", "xinhuanet"}),
+        ('outlet:"global times"', {"gt"}),
+        ('outlet:"times global"', set()),  # the words in their order
+        ("outlet:glob*", {"gt"}),
+        ('author:"liu xin"', {"gt"}),  # not "Xin Liu"
+        ("author:liu", {"gt", "tass"}),
+        ("author:zoe", {"cjk"}),  # accents do not matter
+        ("outlet:新华社", {"cjk"}),
+        ("outlet:新华*", {"cjk"}),
+        ("lang:zh", {"xinhua_zh", "xinhuanet"}),  # zh-CN and zh-Hans are zh
+        ("lang:ZH-hans", {"xinhuanet"}),
+        ("lang:zh_cn", {"xinhua_zh"}),
+        ("lang:e*", {"xinhua_en", "gt"}),
+        ("lang:z", set()),  # a tag, not a prefix, unless written z*
+        ('outlet:xinhua lang:zh "color revolution"', {"xinhua_zh"}),
+        ('"color revolution" -outlet:xinhua*', {"gt", "tass", "plain"}),
+        ("outlet:tass OR author:zoe", {"tass", "cjk"}),
+        ('(outlet:tass OR lang:en) "color revolution"', {"tass", "gt"}),
+        ("NOT lang:zh* NOT lang:en", {"tass", "cjk", "plain"}),
+    ],
+)
+def test_outlet_author_and_language_fields(
+    fresh_store: Store, sources: dict[str, DocumentId], query: str, expected: set[str]
+) -> None:
+    assert named(sources, found(fresh_store, query)) == expected
+
+
+def test_a_hit_found_by_its_source_and_words_has_its_snippet(
+    fresh_store: Store, sources: dict[str, DocumentId]
+) -> None:
+    (hit,) = search_documents(fresh_store, 'outlet:tass "color revolution"')
+    assert highlighted(hit) == ["color revolution"] and hit_text(fresh_store, hit) == (
+        "color revolution"
+    )
+    (only,) = search_documents(fresh_store, "author:zoe")  # no words: the opening lines
+    assert only.snippet == "新华社电。" and only.start is None
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("publisher:xinhua", "outlet: (the outlet"),
+        ("publisher:xinhua", "lang: (the language"),
+        ("lang:chinese!", "lang: takes a language code"),
+        ('outlet:"…"', "outlet: needs something to look for"),
+    ],
+)
+def test_unknown_fields_list_the_source_fields_and_bad_values_say_why(
+    fresh_store: Store, query: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        search_documents(fresh_store, query)
+    assert message in str(caught.value)

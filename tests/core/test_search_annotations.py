@@ -7,13 +7,14 @@ import dataclasses
 from dataclasses import dataclass
 
 import pytest
-from test_search import add
+from test_search import add, add_from
 
 from annotator.core.errors import ValidationError
 from annotator.core.records import AnalystId, Annotation, DocumentId
 from annotator.core.search import search_annotations
 from annotator.core.search.annotations import annotation_query_sql
 from annotator.core.search.query import parse
+from annotator.core.search.sources import register
 from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.core.store.schema import REVIEWED_LAYER_ID
@@ -248,3 +249,43 @@ def test_broad_conditions_walk_the_newest_rows_and_stop_at_the_limit(project: Pr
     # (the table's own rowid order, no sort) until LIMIT is reached beats any lookup.
     plan = _plan(project, "label:Claim sentiment:negative")
     assert plan == "SCAN a", plan
+
+
+# -- outlet:, author:, lang: (the annotation's document) -----------------------------------------
+
+
+def test_source_fields_filter_by_the_annotations_document(fresh_store: Store) -> None:
+    xinhua = add_from(fresh_store, ARTICLE, "Wei", outlet="Xinhua News Agency", language="zh-CN")
+    tass = add_from(fresh_store, OTHER, "L", outlet="TASS", author="Ivan Petrov", language="ru")
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim = span(ana, xinhua, "Claim", "China firmly opposes external forces")
+    speaker = span(ana, xinhua, "Speaker", "Wei Fenghe")
+    welcomed = span(ana, tass, "Claim", "Moscow welcomed the talks", OTHER)
+
+    def ids(query: str) -> set[str]:
+        return {hit.annotation_id for hit in search_annotations(fresh_store, query)}
+
+    assert ids("outlet:xinhua") == {claim.id, speaker.id}
+    assert ids("label:Claim outlet:xinhua") == {claim.id}
+    assert ids("lang:zh") == {claim.id, speaker.id}
+    assert ids("author:petrov") == ids("lang:RU") == ids("outlet:ta*") == {welcomed.id}
+    assert ids("label:Claim -lang:zh") == {welcomed.id}
+    assert ids("welcomed OR outlet:xinhua") == {welcomed.id, claim.id, speaker.id}
+    assert ids("outlet:reuters") == set()
+
+
+def test_source_fields_are_listed_when_a_field_is_unknown(project: Project) -> None:
+    with pytest.raises(ValidationError) as caught:
+        search_annotations(project.store, "publisher:xinhua")
+    for field in ("outlet:", "author:", "lang:"):
+        assert field in str(caught.value)
+
+
+@pytest.mark.parametrize("query", ["outlet:xinhua", "lang:zh", 'author:"liu xin"'])
+def test_source_fields_find_annotations_by_their_documents_index(
+    project: Project, query: str
+) -> None:
+    register(project.store.conn)
+    plan = _plan(project, query)
+    assert "INDEX annotations_by_document (document_id=?)" in plan, plan
+    assert "SCAN a\n" not in plan + "\n", plan

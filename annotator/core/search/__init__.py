@@ -2,9 +2,10 @@
 
 `search_documents` ranks documents and gives each a plain-text snippet with highlight ranges;
 `search_annotations` finds annotations by words and by fields (label:, analyst:, sentiment:,
-speaker:, target:, doc:, quote:, note:). Both parse the user's text themselves (see `query`)
-and raise `ValidationError` with a plain message for anything they cannot read. The indexes
-follow every change through a queue that `sync_index` applies before each search.
+speaker:, target:, doc:, quote:, note:). Both take outlet:, author: and lang: (`sources`),
+conditions on the documents rather than indexed text. Both parse the user's text themselves
+(see `query`) and raise `ValidationError` with a plain message for anything they cannot read.
+The indexes follow every change through a queue that `sync_index` applies before each search.
 """
 
 from annotator.core.search.annotations import ANNOTATION_FIELDS, AnnotationHit, search_annotations

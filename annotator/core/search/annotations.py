@@ -1,13 +1,14 @@
 """Searching annotations: free words in quotes, notes and speaker names, plus fields.
 
     label:Claim  analyst:Ana  sentiment:negative  speaker:"Wei Fenghe"  target:Kazakhstan
-    doc:Tokayev  quote:sovereignty  note:check
+    doc:Tokayev  quote:sovereignty  note:check  outlet:xinhua  author:"liu xin"  lang:zh
 
 Free words and quote:/note: use the annotations' own search indexes. speaker: and target: find
 claims whose "said_by"/"about" link points to a span whose quote or canonical name matches, or
 carries a typed name that matches. label:, analyst: and sentiment: are looked up in the
 codebook and the analysts (an unknown value is refused with the values that exist); doc:
-matches words of a document's title or the start of its id. Results: the most recently added
+matches words of a document's title or the start of its id; outlet:, author: and lang: what the
+annotation's document says about its source (see `sources`). Results: the most recently added
 first (rowid order, which every index can give without sorting all matches).
 """
 
@@ -23,6 +24,7 @@ from annotator.core.records import AnnotationId, DocumentId
 from annotator.core.search.fts import Compiler, Plan, Sql, Tables, run, term_match
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse
+from annotator.core.search.sources import SOURCE_FIELDS, register, source_condition
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -36,6 +38,7 @@ ANNOTATION_FIELDS = {
     "doc": "document title words or id",
     "quote": "words in the quote",
     "note": "words in the note",
+    **SOURCE_FIELDS,
 }
 
 _ANNOTATIONS = Tables("a.rowid", "search_annotations")
@@ -82,6 +85,7 @@ def search_annotations(store: Store, query: str, limit: int = 200) -> list[Annot
     node = parse(query)
     check_fields(node, ANNOTATION_FIELDS)
     sync_index(store)
+    register(store.conn)
     sql, params = annotation_query_sql(store, node, limit)
     rowids = [row[0] for row in run(store.conn, sql, params)]
     return _hydrate(store.conn, rowids)
@@ -119,6 +123,8 @@ class _Fields:
             return self._sentiment(term)
         if field in ("speaker", "target"):
             return self._linked(term, "said_by" if field == "speaker" else "about")
+        if field in SOURCE_FIELDS:
+            return self._source(term)
         assert field == "doc"
         return self._document(term)
 
@@ -191,6 +197,14 @@ class _Fields:
             )
         return Sql(
             f"a.document_id IN (SELECT d.id FROM documents d WHERE {titles.sql})", titles.params
+        )
+
+    def _source(self, term: Term) -> Sql:
+        """Annotations of the documents whose outlet, author or language matches."""
+        documents = source_condition(term)
+        return Sql(
+            f"a.document_id IN (SELECT d.id FROM documents d WHERE {documents.sql})",
+            documents.params,
         )
 
 

@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import ValidationError
 from annotator.core.records import DocumentId
-from annotator.core.search.fts import Compiler, Match, Tables, run, term_match
+from annotator.core.search.fts import Compiler, Plan, Tables, run, term_match
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse, terms
+from annotator.core.search.sources import SOURCE_FIELDS, register, source_condition
 from annotator.core.store.schema import SEPARATOR
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 #: Fields a corpus search understands, with what they do (shown in messages).
-DOCUMENT_FIELDS = {"title": "words in the title"}
+DOCUMENT_FIELDS = {"title": "words in the title", **SOURCE_FIELDS}
 
 Range = tuple[int, int]
 
@@ -57,12 +58,15 @@ class DocumentHit:
     title_highlights: tuple[Range, ...] = ()
 
 
-def _term_plan(term: Term) -> Match:
+def _term_plan(term: Term) -> Plan:
+    if term.field in SOURCE_FIELDS:
+        return source_condition(term)  # not indexed text: a condition on the documents row
     return term_match(term, ("title",) if term.field == "title" else None)
 
 
 def parse_document_query(query: str) -> Node:
-    """The corpus query as a tree; fields other than title: are refused with a message."""
+    """The corpus query as a tree; fields other than title:, outlet:, author: and lang: are
+    refused with a message."""
     node = parse(query)
     check_fields(
         node, DOCUMENT_FIELDS, hint=" Fields such as label: or speaker: search annotations."
@@ -79,6 +83,7 @@ def search_documents(store: Store, query: str, limit: int = 50) -> list[Document
         raise ValidationError("The number of results must be at least 1.")
     node = parse_document_query(query)
     sync_index(store)
+    register(store.conn)
     rowids = _ranked(store.conn, node, limit)
     return _hits(store.conn, rowids, node)
 
@@ -129,7 +134,11 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], node: Node) -> list[Docum
             rowids,
         )
     }
-    looked_for = [_term_plan(t) for t in terms(node) if t.field in (None, "title")]
+    looked_for = [
+        term_match(t, ("title",) if t.field == "title" else None)
+        for t in terms(node)
+        if t.field in (None, "title")
+    ]
     fragments: dict[int, tuple[str, str]] = {}
     if looked_for:
         match = " OR ".join(f"({p.expr})" for p in looked_for)
