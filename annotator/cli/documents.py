@@ -41,6 +41,16 @@ def open_window(
 @click.option(
     "--encoding", metavar="CODEC", help="Decode with this encoding instead of detecting it."
 )
+@click.option(
+    "--full-page",
+    is_flag=True,
+    help="Web pages: keep all visible text (menus, footers…), not only the article.",
+)
+@click.option(
+    "--password",
+    metavar="PASSWORD",
+    help="PDFs: the password of encrypted files (asked for if the value is '-').",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
 @project_options
 @click.pass_context
@@ -48,16 +58,25 @@ def import_command(
     ctx: click.Context,
     files: tuple[Path, ...],
     encoding: str | None,
+    full_page: bool,
+    password: str | None,
     quiet: bool,
     db: Path | None,
     analyst: str | None,
 ) -> None:
-    """Import articles (.txt .md .html .htm .docx) or whole folders into the project.
+    """Import articles (.txt .md .html .htm .mhtml .docx .pdf) or whole folders.
 
-    Prints each file's import report (encoding, repairs, warnings). Exits with status 1 if any
-    file could not be imported; the others are imported all the same.
+    Web pages keep the article's main text (menus, banners and footers are left out and
+    listed); PDFs their text layer, page by page. Prints each file's import report
+    (encoding, repairs, what was left out, warnings). Exits with status 1 if any file could
+    not be imported; the others are imported all the same.
     """
+    from annotator.core.importing import ReadOptions
     from annotator.core.ingest import import_paths
+
+    if password == "-":
+        password = click.prompt("PDF password", hide_input=True, err=True)
+    options = ReadOptions(encoding=encoding, full_page=full_page, password=password)
 
     db_path, analyst_name = settings(ctx, db, analyst)
     with open_store(db_path) as store:
@@ -65,11 +84,11 @@ def import_command(
             analyst_id = store.ensure_analyst(analyst_name or os_user_name() or "analyst").id
             with terminal_progress("Importing", "Read", "file", "files") as shown:
 
-                def progress(index: int, total: int, _path: Path) -> bool:
+                def progress(index: int, total: int, _name: str) -> bool:
                     return shown(index, total)
 
                 outcome = import_paths(
-                    store, files, analyst_id=analyst_id, encoding=encoding, progress=progress
+                    store, files, analyst_id=analyst_id, options=options, progress=progress
                 )
                 shown(shown.total, shown.total)
         except AnnotatorError as exc:

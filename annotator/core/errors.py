@@ -14,8 +14,9 @@ class ImportRefused(AnnotatorError):
 
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = Path(path)
+        self.where = str(path)  # as given: a file's path, or a web address
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        super().__init__(f"{self.where}: {reason}")
 
 
 class ProjectError(AnnotatorError):

@@ -46,8 +46,8 @@ def import_with_progress(
         from annotator.core.ingest import import_paths
         from annotator.core.search import sync_index
 
-        def step(index: int, total: int, path: Path) -> bool:
-            text = f"Importing {path.name} ({index + 1} of {total})" if path.name else ""
+        def step(index: int, total: int, name: str) -> bool:
+            text = f"Importing {name} ({index + 1} of {total})" if name else ""
             return progress(index, total, text)
 
         with own_store(project) as own:

@@ -31,7 +31,9 @@ def touch(path: Path, content: str = "Some text") -> Path:
 
 
 def test_supported_suffixes() -> None:
-    assert frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx"}) == SUPPORTED_SUFFIXES
+    assert frozenset(
+        {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".docx", ".pdf"}
+    ) == SUPPORTED_SUFFIXES
 
 
 def test_folders_expand_sorted_skipping_hidden_and_unsupported(tmp_path: Path) -> None:
@@ -46,7 +48,7 @@ def test_folders_expand_sorted_skipping_hidden_and_unsupported(tmp_path: Path) -
     touch(folder / ".hidden.txt")
     touch(folder / ".git" / "notes.txt")
     touch(folder / "b" / ".cache" / "x.html")
-    touch(folder / "report.pdf")
+    touch(folder / "report.odt")
     touch(folder / "photo.png")
     touch(folder / "README")
     files, refused = collect_files([folder])
@@ -56,7 +58,7 @@ def test_folders_expand_sorted_skipping_hidden_and_unsupported(tmp_path: Path) -
 
 def test_explicit_files_are_kept_or_refused(tmp_path: Path) -> None:
     hidden = touch(tmp_path / ".draft.txt")
-    pdf = touch(tmp_path / "report.pdf")
+    pdf = touch(tmp_path / "report.odt")
     missing = tmp_path / "gone.txt"
     article = touch(tmp_path / "article.txt")
     files, refused = collect_files([hidden, pdf, missing, article, article])
@@ -65,7 +67,7 @@ def test_explicit_files_are_kept_or_refused(tmp_path: Path) -> None:
         (pdf, refused[0].reason),
         (missing, "the file or folder does not exist"),
     ]
-    assert "unsupported file type '.pdf'" in refused[0].reason
+    assert "unsupported file type '.odt'" in refused[0].reason
     assert all(isinstance(r, ImportRefused) for r in refused)
 
 
@@ -93,8 +95,8 @@ def test_directory_is_refused(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    with pytest.raises(ImportRefused, match=r"unsupported file type '\.pdf'"):
-        read_document(touch(tmp_path / "x.pdf"))
+    with pytest.raises(ImportRefused, match=r"unsupported file type '\.odt'"):
+        read_document(touch(tmp_path / "x.odt"))
 
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

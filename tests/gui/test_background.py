@@ -311,15 +311,15 @@ def test_an_import_in_the_background_can_be_cancelled_leaving_nothing(
         outer = kwargs.pop("progress")
         cancelled = threading.Event()
 
-        def progress(index: int, total: int, path: Path) -> bool:
+        def progress(index: int, total: int, name: str) -> bool:
             if index == 3:  # three files are in: wait until Cancel is clicked
                 holding.set()
                 for _ in range(PATIENCE_S * 100):
-                    if not outer(index, total, path):
+                    if not outer(index, total, name):
                         cancelled.set()
                         return False
                     threading.Event().wait(0.01)
-            return outer(index, total, path)
+            return outer(index, total, name)
 
         return original(store, paths, progress=progress, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Article import: files (.txt, .md, .html, .docx) → text the analyst reads and annotates.
+"""Article import: files (.txt .md .html .mhtml .docx .pdf) → text the analyst annotates.
 
 Every change made on the way (decoding choice, mojibake repairs, removed characters) is
 recorded in an `ImportReport`; anything that cannot be imported raises `ImportRefused`.
@@ -11,20 +11,32 @@ from annotator.core.importing.normalise import normalise_text
 from annotator.core.importing.reader import (
     MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,
+    ReadOptions,
     collect_files,
     read_document,
+    read_source,
 )
-from annotator.core.importing.report import ExtractedDocument, ImportReport, Repair
+from annotator.core.importing.report import (
+    ExtractedDocument,
+    ImportReport,
+    Original,
+    Repair,
+    SourceMeta,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
     "SUPPORTED_SUFFIXES",
     "ExtractedDocument",
     "ImportReport",
+    "Original",
+    "ReadOptions",
     "Repair",
+    "SourceMeta",
     "collect_files",
     "decode_bytes",
     "normalise_text",
     "read_document",
+    "read_source",
     "repair_mojibake",
 ]

@@ -10,16 +10,22 @@ import os
 import re
 import stat
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from annotator.core.errors import ImportRefused
 from annotator.core.importing.decoding import decode_bytes, decode_html_bytes
 from annotator.core.importing.docx_text import docx_to_text
-from annotator.core.importing.html_text import html_to_text
 from annotator.core.importing.mojibake import repair_mojibake
 from annotator.core.importing.normalise import normalise_text
-from annotator.core.importing.report import ExtractedDocument, ImportReport
+from annotator.core.importing.report import (
+    ExtractedDocument,
+    ImportReport,
+    Original,
+    Repair,
+    SourceMeta,
+)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _FORMATS = {
@@ -29,6 +35,9 @@ _FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".docx": "docx",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
+    ".pdf": "pdf",
 }
 SUPPORTED_SUFFIXES = frozenset(_FORMATS)
 _MAX_TITLE = 120
@@ -116,55 +125,176 @@ def _markdown_title(text: str, path: Path) -> str:
     return _first_line_title(text, path)
 
 
-def read_document(path: Path, *, encoding: str | None = None) -> ExtractedDocument:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read sources: the analyst's choices on the command line or in the window."""
+
+    encoding: str | None = None  # decode text and HTML with this instead of detecting
+    full_page: bool = False  # web pages: all visible text, not only the article
+    password: str | None = None  # PDFs: the password of an encrypted file
+
+
+_MEDIA_TYPES = {
+    "text": "text/plain",
+    "markdown": "text/markdown",
+    "html": "text/html",
+    "mhtml": "multipart/related",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def read_document(
+    path: Path, *, encoding: str | None = None, options: ReadOptions | None = None
+) -> ExtractedDocument:
     """Import one file; raise ImportRefused (with a plain reason) if it cannot be used."""
     path = Path(path)
+    options = options or ReadOptions(encoding=encoding)
     fmt = _format_of(path)
-    data = _read_bytes(path)
+    return read_source(_read_bytes(path), fmt, source=path, options=options)
+
+
+def read_source(
+    data: bytes,
+    fmt: str,
+    *,
+    source: Path,
+    options: ReadOptions | None = None,
+    url: str = "",
+    given: SourceMeta | None = None,
+) -> ExtractedDocument:
+    """Read the bytes of one source (a file's, or a page fetched from `url`) of format `fmt`.
+
+    `given` is what is known from elsewhere (a feed item's title and date): used where the
+    source itself says nothing. The original bytes are kept with the document.
+    """
+    options = options or ReadOptions()
+    encoding = options.encoding
     warnings: list[str] = []
-    found_title = ""
-    published: str | None = None
+    meta = SourceMeta()
+    extraction = ""
+    left_out: list[str] = []
+    pieces: list[str]
+    joins: list[str] = []
     if fmt == "docx":
-        extracted = docx_to_text(data, path)
-        body, found_title = extracted.text, extracted.title
+        extracted = docx_to_text(data, source)
+        pieces, meta.title = [extracted.text], extracted.title
         codec, detected = "docx", False
         if encoding is not None:
             warnings.append(f"encoding {encoding!r} ignored: .docx files carry their own")
-    elif fmt == "html":
-        markup, codec, detected, warnings = decode_html_bytes(data, encoding=encoding, source=path)
-        page = html_to_text(markup)
-        body, found_title, published = page.text, page.title, page.published
+    elif fmt in ("html", "mhtml"):
+        markup_bytes, location = data, url
+        if fmt == "mhtml":
+            from annotator.core.importing.mhtml import mhtml_to_html
+
+            markup_bytes, location, charset = mhtml_to_html(data)
+            encoding = encoding or charset
+            location = url or location
+        markup, codec, detected, warnings = decode_html_bytes(
+            markup_bytes, encoding=encoding, source=source
+        )
+        from annotator.core.importing.web_page import read_web_page  # loads trafilatura
+
+        page = read_web_page(markup, url=location, full_page=options.full_page)
+        pieces, meta, extraction, left_out = [page.text], page.meta, page.extraction, page.left_out
+        if meta.title and not _starts_with_headline(page.text, meta.title):
+            # The headline is what analysts quote first: it opens the text as its own line.
+            pieces = [f"{meta.title.strip()}\n{page.text}"]
+        warnings = warnings + page.warnings
+    elif fmt == "pdf":
+        from annotator.core.importing.pdf_text import pdf_to_pages
+
+        pdf = pdf_to_pages(data, source=source, password=options.password)
+        pieces, joins, meta, left_out = pdf.pages, pdf.joins, pdf.meta, pdf.left_out
+        warnings = list(pdf.warnings)
+        codec, detected = "pdf", False
+        extraction = f"text layer of {len(pdf.pages)} page(s)"
+        if encoding is not None:
+            warnings.append(f"encoding {encoding!r} ignored: PDFs carry their own")
     else:
-        body, codec, detected = decode_bytes(data, encoding=encoding, source=path)
+        body, codec, detected = decode_bytes(data, encoding=encoding, source=source)
+        pieces = [body]
 
-    text, normalise_warnings = normalise_text(body)
-    text, repairs = repair_mojibake(text)
+    text, page_starts, repairs, cleaned = _assemble(pieces, joins)
     if not text.strip():
-        raise ImportRefused(path, "no text found")
+        if fmt == "pdf":
+            raise ImportRefused(source, "scanned PDF (no text layer): run OCR first, then import")
+        raise ImportRefused(source, "no text found")
 
+    found_title = meta.title or (given.title if given else "")
     if found_title:
         # Titles get the same clean-up silently: the report is about the text.
         title = repair_mojibake(normalise_text(found_title)[0].replace("\n", " "))[0].strip()
     elif fmt == "markdown":
-        title = _markdown_title(text, path)
-    elif fmt == "html":
-        title = _fallback_title(path)
+        title = _markdown_title(text, source)
+    elif fmt in ("html", "mhtml", "pdf"):
+        title = _fallback_title(source)
     else:
-        title = _first_line_title(text, path)
+        title = _first_line_title(text, source)
+    if given is not None:
+        meta = _completed(meta, given)
     report = ImportReport(
-        source=str(path),
+        source=url or str(source),
         format=fmt,
         encoding=codec,
         encoding_detected=detected,
         repairs=repairs,
-        warnings=warnings + normalise_warnings,
+        warnings=warnings + cleaned,
+        extraction=extraction,
+        left_out=left_out,
     )
     return ExtractedDocument(
-        source=path,
-        title=title or _fallback_title(path),
+        source=source,
+        title=title or _fallback_title(source),
         text=text,
-        published=published or _date_from_name(path),
+        published=meta.published or _date_from_name(source),
         report=report,
+        meta=meta,
+        page_starts=page_starts if fmt == "pdf" else [],
+        original=Original(data=data, media_type=_MEDIA_TYPES[fmt], name=url or source.name),
+    )
+
+
+def _starts_with_headline(text: str, title: str) -> bool:
+    """Whether the extracted text already opens with the headline (in its first lines)."""
+    head = " ".join(text[: len(title) + 400].split()).casefold()
+    return " ".join(title.split()).casefold() in head
+
+
+def _assemble(
+    pieces: Sequence[str], joins: Sequence[str]
+) -> tuple[str, list[int], list[Repair], list[str]]:
+    """Normalise and repair each piece (a page) on its own, then join them, so that the
+    offset where each piece starts is known in the final text (the page map)."""
+    parts: list[str] = []
+    starts: list[int] = []
+    repairs: list[Repair] = []
+    warnings: list[str] = []
+    offset = 0
+    for index, piece in enumerate(pieces):
+        if index:
+            join = joins[index - 1] if index - 1 < len(joins) else "\n\n"
+            parts.append(join)
+            offset += len(join)
+        text, piece_warnings = normalise_text(piece)
+        text, piece_repairs = repair_mojibake(text)
+        starts.append(offset)
+        repairs += [replace(r, offset=r.offset + offset) for r in piece_repairs]
+        warnings += [w for w in piece_warnings if w not in warnings]
+        parts.append(text)
+        offset += len(text)
+    return "".join(parts), starts, repairs, warnings
+
+
+def _completed(meta: SourceMeta, given: SourceMeta) -> SourceMeta:
+    """`meta` with its unknown fields taken from `given`."""
+    return SourceMeta(
+        title=meta.title or given.title,
+        published=meta.published or given.published,
+        author=meta.author or given.author,
+        outlet=meta.outlet or given.outlet,
+        url=meta.url or given.url,
+        language=meta.language or given.language,
     )
 
 
