@@ -30,6 +30,7 @@ class ReportRow:
     analyst: str
     speaker: str
     target: str
+    page: int | None = None  # the page of the annotation's start, in a paged source
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,37 @@ class ReportContent:
         return f"layers: {', '.join(self.layers)}" if self.layers else ""
 
     def meta(self, version: str) -> str:
-        """The line under the title: date, source, count, scope, version."""
+        """The line under the title: date, outlet, author, address (else the source), count,
+        scope, version."""
         count = len(self.rows)
+        document = self.document
         parts = [
-            self.document.published or "",
-            self.document.source,
+            document.published or "",
+            document.outlet,
+            document.author,
+            document.url or document.source,
             f"{count} annotation{'' if count == 1 else 's'}",
             self.scope(),
             f"Annotator {version}",
         ]
         return " · ".join(part for part in parts if part)
+
+    @property
+    def paged(self) -> bool:
+        """True for a paged source (a PDF): the list then cites each annotation's page."""
+        return bool(self.document.page_starts)
+
+    @property
+    def columns(self) -> tuple[tuple[str, int | None], ...]:
+        """The list's columns: COLUMNS, with a Page column after the number when paged."""
+        return PAGED_COLUMNS if self.paged else COLUMNS
+
+    def values(self, row: ReportRow) -> list[str]:
+        """The cells of one row of the list, in the order of `columns`."""
+        cells = row_values(row)
+        if self.paged:
+            cells.insert(1, "" if row.page is None else str(row.page))
+        return cells
 
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) of each line of the text, in code points."""
@@ -122,11 +144,9 @@ def report_content(
             else (state.canonical_name(annotation) if label.role == "speaker" else "")
         )
         target = state.target_of(annotation.id) if label.role == "claim" else ""
-        rows.append(
-            ReportRow(
-                number, label, annotation, analysts.get(annotation.analyst_id, "?"), speaker, target
-            )
-        )
+        analyst = analysts.get(annotation.analyst_id, "?")
+        page = document.page_at(annotation.start)
+        rows.append(ReportRow(number, label, annotation, analyst, speaker, target, page))
     counts = Counter(row.label.name for row in rows)
     names = () if wanted is None else tuple(name for i, name in analysts.items() if i in wanted)
     return ReportContent(document, codebook, rows, dict(counts), names)
@@ -158,6 +178,8 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("Analyst", None),
     ("Note", 24),
 )
+#: … for a paged source (a PDF): the page of each annotation's start after its number.
+PAGED_COLUMNS: tuple[tuple[str, int | None], ...] = (COLUMNS[0], ("Page", None), *COLUMNS[1:])
 
 # Printing from a browser: backgrounds (highlights, legend swatches) are kept
 # (print-color-adjust), a heading stays with what follows it, the table's header row repeats
@@ -216,24 +238,26 @@ def render_html(content: ReportContent) -> str:
             line.append(piece)
         parts.append(f"<p>{''.join(line) or '&nbsp;'}</p>")
     parts.append("</div><h2>Annotations</h2><table><colgroup>")
+    columns = content.columns
     parts += [
-        "<col>" if share is None else f'<col style="width: {share}%">' for _h, share in COLUMNS
+        "<col>" if share is None else f'<col style="width: {share}%">' for _h, share in columns
     ]
     parts.append(
         "</colgroup><thead><tr>"
-        + "".join(f"<th>{e(header)}</th>" for header, _share in COLUMNS)
+        + "".join(f"<th>{e(header)}</th>" for header, _share in columns)
         + "</tr></thead><tbody>"
     )
     for row in content.rows:
         parts.append(
-            "<tr>" + "".join(f"<td>{e(value)}</td>" for value in row_values(row)) + "</tr>"
+            "<tr>" + "".join(f"<td>{e(value)}</td>" for value in content.values(row)) + "</tr>"
         )
     parts.append("</tbody></table></body></html>\n")
     return "\n".join(parts)
 
 
 def row_values(row: ReportRow) -> list[str]:
-    """The cells of one row of the list, in the order of COLUMNS."""
+    """The cells of one row of the list, in the order of COLUMNS (without the page: see
+    `ReportContent.values`)."""
     a = row.annotation
     return [
         str(row.number),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from test_export_csv import PAGED_TEXT, SOURCE, add_sourced
 from test_store_annotations import add_document
 
 from annotator.core.errors import ValidationError
@@ -194,3 +195,83 @@ def test_report_limited_to_layers_named_as_for_export(fresh_store: Store) -> Non
     assert report_content(fresh_store, document, layers=reviewed).rows == []
     with pytest.raises(ValidationError, match="No analyst called “Bob”.*Olga"):
         report_layers(fresh_store, ["Bob"])
+
+
+# -- paged sources and what the source says about itself ---------------------------------------
+
+
+def _cells(page: str) -> list[list[str]]:
+    """The list's rows (header first) as the text of their cells."""
+
+    class Table(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append("".join(self.cell))
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    table = Table()
+    table.feed(page)
+    return table.rows
+
+
+def test_a_paged_document_cites_the_page_of_each_annotation(fresh_store: Store) -> None:
+    doc = add_sourced(fresh_store, **SOURCE)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    for phrase in ("Page three", "the minister", "the talks"):
+        start = PAGED_TEXT.index(phrase)
+        session.create_annotation(
+            document_id=doc,
+            label_id=fresh_store.codebook.get().by_name("Claim").id,
+            start=start,
+            end=start + len(phrase),
+        )
+    content = report_content(fresh_store, fresh_store.documents.get(doc))
+    assert [row.page for row in content.rows] == [1, 2, 3]
+    assert [header for header, _ in content.columns][:3] == ["#", "Page", "Label"]
+    rows = _cells(render_html(content))
+    assert rows[0][:3] == ["#", "Page", "Label"]
+    assert [(r[0], r[1], r[3]) for r in rows[1:]] == [
+        ("1", "1", "the minister"),
+        ("2", "2", "the talks"),
+        ("3", "3", "Page three"),
+    ]
+    assert all(len(r) == len(content.columns) for r in rows)
+
+
+def test_an_unpaged_document_has_no_page_column(fresh_store: Store) -> None:
+    document = _setup(fresh_store)
+    content = report_content(fresh_store, document)
+    assert all(row.page is None for row in content.rows)
+    assert "Page" not in [header for header, _ in content.columns]
+    assert "<th>Page</th>" not in render_html(content)
+
+
+def test_the_line_under_the_title_names_outlet_author_and_address(fresh_store: Store) -> None:
+    doc = add_sourced(
+        fresh_store, outlet="<i>Xinhua</i>", author="Li Wei", url="https://x.cn/a?b=1&c=2"
+    )
+    content = report_content(fresh_store, fresh_store.documents.get(doc))
+    line = content.meta("9.9")
+    assert line == (
+        "2022-04-26 · <i>Xinhua</i> · Li Wei · https://x.cn/a?b=1&c=2 · 0 annotations · "
+        "Annotator 9.9"
+    )
+    page = render_html(content)
+    assert "&lt;i&gt;Xinhua&lt;/i&gt;" in page and "https://x.cn/a?b=1&amp;c=2" in page
+    plain = report_content(fresh_store, _setup(fresh_store)).meta("9.9")
+    assert plain.split(" · ")[0] == "x.txt"  # no address: the source, as before
