@@ -171,6 +171,10 @@ def html_to_text(markup: str) -> HtmlText:
     parser.feed(markup)
     parser.close()
     parser.finish()
+    return _page_of(parser)
+
+
+def _page_of(parser: _Extractor) -> HtmlText:
     published = _iso_date(parser.meta_date) or _iso_date(parser.time_date)
     return HtmlText(
         title=parser.title or parser.first_h1,
@@ -189,8 +193,10 @@ _REGION_WORDS = (
     ("sharing buttons", re.compile(r"share|sharing|social|follow-?us")),
     (
         "related and most-read links",
-        re.compile(r"related|recommend|most-?(read|popular|viewed)|popular|trending|"
-                   r"more-?(stories|news|articles)|read-?more|read-?also|outbrain|taboola|see-?also"),
+        re.compile(
+            r"related|recommend|most-?(read|popular|viewed)|popular|trending|"
+            r"more-?(stories|news|articles)|read-?more|read-?also|outbrain|taboola|see-?also"
+        ),
     ),
     ("advertising", re.compile(r"(^|[\s_-])(ads?|advert\w*|sponsor\w*|promo\w*|dfp)($|[\s_-])")),
     ("navigation and menus", re.compile(r"(^|[\s_-])nav|menu|breadcrumb|masthead|skip-?link")),
@@ -213,8 +219,22 @@ _REGION_ROLES = {
     "search": "forms and search boxes",
 }
 _VOID_TAGS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-     "source", "track", "wbr"}  # fmt: skip
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
 )
 _END_SEARCH = 64  # how far down the open elements an end tag may close (bounded work)
 
@@ -269,8 +289,60 @@ class _RegionExtractor(_Extractor):
 def visible_blocks(markup: str) -> list[tuple[str, str]]:
     """The visible paragraphs of `html_to_text`, each with the part of the page it sits in
     ("navigation and menus", "footer", "comments"…; empty when nothing says)."""
+    return read_regions(markup)[1]
+
+
+def read_regions(markup: str) -> tuple[HtmlText, list[tuple[str, str]]]:
+    """`html_to_text` and `visible_blocks` of the page in one reading (the page is parsed
+    once: a large page takes tens of milliseconds to read)."""
     parser = _RegionExtractor()
     parser.feed(markup)
     parser.close()
     parser.finish()
-    return list(zip(parser.paragraphs, parser.regions, strict=True))
+    return _page_of(parser), list(zip(parser.paragraphs, parser.regions, strict=True))
+
+
+def region_blocks(markup: str) -> list[tuple[str, str]] | None:
+    """`visible_blocks` read with lxml (C, about ten times faster than the standard library's
+    parser on a news page): for the import report's summary of what was left out, where
+    exactness matters less than speed. None when lxml cannot read the markup."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    blocks: list[tuple[str, str]] = []
+    current: list[str] = []
+    regions: list[str] = [""]  # the region in force inside each open element
+    skipping = 0
+
+    def flush() -> None:
+        if text := _collapse("".join(current)):
+            blocks.append((text, regions[-1]))
+        current.clear()
+
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if skipping or tag in _SKIP or tag in ("head", "title"):
+                skipping += 1
+                continue
+            if tag in _BLOCK or tag in _CELLS:
+                flush()
+            values = {k: str(v) for k, v in element.attrib.items()} if tag else {}
+            regions.append((_region_of(tag, values) if tag else "") or regions[-1])
+            if tag and element.text:
+                current.append(element.text)
+        else:
+            if skipping:
+                skipping -= 1
+            else:
+                if tag in _BLOCK or tag in _CELLS:
+                    flush()
+                regions.pop()
+            if element.tail and not skipping:
+                current.append(element.tail)
+    flush()
+    return blocks

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from annotator.core.importing.html_text import html_to_text, visible_blocks
+from annotator.core.importing.html_text import html_to_text, region_blocks, visible_blocks
 from annotator.core.importing.report import SourceMeta
 
 #: Extraction settings, chosen by measuring on benchmarks/extraction.py (see its docstring).
@@ -138,9 +138,10 @@ def read_web_page(markup: str, *, url: str = "", full_page: bool = False) -> Web
             extraction=extraction,
             warnings=warnings,
         )
-    visible = html_to_text(markup)
-    _complete_meta(meta, visible.title, visible.published)
-    left_out = summarise_left_out(markup, text, meta.title)
+    if not meta.title or meta.published is None:
+        visible = html_to_text(markup)
+        _complete_meta(meta, visible.title, visible.published)
+    left_out = summarise_left_out(markup, text, meta.title, read=region_blocks(markup))
     return WebPage(text=text, meta=meta, extraction=EXTRACTED, left_out=left_out, warnings=warnings)
 
 
@@ -390,16 +391,19 @@ _SHORT = 40
 _MAX_LINES = 8
 
 
-def summarise_left_out(markup: str, kept: str, title: str = "") -> list[str]:
+def summarise_left_out(
+    markup: str, kept: str, title: str = "", *, read: list[tuple[str, str]] | None = None
+) -> list[str]:
     """Summarise the page's visible text that is not in `kept`, by the part of the page it
-    came from (menus, footer, comments…), a handful of lines for the import report."""
+    came from (menus, footer, comments…), a handful of lines for the import report.
+    `read` is `visible_blocks(markup)` when already read."""
     kept_lines = {_squash(line) for line in kept.split("\n")}
     kept_flat = _squash(kept)
     title_flat = _squash(title)
     chars: Counter[str] = Counter()
     blocks: Counter[str] = Counter()
     example: dict[str, str] = {}
-    for text, region in visible_blocks(markup):
+    for text, region in read if read is not None else visible_blocks(markup):
         flat = _squash(text)
         if not flat or flat in kept_lines or flat == title_flat:
             continue
