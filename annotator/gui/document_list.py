@@ -1,10 +1,17 @@
-"""The document list: title, date and annotation count, with a filter box, for 10,000 documents.
+"""The document list: title, outlet, language, date and annotation count, with a filter box, for
+10,000 documents.
 
 What costs with a year of work is not holding 10,000 rows but computing them: counting a
 million annotations for every row (150 ms) and letting Qt's sort/filter proxy call Python for
-every row on every keystroke (0.4 s). So the model keeps only each document's id, title and
-date (one light query) to sort and filter in plain Python, and fetches the rest (annotation
-count, source, length) for the rows on screen, a page at a time, through an indexed query.
+every row on every keystroke (0.4 s). So the model keeps only what it sorts, filters and marks
+by (each document's id, title, date, outlet, author, language, the document it is a copy of:
+one pass, `Documents.catalog`) in plain Python, and fetches the rest (annotation count, source,
+length) for the rows on screen, a page at a time, through an indexed query.
+
+Outlet and Language are shown when a document of the project names its outlet and the panel
+has room for them beside a readable title (the header's context menu shows or hides them for
+good). A syndicated copy's title starts with ⧉; its tooltip names the original. The rows'
+context menu opens the original the document was read from (`original_dialog`).
 """
 
 from __future__ import annotations
@@ -15,26 +22,38 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSize,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.core.errors import ProjectError
 from annotator.core.records import DocumentId, DocumentSummary
-from annotator.core.store.documents import Documents
+from annotator.core.store.documents import CatalogEntry, Documents
+from annotator.gui.original_dialog import OriginalDialog
 from annotator.gui.text_formats import wrapping_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
-_HEADERS = ("Title", "Date", "Tags")
-TITLE, DATE, TAGS = range(len(_HEADERS))
+#: Columns by number (the view shows Outlet and Language after the title).
+_HEADERS = ("Title", "Date", "Tags", "Outlet", "Language")
+TITLE, DATE, TAGS, OUTLET, LANGUAGE = range(len(_HEADERS))
+SOURCE_COLUMNS = (OUTLET, LANGUAGE)
+#: Before the title of a syndicated copy.
+COPY_MARK = "⧉"
+SHOW_ORIGINAL = "Show original…"
+SOURCE_COLUMNS_ACTION = "Outlet and language"
 #: Rows whose summaries are fetched together: a screenful and more.
 PAGE = 100
 #: Summaries kept at most; beyond, the cache starts afresh (rows are fetched again on demand).
@@ -43,9 +62,11 @@ CACHE_LIMIT = 5_000
 TITLE_CHARS = 24
 #: … and what the list asks for when there is room.
 TITLE_CHARS_WANTED = 34
+#: Room for an outlet's name, in average characters (longer ones are elided).
+OUTLET_CHARS = 12
 
 
-Catalog = list[tuple[DocumentId, str, str | None]]
+Catalog = list[CatalogEntry]
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -59,8 +80,14 @@ class DocumentListModel(QAbstractTableModel):
         self._count_all: Callable[[], dict[DocumentId, int]] = dict
         self._ids: list[DocumentId] = []
         self._titles: list[str] = []
-        self._folded: list[str] = []  # casefolded titles, for the filter
+        self._folded: list[str] = []  # casefolded titles, for sorting
+        self._haystacks: list[str] = []  # casefolded title, outlet and author: for the filter
         self._dates: list[str | None] = []
+        self._outlets: list[str] = []
+        self._languages: list[str] = []
+        self._copy_of: list[DocumentId | None] = []
+        self._has_original: list[bool] = []
+        self._positions: dict[DocumentId, int] | None = None  # catalog position of each id
         self._known: set[DocumentId] = set()
         self._order: list[int] = []  # catalog positions, sorted
         self._shown: list[int] = []  # … of which those passing the filter
@@ -80,10 +107,22 @@ class DocumentListModel(QAbstractTableModel):
 
     def _set_catalog(self, catalog: Catalog) -> None:
         self.beginResetModel()
-        self._ids = [c[0] for c in catalog]
-        self._titles = [c[1] for c in catalog]
+        self._ids = [c.id for c in catalog]
+        self._titles = [c.title for c in catalog]
         self._folded = [title.casefold() for title in self._titles]
-        self._dates = [c[2] for c in catalog]
+        # "\n" between the fields: the filter box holds one line, so no match spans two.
+        self._haystacks = [
+            f"{folded}\n{c.outlet.casefold()}\n{c.author.casefold()}"
+            if c.outlet or c.author
+            else folded
+            for folded, c in zip(self._folded, catalog, strict=True)
+        ]
+        self._dates = [c.published for c in catalog]
+        self._outlets = [c.outlet for c in catalog]
+        self._languages = [c.language for c in catalog]
+        self._copy_of = [c.copy_of for c in catalog]
+        self._has_original = [c.has_original for c in catalog]
+        self._positions = None
         self._known = set(self._ids)
         self._summaries = {}
         self._counts = None
@@ -106,7 +145,8 @@ class DocumentListModel(QAbstractTableModel):
     # -- filter and sort --------------------------------------------------------------------
 
     def set_filter(self, text: str) -> None:
-        """Show only documents whose title contains `text` (any case, any script)."""
+        """Show only documents whose title, outlet or author contains `text` (any case, any
+        script)."""
         needle = text.casefold()
         if needle == self._needle:
             return
@@ -135,8 +175,8 @@ class DocumentListModel(QAbstractTableModel):
     def _filtered(self) -> list[int]:
         if not self._needle:
             return list(self._order)
-        needle, folded = self._needle, self._folded
-        return [i for i in self._order if needle in folded[i]]
+        needle, haystacks = self._needle, self._haystacks
+        return [i for i in self._order if needle in haystacks[i]]
 
     def _sorted(self) -> list[int]:
         column, order = self._sort
@@ -152,10 +192,23 @@ class DocumentListModel(QAbstractTableModel):
         def by_count(i: int) -> tuple[int, tuple[bool, str, str, str]]:
             return (counts.get(ids[i], 0), by_date(i))
 
+        def by_outlet(i: int) -> tuple[bool, str, tuple[bool, str, str, str]]:
+            return (not outlets[i], outlets[i].casefold(), by_date(i))  # unknown ones last
+
+        def by_language(i: int) -> tuple[bool, str, tuple[bool, str, str, str]]:
+            return (not languages[i], languages[i].casefold(), by_date(i))
+
         if column == TAGS and self._counts is None:
             self._counts = self._count_all()  # one pass over the index, on request only
         counts = self._counts or {}
-        key = {TITLE: by_title, DATE: by_date, TAGS: by_count}[column]
+        outlets, languages = self._outlets, self._languages
+        key = {
+            TITLE: by_title,
+            DATE: by_date,
+            TAGS: by_count,
+            OUTLET: by_outlet,
+            LANGUAGE: by_language,
+        }[column]
         descending = order == Qt.SortOrder.DescendingOrder
         return sorted(range(len(ids)), key=key, reverse=descending)
 
@@ -175,6 +228,24 @@ class DocumentListModel(QAbstractTableModel):
     def id_at(self, row: int) -> DocumentId:
         return self._ids[self._shown[row]]
 
+    def has_outlets(self) -> bool:
+        """True if any document of the project names its outlet."""
+        return any(self._outlets)
+
+    def has_original(self, row: int) -> bool:
+        """True if the bytes the row's document was read from are kept."""
+        return self._has_original[self._shown[row]]
+
+    def original_title(self, row: int) -> str | None:
+        """The title of the document the row's is a syndicated copy of (None if it is none)."""
+        original = self._copy_of[self._shown[row]]
+        if original is None:
+            return None
+        if self._positions is None:
+            self._positions = {doc_id: i for i, doc_id in enumerate(self._ids)}
+        position = self._positions.get(original)
+        return "another document" if position is None else f"“{self._titles[position]}”"
+
     def document_at(self, row: int) -> DocumentSummary:
         return self._summary(row)
 
@@ -188,7 +259,18 @@ class DocumentListModel(QAbstractTableModel):
             found = self._summaries.get(doc_id)
             if found is None:  # gone from the project since the list was read
                 i = self._shown[row]
-                found = DocumentSummary(doc_id, self._titles[i], "", self._dates[i], "", 0, 0)
+                found = DocumentSummary(
+                    doc_id,
+                    self._titles[i],
+                    "",
+                    self._dates[i],
+                    "",
+                    0,
+                    0,
+                    outlet=self._outlets[i],
+                    language=self._languages[i],
+                    copy_of=self._copy_of[i],
+                )
         return found
 
     def _remember(self, summaries: dict[DocumentId, DocumentSummary]) -> None:
@@ -218,16 +300,32 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             i = self._shown[row]
             if column == TITLE:
-                return self._titles[i]
+                title = self._titles[i]
+                return f"{COPY_MARK} {title}" if self._copy_of[i] is not None else title
             if column == DATE:
                 return self._dates[i] or ""
+            if column == OUTLET:
+                return self._outlets[i]
+            if column == LANGUAGE:
+                return self._languages[i]
             return self._summary(row).annotation_count
         if role == Qt.ItemDataRole.ToolTipRole:
-            doc = self._summary(row)
-            return wrapping_tooltip(f"{doc.title}\n{doc.source}\n{doc.char_count} characters")
+            return wrapping_tooltip(self._tooltip(row))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TAGS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _tooltip(self, row: int) -> str:
+        """The row's document in words, as plain text: title, the original it copies, outlet,
+        author and language, address (or source), length."""
+        doc = self._summary(row)
+        lines = [doc.title]
+        original = self.original_title(row)
+        if original is not None:
+            lines.append(f"Copy of {original}")
+        lines.append(" · ".join(part for part in (doc.outlet, doc.author, doc.language) if part))
+        lines += [doc.url or doc.source, f"{doc.char_count} characters"]
+        return "\n".join(line for line in lines if line)
 
 
 class DocumentListPanel(QWidget):
@@ -238,6 +336,13 @@ class DocumentListPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = DocumentListModel()
+        self._documents: Documents | None = None
+        #: Outlet and Language as the analyst set them in the header's menu; None: automatic.
+        self._sources_chosen: bool | None = None
+        #: The rows' context menu last opened, and the original last shown (for tests too).
+        self.row_menu: QMenu | None = None
+        self.header_menu: QMenu | None = None
+        self.original_dialog: OriginalDialog | None = None
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("documentFilter")
         self.filter_edit.setPlaceholderText("Filter documents…")
@@ -267,14 +372,29 @@ class DocumentListPanel(QWidget):
         # Date and count take what they need (their header and sort arrow included); the
         # title gets the rest.
         titles = header.fontMetrics()
-        for column, sample in ((DATE, "2000-00-00"), (TAGS, "00000")):
+        outlet = "x" * OUTLET_CHARS
+        for column, sample in (
+            (DATE, "2000-00-00"),
+            (TAGS, "00000"),
+            (OUTLET, outlet),
+            (LANGUAGE, "zh-Hans"),
+        ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             width = max(
                 metrics.horizontalAdvance(sample) + 16,
                 titles.horizontalAdvance(_HEADERS[column]) + 36,
             )
             header.resizeSection(column, width)
+        for place, column in enumerate(SOURCE_COLUMNS, start=1):  # beside the title
+            header.moveSection(header.visualIndex(column), place)
         self._others = sum(header.sectionSize(c) for c in (DATE, TAGS))
+        self._sources = sum(header.sectionSize(c) for c in SOURCE_COLUMNS)
+        for column in SOURCE_COLUMNS:
+            self.view.setColumnHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._row_menu)
         self.setMinimumWidth(self._width_for(TITLE_CHARS))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         layout = QVBoxLayout(self)
@@ -289,11 +409,98 @@ class DocumentListPanel(QWidget):
         return title + self._others + chrome
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(self._width_for(TITLE_CHARS_WANTED), super().sizeHint().height())
+        width = self._width_for(TITLE_CHARS_WANTED)
+        if self._sources_wanted():
+            width += self._sources
+        return QSize(width, super().sizeHint().height())
 
     def load(self, documents: Documents) -> None:
         """Read the project's documents again (after an import, a merge, F5)."""
+        self._documents = documents
         self._keeping_current(lambda: self.model.load(documents))
+        self._fit_source_columns()
+        self.updateGeometry()
+
+    # -- outlet and language ----------------------------------------------------------------
+
+    def _sources_wanted(self) -> bool:
+        if self._sources_chosen is not None:
+            return self._sources_chosen
+        return self.model.has_outlets()
+
+    def sources_shown(self) -> bool:
+        """True if the Outlet and Language columns are on screen."""
+        return not self.view.isColumnHidden(OUTLET)
+
+    def show_sources(self, shown: bool) -> None:
+        """Show or hide Outlet and Language for good (whatever the documents and the room)."""
+        self._sources_chosen = shown
+        self._fit_source_columns()
+        self.updateGeometry()
+
+    def _fit_source_columns(self) -> None:
+        """Outlet and Language as chosen; else shown when a document names its outlet and a
+        readable title (TITLE_CHARS) still fits beside them."""
+        if self._sources_chosen is not None:
+            shown = self._sources_chosen
+        else:
+            room = self.view.viewport().width() - self._others - self._sources
+            title = self.view.fontMetrics().averageCharWidth() * TITLE_CHARS + 16
+            shown = self.model.has_outlets() and room >= title
+        if shown != self.sources_shown():
+            for column in SOURCE_COLUMNS:
+                self.view.setColumnHidden(column, not shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_source_columns()
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        action = menu.addAction(SOURCE_COLUMNS_ACTION)
+        action.setCheckable(True)
+        action.setChecked(self.sources_shown())
+        action.toggled.connect(self.show_sources)
+        self.header_menu = menu
+        menu.popup(self.view.horizontalHeader().mapToGlobal(pos))
+
+    # -- the original -----------------------------------------------------------------------
+
+    def _row_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        row = index.row()
+        doc_id = self.model.id_at(row)
+        menu = QMenu(self)
+        action = menu.addAction(SHOW_ORIGINAL)
+        action.setEnabled(self.model.has_original(row))
+        if not action.isEnabled():
+            action.setToolTip("Only the text was kept for this document.")
+        action.triggered.connect(lambda: self.show_original(doc_id))
+        self.row_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def show_original(self, doc_id: DocumentId) -> None:
+        """Open the bytes the document was read from, in a dialog of their own."""
+        if self._documents is None:
+            return
+        try:
+            original = self._documents.original(doc_id)
+            title = self._documents.summary(doc_id).title
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Show original", str(exc))
+            return
+        if original is None:
+            QMessageBox.information(
+                self,
+                "Show original",
+                "Only the text of this document was kept (it came from an annotation file or "
+                "an import made before originals were kept).",
+            )
+            return
+        self.original_dialog = OriginalDialog(original, title, self)
+        self.original_dialog.open()
 
     def _filter(self, text: str) -> None:
         self._keeping_current(lambda: self.model.set_filter(text))

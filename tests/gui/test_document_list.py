@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -9,13 +10,27 @@ import pytest
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QToolTip
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QMessageBox,
+    QPlainTextEdit,
+    QToolTip,
+)
 
-from annotator.core.importing import ExtractedDocument, ImportReport
+from annotator.core.importing.report import ExtractedDocument, ImportReport, Original, SourceMeta
 from annotator.core.records import DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.document_list import DATE, PAGE, TAGS, TITLE, DocumentListPanel
+from annotator.gui.document_list import (
+    DATE,
+    LANGUAGE,
+    OUTLET,
+    PAGE,
+    TAGS,
+    TITLE,
+    DocumentListPanel,
+)
 
 COUNT = 2 * PAGE + 37  # three pages
 
@@ -261,3 +276,222 @@ def test_the_list_opens_wide_enough_to_read_titles(open_window, tmp_path: Path) 
         title = header.model().headerData(column, Qt.Orientation.Horizontal)
         assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(title) + 16
     assert header.sectionSize(DATE) >= view.fontMetrics().horizontalAdvance("2023-06-02")
+
+
+# -- outlet, language, syndicated copies, the original ------------------------------------------
+
+PAGE_BYTES = b"<html><body><p>The <b>minister</b> spoke \xe2\x80\x94 at length.</p></body></html>"
+
+
+def add_sourced(
+    store: Store,
+    title: str,
+    *,
+    original: bytes | None = PAGE_BYTES,
+    published: str | None = "2023-05-01",
+    **meta: str,
+) -> DocumentId:
+    extracted = ExtractedDocument(
+        source=Path(f"{title}.html"),
+        title=title,
+        text=f"{title}\nThe minister spoke about {title}.",
+        published=published,
+        report=ImportReport(f"{title}.html", "html", "utf-8", False),
+        meta=SourceMeta(title=title, **meta),
+        original=None if original is None else Original(original, "text/html", f"{title}.html"),
+    )
+    summary, created = store.documents.add(extracted, analyst_id=None)
+    assert created
+    return summary.id
+
+
+def mark_copy(store: Store, copy: DocumentId, original: DocumentId) -> None:
+    """What the import's syndication check records when it finds a copy."""
+    store.conn.execute(
+        "INSERT INTO document_copies (document_id, original_id, similarity, found_at) "
+        "VALUES (?, ?, 0.97, '2024-01-01T00:00:00.000Z')",
+        [copy, original],
+    )
+
+
+@pytest.fixture
+def sourced(qtbot: Any, fresh_store: Store) -> tuple[DocumentListPanel, Store]:
+    add_sourced(fresh_store, "Wei in Astana", outlet="Xinhua", author="Li Wei", language="zh-CN")
+    add_sourced(fresh_store, "Talks resume", outlet="Global Times", language="en")
+    add_sourced(fresh_store, "Moscow view", outlet="TASS", author="Ivan Petrov", language="ru")
+    add(fresh_store, "Notes from a file", "2023-01-01")  # no source fields, no original
+    panel = DocumentListPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.load(fresh_store.documents)
+    return panel, fresh_store
+
+
+def visible_headers(panel: DocumentListPanel) -> list[str]:
+    header = panel.view.horizontalHeader()
+    model = panel.view.model()
+    logical = [header.logicalIndex(v) for v in range(header.count())]
+    return [
+        model.headerData(c, Qt.Orientation.Horizontal)
+        for c in logical
+        if not panel.view.isColumnHidden(c)
+    ]
+
+
+def click_header(panel: DocumentListPanel, column: int) -> None:
+    header = panel.view.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def test_outlet_and_language_are_shown_beside_the_title_when_a_document_names_its_outlet(
+    sourced: tuple[DocumentListPanel, Store],
+) -> None:
+    panel, _store = sourced
+    assert visible_headers(panel) == ["Title", "Outlet", "Language", "Date", "Tags"]
+    rows = {
+        t: (o, lang)
+        for t, o, lang in zip(
+            shown(panel), shown(panel, OUTLET), shown(panel, LANGUAGE), strict=True
+        )
+    }
+    assert rows == {
+        "Notes from a file": ("", ""),
+        "Wei in Astana": ("Xinhua", "zh-CN"),
+        "Talks resume": ("Global Times", "en"),
+        "Moscow view": ("TASS", "ru"),
+    }
+
+
+def test_without_any_outlet_the_columns_stay_hidden(panel: DocumentListPanel) -> None:
+    assert visible_headers(panel) == ["Title", "Date", "Tags"]
+
+
+def test_a_narrow_list_hides_them_to_keep_titles_readable_and_the_header_menu_decides(
+    qtbot: Any, sourced: tuple[DocumentListPanel, Store]
+) -> None:
+    panel, _store = sourced
+    panel.resize(panel.minimumWidth(), 400)
+    qtbot.waitUntil(lambda: not panel.sources_shown())
+    assert panel.view.horizontalHeader().sectionSize(TITLE) >= (
+        24 * panel.view.fontMetrics().averageCharWidth()
+    )
+    panel.resize(900, 400)
+    qtbot.waitUntil(panel.sources_shown)
+    # Hidden for good from the header's context menu, whatever the room.
+    header = panel.view.horizontalHeader()
+    header.customContextMenuRequested.emit(QPoint(10, 5))
+    assert panel.header_menu is not None
+    (action,) = panel.header_menu.actions()
+    assert action.text() == "Outlet and language" and action.isChecked()
+    action.trigger()
+    panel.header_menu.close()
+    assert not panel.sources_shown()
+    panel.resize(1000, 400)
+    assert not panel.sources_shown()
+    panel.show_sources(True)
+    panel.resize(panel.minimumWidth(), 400)
+    assert panel.sources_shown()  # chosen: shown even when narrow
+
+
+def test_outlet_and_language_columns_sort(sourced: tuple[DocumentListPanel, Store]) -> None:
+    panel, _store = sourced
+    click_header(panel, OUTLET)
+    assert shown(panel, OUTLET) == ["Global Times", "TASS", "Xinhua", ""]  # unknown last
+    click_header(panel, OUTLET)
+    assert shown(panel, OUTLET) == ["", "Xinhua", "TASS", "Global Times"]
+    click_header(panel, LANGUAGE)
+    assert shown(panel, LANGUAGE) == ["en", "ru", "zh-CN", ""]
+
+
+def test_the_filter_box_matches_outlet_and_author_too(
+    qtbot: Any, sourced: tuple[DocumentListPanel, Store]
+) -> None:
+    panel, _store = sourced
+    qtbot.keyClicks(panel.filter_edit, "xinhua")
+    assert shown(panel) == ["Wei in Astana"]
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "petrov")
+    assert shown(panel) == ["Moscow view"]
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "astana xinhua")  # never across two fields
+    assert shown(panel) == []
+
+
+def test_a_syndicated_copy_is_marked_and_names_its_original_in_plain_text(
+    qtbot: Any, fresh_store: Store
+) -> None:
+    first = add_sourced(fresh_store, "Talks <b>resume</b>", outlet="Xinhua")
+    copy = add_sourced(fresh_store, "Talks resume again", outlet="Global Times")
+    mark_copy(fresh_store, copy, first)
+    panel = DocumentListPanel()
+    qtbot.addWidget(panel)
+    panel.load(fresh_store.documents)
+    model = panel.model
+    titles = shown(panel)
+    assert "\u29c9 Talks resume again" in titles and "Talks <b>resume</b>" in titles
+    tooltip = model.index(model.row_of(copy), TITLE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;" in tooltip  # escaped: shown as typed
+    document = QTextDocument()
+    document.setHtml(tooltip)
+    lines = document.toPlainText().splitlines()
+    assert lines[:2] == ["Talks resume again", "Copy of “Talks <b>resume</b>”"]
+    plain = model.index(model.row_of(first), TITLE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Copy of" not in plain
+    qtbot.keyClicks(panel.filter_edit, "again")  # the mark is not part of the title
+    assert shown(panel) == ["\u29c9 Talks resume again"]
+
+
+def open_row_menu(panel: DocumentListPanel, row: int) -> Any:
+    point = panel.view.visualRect(panel.model.index(row, TITLE)).center()
+    panel.view.customContextMenuRequested.emit(point)
+    menu = panel.row_menu
+    assert menu is not None
+    (action,) = [a for a in menu.actions() if a.text() == "Show original…"]
+    return menu, action
+
+
+def test_show_original_opens_the_kept_bytes_as_plain_text(
+    qtbot: Any, sourced: tuple[DocumentListPanel, Store]
+) -> None:
+    panel, store = sourced
+    row = shown(panel).index("Talks resume")
+    menu, action = open_row_menu(panel, row)
+    assert action.isEnabled()
+    action.trigger()
+    menu.close()
+    dialog = panel.original_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    text = dialog.findChild(QPlainTextEdit, "originalText")
+    assert text.isReadOnly()
+    assert text.toPlainText() == PAGE_BYTES.decode("utf-8")  # markup shown, never rendered
+    assert dialog.windowTitle() == "Original of “Talks resume”"
+    dialog.close()
+
+
+def test_show_original_is_disabled_where_only_the_text_was_kept(
+    sourced: tuple[DocumentListPanel, Store],
+) -> None:
+    panel, _store = sourced
+    menu, action = open_row_menu(panel, shown(panel).index("Notes from a file"))
+    assert not action.isEnabled()
+    menu.close()
+
+
+def test_a_damaged_original_is_reported_not_shown(
+    sourced: tuple[DocumentListPanel, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel, store = sourced
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    store.conn.execute("DROP TRIGGER originals_are_immutable")
+    store.conn.execute("UPDATE originals SET data = ?", [zlib.compress(b"altered")])
+    menu, action = open_row_menu(panel, shown(panel).index("Moscow view"))
+    action.trigger()
+    menu.close()
+    assert panel.original_dialog is None
+    assert len(warnings) == 1 and "SHA-256" in warnings[0]

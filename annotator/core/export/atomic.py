@@ -1,4 +1,5 @@
-"""Writing an export file atomically: all of it, or nothing and the previous file untouched.
+"""Writing a file atomically (an export, a copy of an original): all of it, or nothing and the
+previous file untouched.
 
 The data goes to a temporary file in the same folder (so the final rename never crosses file
 systems), is flushed and fsync'd, and only then replaces the target with `os.replace`. Any
@@ -13,10 +14,10 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO, TypeVar
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.scope import ExportCancelled
@@ -31,7 +32,32 @@ def atomic_text_file(path: Path, *, encoding: str) -> Iterator[TextIO]:
 
     No newline translation: each format writes its own line endings (CRLF for CSV, LF for JSON).
     """
-    path = Path(path)
+
+    def text(fd: int) -> TextIO:
+        return open(fd, "w", encoding=encoding, newline="", buffering=_BUFFER)  # noqa: SIM115
+
+    with _atomic(Path(path), text) as stream:
+        yield stream
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write exactly `data` to `path`, atomically as `atomic_text_file` writes (an earlier file
+    there survives any failure)."""
+
+    def binary(fd: int) -> BinaryIO:
+        return open(fd, "wb", buffering=_BUFFER)  # noqa: SIM115
+
+    with _atomic(Path(path), binary) as stream:
+        stream.write(data)
+
+
+_Stream = TypeVar("_Stream", TextIO, BinaryIO)
+
+
+@contextmanager
+def _atomic(path: Path, opener: Callable[[int], _Stream]) -> Iterator[_Stream]:
+    """A stream (made by `opener` from a file descriptor) onto a temporary file that replaces
+    `path` only if the block completes."""
     if path.is_symlink():
         path = path.resolve()  # replace the file the link points to, not the link itself
     if path.is_dir():
@@ -52,7 +78,7 @@ def atomic_text_file(path: Path, *, encoding: str) -> Iterator[TextIO]:
         fd = os.open(temp, flags, 0o666)
     except OSError as exc:
         raise AnnotatorError(_failure(path, exc, existed)) from exc
-    stream = open(fd, "w", encoding=encoding, newline="", buffering=_BUFFER)  # noqa: SIM115
+    stream = opener(fd)
     try:
         yield stream
         stream.flush()
