@@ -11,21 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from annotator.core.copies import noted_at_import
 from annotator.core.errors import AnnotatorError, ImportRefused
-from annotator.core.importing import ImportReport, collect_files, read_document
+from annotator.core.importing import (
+    ExtractedDocument,
+    ImportReport,
+    ReadOptions,
+    collect_files,
+    read_document,
+)
 from annotator.core.records import AnalystId, DocumentSummary
 from annotator.core.store import Store
 
-#: Called before each file with (index, total, path); returning False cancels the rest.
-Progress = Callable[[int, int, Path], bool]
+#: Called before each source with (index, total, its short name; "" at the end); returning
+#: False cancels the rest.
+Progress = Callable[[int, int, str], bool]
 
 
 @dataclass
 class IngestOutcome:
     added: list[tuple[DocumentSummary, ImportReport]] = field(default_factory=list)
-    duplicates: list[tuple[Path, DocumentSummary]] = field(default_factory=list)
+    duplicates: list[tuple[str, DocumentSummary]] = field(default_factory=list)
     refused: list[ImportRefused] = field(default_factory=list)
     cancelled: bool = False
     #: Documents this run had added before it was cancelled, and took out again.
@@ -37,10 +46,10 @@ class IngestOutcome:
         """Short human-readable result, the same in the CLI and the GUI."""
         lines = [f"Imported {len(self.added)} document(s)."]
         for path, doc in self.duplicates:
-            lines.append(f"Already in the project (same text): {path} → “{doc.title}”")
+            lines.append(f"Already in the project: {path} → “{doc.title}”")
         if self.refused:
             lines.append(f"Not imported ({len(self.refused)}):")
-            lines.extend(f"  {err.path}: {err.reason}" for err in self.refused)
+            lines.extend(f"  {err.where}: {err.reason}" for err in self.refused)
         if self.cancelled:
             lines.append(
                 f"Cancelled: the {self.taken_back} document(s) imported before you cancelled "
@@ -61,12 +70,51 @@ class IngestOutcome:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Source:
+    """One thing to import: a file, or a page to fetch. `read` does the work (reading,
+    fetching, extracting) and raises `ImportRefused` with a plain reason."""
+
+    label: str  # what the report names: a file's path, or a web address
+    name: str  # what the progress shows: a file's name, or the address
+    read: Callable[[], ExtractedDocument]
+
+
+def file_sources(
+    paths: Sequence[Path], options: ReadOptions
+) -> tuple[list[Source], list[ImportRefused]]:
+    """The files to import from `paths` (folders walked), and those refused already.
+
+    A feed file named explicitly (.xml, .rss, .atom) stands for the articles it lists, each
+    fetched from the web when its turn comes; inside folders such files are skipped (a
+    folder of articles never starts fetching).
+    """
+    feed_suffixes = (".xml", ".rss", ".atom")
+    given = [Path(p) for p in paths]
+    feeds = [p for p in given if p.suffix.lower() in feed_suffixes and not p.is_dir()]
+    files, refused = collect_files([p for p in given if p not in feeds])
+    sources = [
+        Source(str(path), path.name, partial(read_document, path, options=options))
+        for path in files
+    ]
+    refused = list(refused)
+    if feeds:
+        from annotator.core.fetching.sources import feed_file_sources  # loads feedparser
+
+        for feed in feeds:
+            items, left_out = feed_file_sources(feed, options=options)
+            sources += items
+            refused += left_out
+    return sources, refused
+
+
 def import_paths(
     store: Store,
     paths: Sequence[Path],
     *,
     analyst_id: AnalystId | None,
     encoding: str | None = None,
+    options: ReadOptions | None = None,
     progress: Progress | None = None,
 ) -> IngestOutcome:
     """Import files and folders (recursively); bad files are listed, never half-stored.
@@ -74,14 +122,28 @@ def import_paths(
     `progress` is asked before each file; answering False cancels the import and takes back
     what this run added (see the module's docstring).
     """
-    files, refused = collect_files([Path(p) for p in paths])
+    sources, refused = file_sources(paths, options or ReadOptions(encoding=encoding))
+    return import_sources(
+        store, sources, analyst_id=analyst_id, progress=progress, refused=refused
+    )
+
+
+def import_sources(
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    analyst_id: AnalystId | None,
+    progress: Progress | None = None,
+    refused: Sequence[ImportRefused] = (),
+) -> IngestOutcome:
+    """Import `sources` one at a time, each its own transaction; see `import_paths`."""
     outcome = IngestOutcome(refused=list(refused))
-    for index, path in enumerate(files):
-        if progress is not None and not progress(index, len(files), path):
+    for index, source in enumerate(sources):
+        if progress is not None and not progress(index, len(sources), source.name):
             outcome.cancelled = True
             break
         try:
-            extracted = read_document(path, encoding=encoding)
+            extracted = source.read()
         except ImportRefused as exc:
             outcome.refused.append(exc)
             continue
@@ -92,12 +154,14 @@ def import_paths(
             outcome.stopped = str(exc)
             break
         if created:
+            # Syndicated copies of earlier articles are linked (never fails the import).
+            summary = noted_at_import(store, summary, extracted.report, analyst_id=analyst_id)
             outcome.added.append((summary, extracted.report))
         else:
-            outcome.duplicates.append((path, summary))
+            outcome.duplicates.append((source.label, summary))
     if progress is not None and not (outcome.cancelled or outcome.stopped):
         # Asked once more when every file is in: Cancel pressed at the very end still counts.
-        outcome.cancelled = not progress(len(files), len(files), Path())
+        outcome.cancelled = not progress(len(sources), len(sources), "")
     if outcome.cancelled:
         _take_back(store, outcome, analyst_id)
     return outcome
