@@ -1,4 +1,6 @@
-"""The inspector: the selected annotation's quote, label, sentiment, attribution and note.
+"""The inspector: the selected annotation's quote, position, label, sentiment, attribution and
+note. In a paged source (a PDF) the position names the page of the annotation's start, from the
+page map the workspace hands over when a document opens (`set_page_starts`).
 
 It never changes data itself. Each edit becomes one intent signal (one undo step) that the
 workspace turns into a Session operation; the workspace then calls `show_annotation` again,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Codebook
-from annotator.core.records import Annotation
+from annotator.core.records import Annotation, page_at
 from annotator.gui.annotation_table import one_line
 from annotator.gui.comment_thread import CommentThread
 from annotator.gui.label_bar import swatch
@@ -120,6 +122,9 @@ class Inspector(QWidget):
         self.dates = plain_label()
         self.dates.setObjectName("inspectorDates")
         self.dates.setWordWrap(True)
+        self.position = plain_label()
+        self.position.setObjectName("inspectorPosition")
+        self._page_starts: tuple[int, ...] = ()
 
         self.label = QComboBox(self)
         self.label.setObjectName("inspectorLabel")
@@ -159,6 +164,7 @@ class Inspector(QWidget):
         self.form.addRow(self.quote)
         self.form.addRow("Analyst", self.analyst)
         self.form.addRow("", self.dates)
+        self.form.addRow("Position", self.position)
         self.form.addRow("Label", self.label)
         self.form.addRow("Sentiment", self.sentiment)
         self.form.addRow("Canonical name", self.speaker_name)
@@ -172,6 +178,22 @@ class Inspector(QWidget):
         layout.addWidget(self.body)
         layout.addStretch(1)
         self.show_annotation(None, DocumentAnnotations([], [], Codebook((), ())), [], {})
+
+    def set_page_starts(self, page_starts: Sequence[int]) -> None:
+        """The open document's page map (code point where each page starts; empty for unpaged
+        texts), for the position shown; call when a document opens."""
+        starts = tuple(page_starts)
+        if starts != self._page_starts:
+            self._page_starts = starts
+            if self._annotation is not None:
+                self.position.setText(self.position_text(self._annotation))
+
+    def position_text(self, annotation: Annotation) -> str:
+        """ "120–145" (code points, as exports give start and end), with "· page 3" in a paged
+        source: the page of the annotation's start."""
+        where = f"{annotation.start}–{annotation.end}"
+        page = page_at(self._page_starts, annotation.start)
+        return where if page is None else f"{where} · page {page}"
 
     @property
     def annotation_id(self) -> str | None:
@@ -250,6 +272,7 @@ class Inspector(QWidget):
             self.note.clear()
             self.analyst.clear()
             self.dates.clear()
+            self.position.clear()
             self.speaker_name.clear()
             for box in (self.label, self.sentiment):
                 box.setCurrentIndex(-1)
@@ -263,6 +286,7 @@ class Inspector(QWidget):
         created, modified = _when(annotation.created), _when(annotation.modified)
         changed = "" if created == modified else f", changed {modified}"
         self.dates.setText(f"Created {created}{changed}")
+        self.position.setText(self.position_text(annotation))
         self.label.setCurrentIndex(self.label.findData(annotation.label_id))
         self.sentiment.setCurrentIndex(
             0 if annotation.sentiment is None else self.sentiment.findData(annotation.sentiment)

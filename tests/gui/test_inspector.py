@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.attribution import DocumentAnnotations
+from annotator.core.importing.report import ExtractedDocument, ImportReport
 from annotator.core.records import Annotation, DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
@@ -395,3 +397,38 @@ def test_delete_button_requests_deletion(qtbot: Any, bench: Bench) -> None:
     qtbot.mouseClick(bench.child(QPushButton, "inspectorDelete"), Qt.MouseButton.LeftButton)
 
     assert bench.intents.seen == [("delete", claim.id)]
+
+
+def test_the_position_names_the_page_in_a_paged_document(bench: Bench, fresh_store: Store) -> None:
+    text = "First page: the minister spoke.\nSecond page: China firmly opposes it."
+    extracted = ExtractedDocument(
+        source=Path("statement.pdf"),
+        title="Statement",
+        text=text,
+        published=None,
+        report=ImportReport("statement.pdf", "pdf", "pdf", False),
+        page_starts=[0, text.index("Second")],
+    )
+    bench.doc = fresh_store.documents.add(extracted, analyst_id=None)[0].id
+    document = fresh_store.documents.get(bench.doc)
+    bench.inspector.set_page_starts(document.page_starts)
+    start = text.index("China")
+    claim = tag(bench.session, bench.doc, "Claim", start, start + 5)
+    bench.show(claim)
+    position = bench.child(QLabel, "inspectorPosition")
+    assert position.textFormat() == Qt.TextFormat.PlainText
+    assert position.text() == f"{start}–{start + 5} · page 2"
+    first = tag(bench.session, bench.doc, "Claim", 0, 5)
+    bench.show(first)
+    assert position.text() == "0–5 · page 1"
+    bench.inspector.set_page_starts(())  # an unpaged document opens: no page to cite
+    assert position.text() == "0–5"
+    bench.show(None)
+    assert position.text() == ""
+    assert bench.intents.seen == []
+
+
+def test_an_unpaged_document_shows_the_position_alone(bench: Bench) -> None:
+    claim = bench.tag("Claim", "China firmly opposes")
+    bench.show(claim)
+    assert bench.child(QLabel, "inspectorPosition").text() == f"{claim.start}–{claim.end}"
