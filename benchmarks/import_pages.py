@@ -6,8 +6,8 @@ Usage:
 Target (issue 16): 1,000 saved pages imported, with progress, in ≤ 60 s on this machine.
 
 The pages are the extraction benchmark's (benchmarks/pages/: real saved pages and pages modelled
-on state-media layouts), each saved again with its article changed a little (a numbered
-paragraph and its own address), so every one is a new document and not a duplicate. The import
+on state-media layouts), each saved again with its article changed (every paragraph numbered,
+its own address), so every one is a new document and not a duplicate. The import
 runs on its own connection with a progress callback, as the window's worker does; syndicated
 copies are looked for at import as always (the pages are near-copies of one another, which is
 the hard case for that step).
@@ -41,22 +41,23 @@ _ADDRESS = re.compile(
 )
 
 
-def _pages() -> list[bytes]:
+def _pages() -> list[tuple[bytes, str]]:
     index = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))
     found = []
     for page in index["pages"]:
         data = (PAGES / page["file"]).read_bytes()
-        found.append(gzip.decompress(data) if page["file"].endswith(".gz") else data)
+        data = gzip.decompress(data) if page["file"].endswith(".gz") else data
+        found.append((data, page.get("url", "")))
     return found
 
 
-def _variant(page: bytes, n: int) -> bytes:
-    """The page with one more paragraph and its own address: a new article each time."""
-    text = page.decode("utf-8", "replace")
-    extra = f"<p>Update {n}: officials confirmed the figures in statement number {n}.</p>"
-    marker = "</article>" if "</article>" in text else "</body>"
-    text = text.replace(marker, extra + marker, 1)
-    # Its own address: the page's canonical and og:url give way to a new one.
+def _variant(page: tuple[bytes, str], n: int) -> bytes:
+    """The page as another article: every paragraph numbered, its own address everywhere."""
+    data, url = page
+    text = data.decode("utf-8", "replace")
+    text = re.sub(r"<p(\s[^>]*)?>", lambda m: f"{m.group(0)}[{n}] ", text, flags=re.I)
+    if url:
+        text = text.replace(url, f"https://bench.example/{n}")
     text = _ADDRESS.sub("", text)
     own = f'<link rel="canonical" href="https://bench.example/{n}">'
     text = re.sub(r"<head[^>]*>", lambda m: m.group(0) + own, text, count=1, flags=re.I)
