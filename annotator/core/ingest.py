@@ -23,7 +23,7 @@ from annotator.core.importing import (
     collect_files,
     read_document,
 )
-from annotator.core.records import AnalystId, DocumentSummary
+from annotator.core.records import AnalystId, DocumentId, DocumentSummary
 from annotator.core.store import Store
 
 #: Called before each source with (index, total, its short name; "" at the end); returning
@@ -41,10 +41,18 @@ class IngestOutcome:
     taken_back: int = 0
     #: Saving failed (disk full, project locked …): the import stopped there.
     stopped: str = ""
+    #: The title of the earlier article each added syndicated copy was linked to.
+    copy_of: dict[DocumentId, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         """Short human-readable result, the same in the CLI and the GUI."""
         lines = [f"Imported {len(self.added)} document(s)."]
+        for summary, _report in self.added:
+            if summary.id in self.copy_of:
+                lines.append(
+                    f"Syndicated copy: “{summary.title}” re-publishes “{self.copy_of[summary.id]}”"
+                    " (linked; its annotations can be carried over)."
+                )
         for path, doc in self.duplicates:
             lines.append(f"Already in the project: {path} → “{doc.title}”")
         if self.refused:
@@ -156,6 +164,8 @@ def import_sources(
         if created:
             # Syndicated copies of earlier articles are linked (never fails the import).
             summary = noted_at_import(store, summary, extracted.report, analyst_id=analyst_id)
+            if summary.copy_of is not None:
+                outcome.copy_of[summary.id] = store.documents.summary(summary.copy_of).title
             outcome.added.append((summary, extracted.report))
         else:
             outcome.duplicates.append((source.label, summary))

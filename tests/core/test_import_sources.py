@@ -67,3 +67,20 @@ def test_a_single_file_page_is_read_with_its_address(fresh_store: Store, tmp_pat
     assert "Dock workers voted on Monday" in document.text
     # The page names its canonical address (og:url): that one, not where it was saved from.
     assert document.url == "https://daily.example.com/og-address"
+
+
+def test_the_import_report_names_a_syndicated_copy(fresh_store: Store, tmp_path: Path) -> None:
+    from test_copies import ORIGINAL, republished
+
+    first = tmp_path / "xinhua.txt"
+    first.write_text("Xinhua: talks resume\n" + ORIGINAL, encoding="utf-8")
+    copy = tmp_path / "daily.txt"
+    copy.write_text("Daily Mirror: talks resume\n" + republished(), encoding="utf-8")
+    import_paths(fresh_store, [first], analyst_id=None)
+    outcome = import_paths(fresh_store, [copy], analyst_id=None)
+    [(summary, _report)] = outcome.added
+    assert summary.copy_of is not None
+    assert (
+        "Syndicated copy: “Daily Mirror: talks resume” re-publishes “Xinhua: talks resume”"
+        in outcome.summary()
+    )
