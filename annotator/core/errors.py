@@ -19,6 +19,11 @@ class ImportRefused(AnnotatorError):
         super().__init__(f"{self.where}: {reason}")
 
 
+class PasswordRequired(ImportRefused):
+    """The file is encrypted and the password was missing or wrong: asking for it (again)
+    can import it."""
+
+
 class ProjectError(AnnotatorError):
     """The project database cannot be opened or used as it is."""
 

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -23,6 +25,7 @@ from annotator.core.store import Store
 from annotator.gui.background import JobProgress, own_store, run_with_progress
 
 if TYPE_CHECKING:  # the importers (docx, charset detection, ftfy) load on the first import
+    from annotator.core.importing import ReadOptions
     from annotator.core.ingest import IngestOutcome
 
 
@@ -37,8 +40,22 @@ def import_with_progress(
     """Import files/folders off the GUI thread with a cancellable progress dialog.
 
     Each file is its own commit, so the window's own saves never wait long; Cancel removes
-    the documents this run added. Raises an AnnotatorError with the message to show.
+    the documents this run added. A password-protected PDF gets a password prompt (three
+    tries), then is imported with it. Raises an AnnotatorError with the message to show.
     """
+    from annotator.core.importing import ReadOptions
+
+    outcome = _run_import(parent, store, paths, analyst_id, ReadOptions(encoding=encoding))
+    return _with_passwords(parent, store, outcome, analyst_id, encoding)
+
+
+def _run_import(
+    parent: QWidget | None,
+    store: Store,
+    paths: Sequence[Path],
+    analyst_id: AnalystId,
+    options: ReadOptions,
+) -> IngestOutcome:
     project = store.path
     files = [Path(p) for p in paths]
 
@@ -52,7 +69,7 @@ def import_with_progress(
 
         with own_store(project) as own:
             outcome = import_paths(
-                own, files, analyst_id=analyst_id, encoding=encoding, progress=step
+                own, files, analyst_id=analyst_id, options=options, progress=step
             )
             # Indexed now, in the background, so that the next search is instant.
             progress(0, 0, "Indexing the new documents for search…")
@@ -60,6 +77,50 @@ def import_with_progress(
             return outcome
 
     return run_with_progress(parent, "Importing", work)
+
+
+#: Tries per protected file before its refusal stands.
+PASSWORD_TRIES = 3
+
+
+def _with_passwords(
+    parent: QWidget | None,
+    store: Store,
+    outcome: IngestOutcome,
+    analyst_id: AnalystId,
+    encoding: str | None,
+) -> IngestOutcome:
+    """Ask for the password of each protected file the import refused, and import it with
+    it; what is still refused (no password given, wrong three times) stays in the report."""
+    from annotator.core.errors import PasswordRequired
+    from annotator.core.importing import ReadOptions
+
+    for refusal in [r for r in outcome.refused if isinstance(r, PasswordRequired)]:
+        last = refusal
+        for _try in range(PASSWORD_TRIES):
+            password, given = QInputDialog.getText(
+                parent,
+                "Password-protected PDF",
+                f"{refusal.path.name}: {last.reason.split(':')[0]}.\nPassword:",
+                QLineEdit.EchoMode.Password,
+            )
+            if not given or not password:
+                break
+            options = ReadOptions(encoding=encoding, password=password)
+            again = _run_import(parent, store, [refusal.path], analyst_id, options)
+            retried = [r for r in again.refused if isinstance(r, PasswordRequired)]
+            if retried:
+                last = retried[0]
+                continue
+            outcome.refused.remove(refusal)
+            outcome.added += again.added
+            outcome.duplicates += again.duplicates
+            outcome.refused += again.refused
+            outcome.copy_of.update(again.copy_of)
+            break
+        else:
+            outcome.refused[outcome.refused.index(refusal)] = last
+    return outcome
 
 
 def outcome_text(outcome: IngestOutcome) -> str:

@@ -73,7 +73,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import ImportRefused
+from annotator.core.errors import ImportRefused, PasswordRequired
 from annotator.core.importing.report import SourceMeta
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
@@ -197,7 +197,8 @@ def _run_worker(data: bytes, password: str | None, source: Path) -> dict[str, An
         ) from None
     if not raw.get("ok"):
         kind, detail = str(raw.get("kind", "")), str(raw.get("detail", ""))
-        raise ImportRefused(source, _refusal(kind, detail, memory))
+        refused = PasswordRequired if kind in ("password", "wrong_password") else ImportRefused
+        raise refused(source, _refusal(kind, detail, memory))
     return raw
 
 
