@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -20,7 +22,7 @@ from annotator.core.copies import (
     note_copies,
     shingles,
 )
-from annotator.core.copies.signatures import SCHEME
+from annotator.core.copies.signatures import SCHEME, Index, sign_text
 from annotator.core.errors import ValidationError
 from annotator.core.importing import ExtractedDocument, ImportReport, SourceMeta
 from annotator.core.ingest import IngestOutcome, Source, import_sources
@@ -445,6 +447,44 @@ def test_short_texts_are_never_copies(store: Store) -> None:
     add(store, "Notice", notice)
     doc = add(store, "Notice again", notice + " Reporters should register.")
     assert store.documents.summary(doc).copy_of is None
+
+
+def test_the_signature_matrix_keeps_its_rows_in_line() -> None:
+    texts = {
+        DocumentId("original"): ORIGINAL,
+        DocumentId("decoy"): DECOY_TOPIC,
+        DocumentId("chinese"): CHINESE_ORIGINAL,
+    }
+    signed = {doc: sign_text(text)[1] for doc, text in texts.items()}
+    known = Index()
+    for doc, signature in signed.items():
+        known.add(doc, signature)
+    known.discard(DocumentId("original"))  # the last row moves into its place
+    assert len(known) == 2 and DocumentId("original") not in known
+    for doc in (DocumentId("decoy"), DocumentId("chinese")):
+        again = known.signature(doc)
+        assert again is not None and again.count == signed[doc].count
+        assert (again.values == signed[doc].values).all()
+    _own, copy = sign_text(republished())
+    assert known.candidates(copy) == []
+    known.add(DocumentId("original"), signed[DocumentId("original")])
+    (candidate,) = known.candidates(copy)
+    assert candidate.doc_id == "original" and candidate.estimate > 0.6
+    _own, chinese = sign_text(chinese_copy())
+    assert [c.doc_id for c in known.candidates(chinese)] == ["chinese"]
+
+
+def test_looking_for_copies_loads_no_library_beyond_numpy() -> None:
+    """Each import job opens its own store and signs in its own process: no datasketch,
+    no scipy (0.4 s to import)."""
+    code = (
+        "import sys\n"
+        "from annotator.core.copies.signatures import sign_text\n"
+        "sign_text('one two three four five six seven')\n"
+        "print(sorted({'datasketch', 'scipy'} & set(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # -- applying annotations to copies ---------------------------------------------------------------

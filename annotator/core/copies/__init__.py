@@ -1,9 +1,9 @@
 """Syndicated copies: articles re-published by other outlets, found at import and grouped.
 
 `note_copies(store, doc_id)` (called by the import right after it adds a document) compares
-the document with earlier ones through MinHash signatures of word shingles and an LSH index,
-verifies each candidate on the texts and links a copy to its group's original
-(`document_copies`; `DocumentSummary.copy_of`). `copy_groups` lists the groups;
+the document with earlier ones through MinHash signatures of word shingles (in memory as one
+numpy matrix per store), verifies each candidate on the texts and links a copy to its group's
+original (`document_copies`; `DocumentSummary.copy_of`). `copy_groups` lists the groups;
 `apply_to_copies` carries a document's annotations to the other documents of its group.
 
 Exact duplicates (the same text) never get this far: the store refuses them.

@@ -1,6 +1,9 @@
 """Finding a new document's syndicated copies at import, linking them, listing the groups.
 
-A candidate from the LSH index (`signatures`) is verified on the two texts' shingle sets:
+A candidate from the matrix of stored signatures (`signatures`: the documents whose MinHash
+estimate of Jaccard similarity is at least `signatures.MIN_ESTIMATE`) is ranked by the
+containment its estimate implies, and the most promising are verified on the two texts' shingle
+sets:
 
 - `containment`: the share of the shorter text's shingles found in the longer one. A copy
   trimmed to half its paragraphs, under a new header, with a few words edited, is 0.85-0.95;
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 
 from annotator.core.copies.shingling import shingles
 from annotator.core.copies.signatures import (
+    Candidate,
     Signature,
     index,
     sign_text,
@@ -72,12 +76,12 @@ class Similarity:
         )
 
 
-def _promising(a: Signature, b: Signature) -> float | None:
+def _promising(signature: Signature, candidate: Candidate) -> float | None:
     """Estimated containment from the signatures, or None if the pair cannot be a copy."""
-    small, large = sorted((a.count, b.count))
+    small, large = sorted((signature.count, candidate.count))
     if small < MIN_SHINGLES or small < MIN_SIZE_RATIO * large:
         return None
-    jaccard = a.estimate(b)
+    jaccard = candidate.estimate
     containment = jaccard * (small + large) / ((1 + jaccard) * small)
     if containment < CONTAINMENT - _ESTIMATE_MARGIN and jaccard < JACCARD - _ESTIMATE_MARGIN:
         return None
@@ -127,9 +131,9 @@ def note_copies(
     if text is None:
         return None
     own, signature = sign_text(text)
-    lsh = index(store, unsigned_ok=[doc_id])
+    known = index(store, unsigned_ok=[doc_id])
     synced = state(store).version
-    link = _best_link(store, lsh.signatures, lsh.candidates(signature), doc_id, own, signature)
+    link = _best_link(store, known.candidates(signature), doc_id, own, signature)
     found = None
     with store.transaction() as db:
         if db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is None:
@@ -159,10 +163,10 @@ def note_copies(
                 document_id=doc_id,
                 after=row,
             )
-    lsh.add(doc_id, signature)
+    known.add(doc_id, signature)
     now = state(store)
     if now.version == synced:  # no one else wrote meanwhile: still in line
-        lsh.state = now
+        known.state = now
     return found if found is not None else copy_of(store, doc_id)
 
 
@@ -178,8 +182,7 @@ def _still_original(store: Store, doc_id: DocumentId) -> bool:
 
 def _best_link(
     store: Store,
-    signatures: dict[DocumentId, Signature],
-    candidates: list[DocumentId],
+    candidates: list[Candidate],
     doc_id: DocumentId,
     own: set[int],
     signature: Signature,
@@ -187,12 +190,11 @@ def _best_link(
     """(the best-matching group's original, similarity to it), or None."""
     ranked: list[tuple[float, DocumentId]] = []
     for candidate in candidates:
-        other = signatures.get(candidate)
-        if candidate == doc_id or other is None:
+        if candidate.doc_id == doc_id:
             continue
-        estimate = _promising(signature, other)
+        estimate = _promising(signature, candidate)
         if estimate is not None:
-            ranked.append((estimate, candidate))
+            ranked.append((estimate, candidate.doc_id))
     ranked.sort(reverse=True)
     cache: dict[DocumentId, set[int] | None] = {}
 
@@ -203,13 +205,13 @@ def _best_link(
         return cache[other]
 
     best: tuple[float, float, DocumentId] | None = None
-    for _estimate, candidate in ranked[:MAX_VERIFIED]:
-        theirs = shingles_of(candidate)
+    for _estimate, other in ranked[:MAX_VERIFIED]:
+        theirs = shingles_of(other)
         if theirs is None:
             continue  # removed since the index was brought in line
         similar = Similarity.of(own, theirs)
         if similar.is_copy and (best is None or (similar.containment, similar.jaccard) > best[:2]):
-            best = (similar.containment, similar.jaccard, candidate)
+            best = (similar.containment, similar.jaccard, other)
     if best is None:
         return None
     matched = best[2]

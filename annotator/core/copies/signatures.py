@@ -1,39 +1,49 @@
-"""MinHash signatures of the documents' shingles, stored per document, and the LSH index over them.
+"""MinHash signatures of the documents' shingles, stored per document, and the matrix of them
+that candidates are found in.
 
-A signature is `NUM_PERM` minimum hashes (datasketch's "affine32" permutations, seed `SEED`,
-of the shingles' hashes from `shingling.shingle_hashes`, cut to 32 bits) and the number of
-distinct shingles; `document_signatures` keeps them with `SCHEME`, which names every
-parameter: a signature of another scheme counts as missing and is computed again.
+A signature is `NUM_PERM` minimum hashes of a text's shingles and the number of its distinct
+shingles. Each hash is the top 32 bits of `(a * shingle + b) mod 2^64` (multiply-add-shift
+universal hashing of the 64-bit shingle hashes from `shingling.shingle_hashes`, numpy's
+wrapping uint64 arithmetic), `a` odd; `a` and `b` come from BLAKE2b digests of `SEED` and the
+hash's number, fixed whatever the numpy version. The shift is monotone, so the minimum is
+taken on the 64-bit values and shifted once: about 0.2 ms for an article of 1,000 words. (A
+prime modulus, `(a * x + b) mod (2^61 - 1)`, needs 128-bit products: done exactly with 64-bit
+numpy integers it costs 20 times as much, and with coefficients small enough not to overflow
+it estimates 0.4 for a pair of Jaccard similarity 0.8.) `document_signatures` keeps each
+signature with `SCHEME`, which names every parameter: a signature of another scheme counts as
+missing and is computed again (those of the datasketch "affine32" scheme used before, for one).
 
-The LSH index (datasketch `MinHashLSH`, `BANDS` bands of `ROWS` hashes) lives in memory, one per
-open store (dropped with it), built on first use from the stored signatures: for 10,000
-documents about 0.9 s and 130 MB (datasketch keeps a set per bucket). Documents without a
-signature (imported before copies were looked for, or by another path such as a merge) get one
-then, `BATCH` at a time, each batch its own short transaction. Before every use a few counts
-(`State`) tell whether the project changed since: documents this connection added are signed;
-after anything else (another connection committed, documents were removed) every id is
-compared, stored signatures loaded and those of removed documents dropped.
+Candidates: one store's signatures live in memory as one numpy matrix (documents × NUM_PERM,
+uint32: 5 MB for 10,000 documents), built on first use from `document_signatures` in one query
+(30-45 ms for 10,000, ids compared included) and extended as documents are added. A new
+signature is compared with every row at once (about 1 ms for 10,000); the share of equal hashes
+estimates the Jaccard similarity of the two shingle sets (±0.04 or so with 128 hashes), and
+rows estimated at `MIN_ESTIMATE` or more are candidates, which `found.py` ranks and verifies on
+the texts. The lowest Jaccard similarity a verified copy can have is about 0.23 (80 % of a text
+that has 30 % of the other's shingles), and the ranking accepts estimates down to 0.16: the
+floor sits below both, so every pair the ranking would take is a candidate (a copy keeping half
+of the paragraphs under a new header is about 0.5, one keeping a third 0.3). Different articles
+on one topic share well under 5 % of their 5-word shingles (0.07 for one with the same
+boilerplate paragraph and quotation): 0.6 candidates per new article among 10,000 in the
+benchmark.
 
-Bands: datasketch's own choice for a threshold of 0.5 (25 bands of 5) finds a pair of
-Jaccard similarity 0.5 only 55 % of the time, 0.4 only 23 %; but the Jaccard similarity of a
-copy that kept half of the paragraphs under a new header is about 0.5 (0.51 in the tests), of
-one that kept a third 0.3. With 42 bands of 3 (the curve's midpoint near 0.25) a pair is a
-candidate with probability 0.68 at 0.3, 0.94 at 0.4, 0.99 at 0.5, and 0.04 at 0.1, 0.005 at
-0.05 (different articles on one topic share well under 5 % of their 5-word shingles: 0.07 for
-one with the same boilerplate paragraph and quotation). Every candidate is verified on the
-texts (`found.py`), so a loose index costs only time: 0.6 candidates per new article among
-10,000 in the benchmark.
+Documents without a signature (imported before copies were looked for, or by another path such
+as a merge) get one on first use, `BATCH` at a time, each batch its own short transaction.
+Before every use a few counts (`State`) tell whether the project changed since: documents this
+connection added are signed; after anything else (another connection committed, documents
+were removed) every id is compared, stored signatures loaded and those of removed documents
+dropped. The matrix is kept per open store and dropped with it.
 """
 
 from __future__ import annotations
 
-import gc
+import hashlib
+import math
 import struct
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from annotator.core.copies.shingling import TOKENS_VERSION, K, shingle_hashes
 from annotator.core.records import DocumentId
@@ -44,14 +54,21 @@ if TYPE_CHECKING:
 
 NUM_PERM = 128
 SEED = 1
-BANDS, ROWS = 42, 3
+#: Lowest share of equal hashes (estimated Jaccard similarity) of a candidate.
+MIN_ESTIMATE = 0.15
+_LEAST_EQUAL = math.ceil(MIN_ESTIMATE * NUM_PERM)
 #: Recorded with each signature: a signature of another scheme is computed again.
-SCHEME = f"minhash-affine32;k={K};perm={NUM_PERM};seed={SEED};tokens={TOKENS_VERSION}"
+SCHEME = f"minhash-mulshift64;k={K};perm={NUM_PERM};seed={SEED};tokens={TOKENS_VERSION}"
 #: Documents signed per transaction when signatures are missing.
 BATCH = 200
 #: Ids per query: well under SQLite's limit on bound parameters.
 _IDS_PER_QUERY = 500
+#: Shingles hashed at once (a block of 2,048 × NUM_PERM 64-bit values: 2 MB).
+_BLOCK = 2048
 _COUNT = struct.Struct("<I")
+_BLOB_SIZE = _COUNT.size + 4 * NUM_PERM
+#: A stored signature blob read as numpy reads it.
+_RECORD = [("count", "<u4"), ("values", "<u4", (NUM_PERM,))]
 
 
 @dataclass(frozen=True)
@@ -69,55 +86,46 @@ class Signature:
         """The stored signature, or None if the blob is not one of this scheme's."""
         import numpy as np
 
-        if len(blob) != _COUNT.size + 4 * NUM_PERM:
+        if len(blob) != _BLOB_SIZE:
             return None
         (count,) = _COUNT.unpack_from(blob)
         values = np.frombuffer(blob, dtype="<u4", offset=_COUNT.size).astype(np.uint32)
         return cls(count, values)
 
-    def lean(self) -> Any:
-        """The signature as datasketch's LeanMinHash (what the LSH index takes)."""
-        from datasketch import LeanMinHash
 
-        return LeanMinHash(seed=SEED, hashvalues=self.values, scheme="affine32")
-
-    def estimate(self, other: Signature) -> float:
-        """Estimated Jaccard similarity (share of equal minimum hashes)."""
-        return float((self.values == other.values).mean())
+_coefficients: tuple[np.ndarray, np.ndarray] | None = None
 
 
-_template: Any = None
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The hashes' `a` (odd) and `b`, 64-bit, as uint64 rows."""
+    global _coefficients
+    import numpy as np
 
-
-def _identity(value: int) -> int:
-    return value
-
-
-def _minhash() -> Any:
-    """An empty MinHash sharing one set of permutations (generating them costs ~1 ms) that
-    takes 32-bit shingle hashes as they are (datasketch mixes them before permuting)."""
-    global _template
-    from datasketch import MinHash
-
-    if _template is None:
-        _template = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
-    return MinHash(
-        num_perm=NUM_PERM,
-        seed=SEED,
-        permutations=_template.permutations,
-        scheme="affine32",
-        hashfunc=_identity,
-    )
+    if _coefficients is None:
+        a, b = [], []
+        for i in range(NUM_PERM):
+            digest = hashlib.blake2b(f"copies/minhash/{SEED}/{i}".encode(), digest_size=16)
+            value = digest.digest()
+            a.append(int.from_bytes(value[:8], "little") | 1)
+            b.append(int.from_bytes(value[8:], "little"))
+        _coefficients = (np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64))
+    return _coefficients
 
 
 def sign(hashes: np.ndarray, count: int) -> Signature:
     """The signature of a text's shingles (`shingle_hashes`; `count` of them distinct)."""
     import numpy as np
 
-    minhash = _minhash()
-    if len(hashes):
-        minhash.update_batch((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32).tolist())
-    return Signature(count, minhash.hashvalues.astype(np.uint32))
+    if not len(hashes):
+        return Signature(count, np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32))
+    a, b = _permutations()
+    shingled = hashes.astype(np.uint64)[:, None]
+    lowest = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for begin in range(0, len(shingled), _BLOCK):
+        block = shingled[begin : begin + _BLOCK] * a  # mod 2^64: numpy's uint64 wraps
+        block += b
+        np.minimum(lowest, block.min(axis=0), out=lowest)
+    return Signature(count, (lowest >> np.uint64(32)).astype(np.uint32))
 
 
 def sign_text(text: str) -> tuple[set[int], Signature]:
@@ -136,32 +144,100 @@ def store_signatures(store: Store, signed: Sequence[tuple[DocumentId, Signature]
     )
 
 
+@dataclass(frozen=True)
+class Candidate:
+    doc_id: DocumentId
+    estimate: float  # estimated Jaccard similarity with the signature asked about
+    count: int  # the candidate's distinct shingles
+
+
 class Index:
-    """The LSH index of one store's signatures, and the signatures themselves."""
+    """One store's signatures: a row each in `values` (and `counts`), `ids` in row order."""
 
     def __init__(self) -> None:
-        from datasketch import MinHashLSH
+        import numpy as np
 
-        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
-        self.signatures: dict[DocumentId, Signature] = {}
+        self.ids: list[DocumentId] = []
+        self.rows: dict[DocumentId, int] = {}
+        self.values = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self.counts = np.zeros(0, dtype=np.uint32)
         #: The project's state when the index was last in line with it; None: never.
         self.state: State | None = None
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.rows
+
+    def signature(self, doc_id: DocumentId) -> Signature | None:
+        row = self.rows.get(doc_id)
+        if row is None:
+            return None
+        return Signature(int(self.counts[row]), self.values[row].copy())
+
+    def _reserve(self, rows: int) -> None:
+        """Room for `rows` rows (growing by a quarter at least: adding one is amortised)."""
+        import numpy as np
+
+        if rows <= len(self.values):
+            return
+        capacity = max(rows, len(self.values) * 5 // 4, 64)
+        values = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
+        counts = np.zeros(capacity, dtype=np.uint32)
+        values[: len(self.ids)] = self.values[: len(self.ids)]
+        counts[: len(self.ids)] = self.counts[: len(self.ids)]
+        self.values, self.counts = values, counts
+
     def add(self, doc_id: DocumentId, signature: Signature) -> None:
-        self.discard(doc_id)
-        self.signatures[doc_id] = signature
-        if signature.count:
-            self.lsh.insert(doc_id, signature.lean(), check_duplication=False)
+        row = self.rows.get(doc_id)
+        if row is None:
+            self._reserve(len(self.ids) + 1)
+            row = self.rows[doc_id] = len(self.ids)
+            self.ids.append(doc_id)
+        self.values[row] = signature.values
+        self.counts[row] = signature.count
+
+    def extend(self, doc_ids: Sequence[DocumentId], counts: np.ndarray, values: np.ndarray) -> None:
+        """Add many signatures at once (row i of `values` is `doc_ids[i]`'s)."""
+        if any(doc_id in self.rows for doc_id in doc_ids):
+            for i, doc_id in enumerate(doc_ids):
+                self.add(doc_id, Signature(int(counts[i]), values[i]))
+            return
+        begin = len(self.ids)
+        self._reserve(begin + len(doc_ids))
+        self.values[begin : begin + len(doc_ids)] = values
+        self.counts[begin : begin + len(doc_ids)] = counts
+        self.ids.extend(doc_ids)
+        self.rows.update((doc_id, begin + i) for i, doc_id in enumerate(doc_ids))
 
     def discard(self, doc_id: DocumentId) -> None:
-        old = self.signatures.pop(doc_id, None)
-        if old is not None and old.count:
-            self.lsh.remove(doc_id)
+        """Take a document's row out (the last row moves into its place)."""
+        row = self.rows.pop(doc_id, None)
+        if row is None:
+            return
+        last = len(self.ids) - 1
+        if row != last:
+            moved = self.ids[row] = self.ids[last]
+            self.rows[moved] = row
+            self.values[row] = self.values[last]
+            self.counts[row] = self.counts[last]
+        self.ids.pop()
 
-    def candidates(self, signature: Signature) -> list[DocumentId]:
-        if not signature.count:
+    def candidates(self, signature: Signature) -> list[Candidate]:
+        """The documents whose estimated Jaccard similarity with `signature` is at least
+        MIN_ESTIMATE (none for a text without shingles), by row."""
+        import numpy as np
+
+        if not signature.count or not self.ids:
             return []
-        return [DocumentId(key) for key in self.lsh.query(signature.lean())]
+        used = len(self.ids)
+        equal = np.count_nonzero(self.values[:used] == signature.values, axis=1)
+        rows = np.flatnonzero((equal >= _LEAST_EQUAL) & (self.counts[:used] > 0))
+        return [
+            Candidate(self.ids[row], int(equal[row]) / NUM_PERM, int(self.counts[row]))
+            for row in rows.tolist()
+        ]
 
 
 _indexes: weakref.WeakKeyDictionary[Store, Index] = weakref.WeakKeyDictionary()
@@ -199,24 +275,10 @@ def index(store: Store, *, unsigned_ok: Iterable[DocumentId] = ()) -> Index:
     now = state(store)
     if current.state == now:
         return current
-    # The LSH tables are ~500,000 small objects for 10,000 documents: the collector's passes
-    # over them while they are made would triple the time.
-    with _no_gc():
-        if not _only_added(store, current, now, set(unsigned_ok)):
-            _bring_in_line(store, current, set(unsigned_ok))
+    if not _only_added(store, current, now, set(unsigned_ok)):
+        _bring_in_line(store, current, set(unsigned_ok))
     current.state = state(store)
     return current
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _only_added(store: Store, into: Index, now: State, unsigned_ok: set[DocumentId]) -> bool:
@@ -242,37 +304,49 @@ def _only_added(store: Store, into: Index, now: State, unsigned_ok: set[Document
 def _bring_in_line(store: Store, into: Index, unsigned_ok: set[DocumentId]) -> None:
     """Compare every id: signatures added or removed elsewhere, documents without one."""
     conn = store.conn
-    stored = {
-        DocumentId(r[0])
-        for r in conn.execute(
-            "SELECT document_id FROM document_signatures WHERE scheme = ?", [SCHEME]
-        )
-    }
-    for gone in set(into.signatures) - stored:
-        into.discard(gone)
-    unreadable = _load(store, into, sorted(stored - set(into.signatures)))
-    documents = {DocumentId(r[0]) for r in conn.execute("SELECT id FROM documents")}
-    unsigned = (documents - stored) | unreadable
-    _backfill(store, into, sorted(unsigned - unsigned_ok))
+    if not into:
+        _load(store, into, None)  # the first use: one query
+    else:
+        stored = {
+            DocumentId(r[0])
+            for r in conn.execute(
+                "SELECT document_id FROM document_signatures WHERE scheme = ?", [SCHEME]
+            )
+        }
+        for gone in set(into.ids) - stored:
+            into.discard(gone)
+        _load(store, into, sorted(stored.difference(into.ids)))
+    # Whatever is not in the index now has no signature of this scheme, or an unreadable one.
+    unsigned = {DocumentId(r[0]) for r in conn.execute("SELECT id FROM documents")}
+    unsigned.difference_update(into.rows, unsigned_ok)
+    _backfill(store, into, sorted(unsigned))
 
 
-def _load(store: Store, into: Index, doc_ids: list[DocumentId]) -> set[DocumentId]:
-    """Add stored signatures to the index; returns the ids whose blob is not one."""
-    unreadable: set[DocumentId] = set()
+def _load(store: Store, into: Index, doc_ids: list[DocumentId] | None) -> None:
+    """Add stored signatures (of `doc_ids`, or all of them) to the index; a blob that is no
+    signature of this scheme is left out."""
+    sql = "SELECT document_id, signature FROM document_signatures WHERE scheme = ?"
+    if doc_ids is None:
+        _add_rows(into, store.conn.execute(sql, [SCHEME]).fetchall())
+        return
     for begin in range(0, len(doc_ids), _IDS_PER_QUERY):
         chunk = doc_ids[begin : begin + _IDS_PER_QUERY]
         rows = store.conn.execute(
-            "SELECT document_id, signature FROM document_signatures "
-            f"WHERE scheme = ? AND document_id IN ({', '.join('?' * len(chunk))})",
-            [SCHEME, *chunk],
+            f"{sql} AND document_id IN ({', '.join('?' * len(chunk))})", [SCHEME, *chunk]
         ).fetchall()
-        for doc_id, blob in rows:
-            signature = Signature.from_blob(bytes(blob))
-            if signature is None:
-                unreadable.add(DocumentId(doc_id))
-            else:
-                into.add(DocumentId(doc_id), signature)
-    return unreadable
+        _add_rows(into, rows)
+
+
+def _add_rows(into: Index, rows: list[tuple[str, bytes]]) -> None:
+    """Rows of (document id, signature blob) into the index in one piece."""
+    import numpy as np
+
+    ids = [DocumentId(doc_id) for doc_id, blob in rows if len(blob) == _BLOB_SIZE]
+    if not ids:
+        return
+    joined = b"".join(blob for _doc_id, blob in rows if len(blob) == _BLOB_SIZE)
+    records = np.frombuffer(joined, dtype=_RECORD)
+    into.extend(ids, records["count"], records["values"])
 
 
 def _backfill(store: Store, into: Index, doc_ids: list[DocumentId]) -> None:
