@@ -106,6 +106,7 @@ class Workspace(QObject):
         """
         self.inspector.commit_pending()  # a note still being typed belongs to the old document
         self.document = document
+        self.inspector.set_page_starts(document.page_starts)  # pages cited for paged sources
         self.active = None
         self.index = SpanIndex(document.text)
         first = self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))

@@ -191,11 +191,9 @@ class Documents:
         """Every document's id, title, date, outlet, author, language, the document it is a
         copy of and whether its original is kept, in no particular order: what a list of all
         the documents needs in memory to sort, filter and mark them. No counts, no text: one
-        pass over the documents table (each copy and original found by its primary key), not
-        over a million annotations. The source's fields were added after the text, so the pass
-        reads past each text's overflow pages: 10,000 articles take about 30 ms (warm cache)
-        where (id, title, date) alone took 5 ms from the `documents_listing` index; an index
-        covering outlet, author and language too would bring it to about 12 ms."""
+        pass over the `documents_listing` index, which covers these fields (each copy and
+        original found by its primary key), never past the articles' texts; not over a million
+        annotations either."""
         rows = self._store.conn.execute(_CATALOG_SQL).fetchall()
         # Ids are stored as text, and DocumentId is that text: the rows need no conversion but
         # SQLite's 0/1 for the original.
