@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.core.report import COLUMNS, ReportContent, row_values
+from annotator.core.report import ReportContent
 from annotator.gui.text_formats import char_format
 
 #: A4 with 18 pt margins; the bottom FOOTER points of the printable area hold the page number.
@@ -181,7 +181,8 @@ def _fill(
     small.setFontPointSize(8)
     bold = QTextCharFormat(small)
     bold.setFontWeight(QFont.Weight.Bold)
-    rows = [row_values(row) for row in content.rows]
+    columns = content.columns
+    rows = [content.values(row) for row in content.rows]
     unit = _format_unit(device)
     table_format = QTextTableFormat()
     table_format.setCellPadding(CELL_PADDING * px / unit)
@@ -191,10 +192,10 @@ def _fill(
     table_format.setHeaderRowCount(1)  # repeated at the top of every page the table reaches
     table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
     table_format.setColumnWidthConstraints(
-        _column_widths(doc, device, rows, small, bold, (2 * CELL_PADDING + 1) * px)
+        _column_widths(doc, device, columns, rows, small, bold, (2 * CELL_PADDING + 1) * px)
     )
-    table = cursor.insertTable(len(rows) + 1, len(COLUMNS), table_format)
-    for row_number, values in enumerate([[header for header, _ in COLUMNS], *rows]):
+    table = cursor.insertTable(len(rows) + 1, len(columns), table_format)
+    for row_number, values in enumerate([[header for header, _ in columns], *rows]):
         for column, value in enumerate(values):
             cell = table.cellAt(row_number, column).firstCursorPosition()
             cell.setBlockCharFormat(bold if row_number == 0 else small)  # empty cells too
@@ -205,6 +206,7 @@ def _fill(
 def _column_widths(
     doc: QTextDocument,
     device: QPagedPaintDevice,
+    columns: tuple[tuple[str, int | None], ...],
     rows: list[list[str]],
     small: QTextCharFormat,
     bold: QTextCharFormat,
@@ -218,7 +220,7 @@ def _column_widths(
     # Padding both sides and borders (`padding`), and a little room for rounding.
     extra = padding + head.averageCharWidth()
     widths: list[float | None] = []
-    for column, (header, share) in enumerate(COLUMNS):
+    for column, (header, share) in enumerate(columns):
         values = [values[column] for values in rows]
         words = [w for value in values for w in value.split()]
         longest_word = max(
@@ -234,7 +236,7 @@ def _column_widths(
         widths.append(min(wanted, WORD_MAX * total) + extra)
     rest = max(total - sum(w for w in widths if w is not None), 0.0)
     wide = [i for i, w in enumerate(widths) if w is None]
-    quote = [header for header, _share in COLUMNS].index("Quote")
+    quote = [header for header, _share in columns].index("Quote")
     for i in wide:
         if len(wide) == 1:
             widths[i] = rest

@@ -375,3 +375,36 @@ def test_legend_swatches_keep_their_colour_in_the_pdf(
         ]
         assert any(_near(r[0], label.color) for r in swatches), (label.name, swatches)
         previous_end = name[3]
+
+
+def test_a_paged_documents_pdf_report_cites_the_page_of_each_annotation(
+    qapp, fresh_store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.importing import ExtractedDocument, ImportReport
+
+    text = "First page: the minister spoke.\nSecond page: China firmly opposes it."
+    summary, _ = fresh_store.documents.add(
+        ExtractedDocument(
+            source=Path("statement.pdf"),
+            title="Statement",
+            text=text,
+            published=None,
+            report=ImportReport("statement.pdf", "pdf", "pdf", False),
+            page_starts=[0, text.index("Second")],
+        ),
+        analyst_id=None,
+    )
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    claim = fresh_store.codebook.get().by_name("Claim").id
+    start = text.index("China")
+    session.create_annotation(
+        document_id=summary.id, label_id=claim, start=start, end=start + 5
+    )
+    out = tmp_path / "report.pdf"
+    write_pdf(report_content(fresh_store, fresh_store.documents.get(summary.id)), out)
+    words = _texts(_pdf_words(out)[0])
+    header = words.index("Page")
+    assert words[header - 1] == "#" and words[header + 1] == "Label"
+    # The row: its number, then the page of its start.
+    row = words.index("Claim", header + 2)
+    assert words[row - 2 : row] == ["1", "2"]
