@@ -141,7 +141,8 @@ def build(path: Path, size: int, documents: int) -> None:
 
 
 FLOOR_SQL = """
-SELECT a.id, a.document_id, d.title, d.source, an.name, l.name, a.start, a."end", a.quote,
+SELECT a.id, a.document_id, d.title, d.source, d.outlet, d.author, d.url, d.language,
+       d.page_starts, an.name, l.name, a.start, a."end", a.quote,
        a.sentiment,
        CASE l.role WHEN 'speaker' THEN coalesce(a.speaker_name, a.quote)
                    WHEN 'claim' THEN coalesce(ls.name, sp.speaker_name, sp.quote) END,
