@@ -53,6 +53,7 @@ SOURCE_COLUMNS = (OUTLET, LANGUAGE)
 #: Before the title of a syndicated copy.
 COPY_MARK = "⧉"
 SHOW_ORIGINAL = "Show original…"
+APPLY_TO_COPIES = "Apply my annotations to its copies"
 SOURCE_COLUMNS_ACTION = "Outlet and language"
 #: Rows whose summaries are fetched together: a screenful and more.
 PAGE = 100
@@ -236,6 +237,11 @@ class DocumentListModel(QAbstractTableModel):
         """True if the bytes the row's document was read from are kept."""
         return self._has_original[self._shown[row]]
 
+    def in_copy_group(self, row: int) -> bool:
+        """True if the row's document is a syndicated copy or has copies."""
+        position = self._shown[row]
+        return self._copy_of[position] is not None or self._ids[position] in self._copy_of
+
     def original_title(self, row: int) -> str | None:
         """The title of the document the row's is a syndicated copy of (None if it is none)."""
         original = self._copy_of[self._shown[row]]
@@ -332,6 +338,8 @@ class DocumentListPanel(QWidget):
     """Filter box over a sortable table of documents; emits `document_chosen`."""
 
     document_chosen = Signal(str)
+    #: "Apply my annotations to its copies" chosen for this document.
+    apply_to_copies_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -478,6 +486,9 @@ class DocumentListPanel(QWidget):
         if not action.isEnabled():
             action.setToolTip("Only the text was kept for this document.")
         action.triggered.connect(lambda: self.show_original(doc_id))
+        carry = menu.addAction(APPLY_TO_COPIES)
+        carry.setEnabled(self.model.in_copy_group(row))
+        carry.triggered.connect(lambda: self.apply_to_copies_requested.emit(doc_id))
         self.row_menu = menu
         menu.popup(self.view.viewport().mapToGlobal(pos))
 

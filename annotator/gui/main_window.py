@@ -26,7 +26,7 @@ from annotator.core.records import Analyst, DocumentId
 from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui import project_safety, projects
+from annotator.gui import copies_flow, project_safety, projects
 from annotator.gui import settings as app_settings
 from annotator.gui.actions import ACTIONS
 from annotator.gui.annotation_table import AnnotationTablePanel
@@ -52,6 +52,7 @@ from annotator.gui.report_pdf import write_pdf_report
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.shortcut_sheet import ShortcutSheet
+from annotator.gui.web_import import import_from_web
 from annotator.gui.workspace import Workspace
 
 if TYPE_CHECKING:  # the importers load on the first import
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         self._scroll_timer.timeout.connect(self.save_position)
         self.view.verticalScrollBar().valueChanged.connect(self._remember_scroll)
         self.documents.document_chosen.connect(self.open_document)
+        self.documents.apply_to_copies_requested.connect(
+            lambda doc_id: copies_flow.apply_to_copies(self, doc_id)
+        )
         self.drops = FileDrops(self, self.import_paths)  # files dropped: File ▸ Import files…
         self.reload_documents()
         self.resize(1400, 860)
@@ -176,6 +180,7 @@ class MainWindow(QMainWindow):
             "open_project": lambda: projects.open_project_dialog(self),
             "import_files": self.import_files_dialog,
             "import_folder": self.import_folder_dialog,
+            "import_web": lambda: import_from_web(self),
             "import_report": self.show_document_report,
             "export": self.export_dialog,
             "print_report": self.print_report_dialog,
@@ -415,6 +420,12 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             self.show_error("Import failed", str(exc))
             return None
+        self.show_import_outcome(outcome, open_existing=open_existing)
+        return outcome
+
+    def show_import_outcome(self, outcome: IngestOutcome, *, open_existing: bool = True) -> None:
+        """After an import (files or web addresses): the list refreshed, the first new document
+        open (else, with `open_existing`, the first already there), what needs attention."""
         self.reload_documents()
         # The import's own commits (its worker's connection) are not news for F5.
         self._data_version = self.store.data_version()
@@ -431,7 +442,6 @@ class MainWindow(QMainWindow):
             self.info_bar.show_message(
                 attention_line(outcome), title="Import report", details=outcome_text(outcome)
             )
-        return outcome
 
     def import_files_dialog(self) -> None:
         from annotator.core.importing import SUPPORTED_SUFFIXES  # loaded when first needed
