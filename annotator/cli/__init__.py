@@ -4,7 +4,7 @@ Each module registers its commands on the one group in `base`; importing them he
 makes them part of `annotator`.
 """
 
-from annotator.cli import agreement, copies, documents, exchange, safety, search  # noqa: F401  (registers commands)
+from annotator.cli import agreement, copies, documents, exchange, fetching, safety, search  # noqa: F401  (registers commands)
 from annotator.cli.base import cli
 
 
