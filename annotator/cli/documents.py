@@ -66,6 +66,9 @@ def import_command(
 ) -> None:
     """Import articles (.txt .md .html .htm .mhtml .docx .pdf) or whole folders.
 
+    A saved feed (.xml .rss .atom) named here imports every article it links to, fetched
+    from the web (feeds inside folders are skipped: a folder import never fetches).
+
     Web pages keep the article's main text (menus, banners and footers are left out and
     listed); PDFs their text layer, page by page. Prints each file's import report
     (encoding, repairs, what was left out, warnings). Exits with status 1 if any file could

@@ -150,7 +150,7 @@ def attention_line(outcome: IngestOutcome) -> str:
     if warnings:
         parts.append(f"{warnings} warning(s)")
     if outcome.refused:
-        parts.append(f"{len(outcome.refused)} file(s) could not be imported")
+        parts.append(f"{len(outcome.refused)} could not be imported (see the report)")
     if outcome.cancelled:
         parts.append(
             f"cancelled: the {outcome.taken_back} document(s) it had added were taken out again"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import local_server
 from click.testing import CliRunner
-from local_server import ARTICLE_TITLE, FEED_UNTITLED_TITLE, LocalWeb
 
+import local_server
 from annotator.cli import cli
 from annotator.core.fetching.http import Limits
 from annotator.core.store import Store
+from local_server import ARTICLE_TITLE, FEED_UNTITLED_TITLE, LocalWeb
 
 web = local_server.web
 fast_limits = local_server.fast_limits

@@ -11,16 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-import local_server
 import pytest
-from local_server import (
-    ARTICLE_TITLE,
-    FEED_PLAIN_TITLE,
-    FEED_UNTITLED_DATE,
-    FEED_UNTITLED_TITLE,
-    LocalWeb,
-)
 
+import local_server
 from annotator.core.fetching import feeds, sources
 from annotator.core.fetching.feeds import read_feed
 from annotator.core.fetching.http import FetchFailed, HttpClient, Limits, web_address
@@ -28,6 +21,13 @@ from annotator.core.fetching.sources import feed_file_sources, file_name_for, we
 from annotator.core.importing import ReadOptions
 from annotator.core.ingest import file_sources, import_paths, import_sources
 from annotator.core.store import Store
+from local_server import (
+    ARTICLE_TITLE,
+    FEED_PLAIN_TITLE,
+    FEED_UNTITLED_DATE,
+    FEED_UNTITLED_TITLE,
+    LocalWeb,
+)
 
 web = local_server.web
 fast_limits = local_server.fast_limits

@@ -6,16 +6,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import local_server
 import pytest
-from local_server import ARTICLE_TITLE, FEED_UNTITLED_TITLE, LocalWeb
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+import local_server
 from annotator.gui import background
 from annotator.gui.background import ProgressDialog
 from annotator.gui.main_window import MainWindow
 from annotator.gui.web_import import WebImportDialog
+from local_server import ARTICLE_TITLE, FEED_UNTITLED_TITLE, LocalWeb
 from support import find_top_level
 
 web = local_server.web
@@ -88,7 +88,7 @@ def test_addresses_typed_in_the_dialog_are_fetched_and_imported(
     assert window.documents.model.rowCount() == 3
     assert window.title_label.text() == ARTICLE_TITLE  # the first new document is open
     # The feed's third article is gone: said in the info bar, the address in the report.
-    assert "1 file(s) could not be imported" in window.info_bar.message.text()
+    assert "1 could not be imported" in window.info_bar.message.text()
     window.info_bar.details_button.click()
     report = window.info_bar.dialog
     assert report is not None
