@@ -892,3 +892,12 @@ def test_the_same_pdf_gives_the_same_text() -> None:
     pages = [furnished_page(n, 3, header=True, number_text="{n}") for n in range(1, 4)]
     data = make_pdf(pages)
     assert read(data) == read(data)
+
+
+def test_the_same_first_lines_on_both_pages_of_a_two_page_text_are_kept() -> None:
+    # Two pages that open alike (a statement printed twice, a form letter): their first lines
+    # are the text, not a running header.
+    result = read(make_pdf([statement_page, statement_page]))
+    text = "\n".join(result.pages)
+    assert text.count("The Ministry of Foreign Affairs welcomes the agreement") == 2
+    assert not result.left_out

@@ -41,10 +41,11 @@ without a space. A word hyphenated across a page break is moved whole to the nex
 
 **Page furniture.** The first and last two rows of each page (within its outer fifth) are
 compared across pages with digits and Roman numerals made equal and case ignored; text found
-there on at least half of the pages (and at least two) is a running header or footer and is
-removed. Page numbers ("7", "- 7 -", "Page 7 of 12", "vii", "7/12") in those rows are removed when
-at least half of the pages have one. An occurrence much larger than the others (the title on
-the first page, repeated small in the header of the others) is kept. Text at an angle
+there on at least half of the pages (and at least two, in a document of three pages or more)
+is a running header or footer and is removed. Page numbers ("7", "- 7 -", "Page 7 of 12",
+"vii", "7/12") in those rows are removed when at least half of the pages have one. An
+occurrence much larger than the others (the title on the first page, repeated small in the
+header of the others) is kept. Text at an angle
 (watermarks, margin notes) and text outside the page's visible area are left out too; each is
 listed in `left_out`.
 
@@ -340,6 +341,7 @@ _PAGE_NUMBER = re.compile(
 )
 _MARGIN_ROWS = 2
 _MARGIN_SHARE = 0.2
+_MIN_FURNISHED = 3  # pages a document needs before repeated text is taken for a header
 
 
 def _key(text: str) -> str:
@@ -408,7 +410,9 @@ def _remove_furniture(pages: list[_Page]) -> list[str]:
     left_out: list[str] = []
     for zone in ("header", "footer"):
         for key, occurrences in found.items():
-            if key[0] != zone or on_pages(occurrences) < needed:
+            # Text (not a page number) is furniture only in documents of three pages or more:
+            # the first lines of a two-page text repeated on both are as likely its body.
+            if key[0] != zone or on_pages(occurrences) < needed or total < _MIN_FURNISHED:
                 continue
             usual = _median([line.size for _, line in occurrences], 0.0)
             removed = [(i, line) for i, line in occurrences if line.size <= 1.3 * usual]
