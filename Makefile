@@ -41,6 +41,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/export_csv.py
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/import_pages.py
+	$(BIN)/python benchmarks/pdf_import.py
+	$(BIN)/python benchmarks/copies.py
 
 # Windows and the command line on one project for minutes (MINUTES=10 WINDOWS=2 by default).
 soak: $(STAMP)
