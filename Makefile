@@ -32,6 +32,7 @@ run: $(APP)
 lint: $(STAMP)
 	$(BIN)/ruff check annotator tests benchmarks tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest

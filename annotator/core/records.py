@@ -17,6 +17,10 @@ LinkId = NewType("LinkId", str)
 CommentId = NewType("CommentId", str)
 DecisionId = NewType("DecisionId", str)
 
+#: The reviewed layer is a reserved analyst id: its annotations filter, export and merge like
+#: anyone's (who decided what is in `review_decisions`).
+REVIEWED_LAYER_ID = "reviewed"
+
 #: Characters of context kept either side of a quote, for re-anchoring in another copy of a text.
 CONTEXT_CHARS = 32
 

@@ -42,9 +42,8 @@ from annotator.core.agreement.formats import ALL_LABELS, Format, number, render,
 from annotator.core.agreement.sentiment import SENTIMENT_SCALE
 from annotator.core.agreement.statistics import Statistic
 from annotator.core.errors import AnnotatorError
-from annotator.core.records import AnalystId, DocumentId
+from annotator.core.records import REVIEWED_LAYER_ID, AnalystId, DocumentId
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 from annotator.gui.background import JobProgress, own_store, run_with_progress
 from annotator.gui.plain_text import plain_label, tooltip_text
 

@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 
-from annotator.core.records import AnalystId, Annotation, AnnotationId, DocumentId
+from annotator.core.records import (
+    REVIEWED_LAYER_ID,
+    AnalystId,
+    Annotation,
+    AnnotationId,
+    DocumentId,
+)
 from annotator.core.review import Item, compare_layers, item_status
 from annotator.core.session import Change
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 from annotator.gui.annotation_table import one_line
 from annotator.gui.review_panel import ReviewPanel
 

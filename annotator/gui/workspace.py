@@ -16,10 +16,16 @@ from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Label
 from annotator.core.errors import AnnotatorError
 from annotator.core.offsets import OffsetMap
-from annotator.core.records import Annotation, AnnotationId, CommentId, Document, DocumentId
+from annotator.core.records import (
+    REVIEWED_LAYER_ID,
+    Annotation,
+    AnnotationId,
+    CommentId,
+    Document,
+    DocumentId,
+)
 from annotator.core.session import Change, Session
 from annotator.core.span_index import SpanIndex
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 from annotator.core.styling import layer_colours
 from annotator.core.words import (
     next_grapheme,

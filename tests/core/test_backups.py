@@ -383,6 +383,18 @@ def test_removing_a_label_keeps_a_copy_of_the_project_first(fresh_store) -> None
     assert [b.reason for b in list_backups(fresh_store.path)] == ["before-codebook-change"]
 
 
+def test_without_a_backup_the_store_refuses_to_remove_labels(fresh_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.codebook import LabelDraft
+    from annotator.core.store import safeguard
+
+    monkeypatch.setattr(safeguard, "_installed", None)
+    before = fresh_store.codebook.get().labels
+    drafts = [LabelDraft.of(label) for label in before][:2]
+    with pytest.raises(AnnotatorError, match="No backup could be made"):
+        fresh_store.codebook.save(drafts, ["positive", "negative"], analyst_id=None)
+    assert fresh_store.codebook.get().labels == before  # not changed unprotected
+
+
 def test_restore_refuses_while_another_process_has_the_project_open(db_path: Path) -> None:
     import subprocess
     import sys

@@ -27,6 +27,7 @@ from annotator.core.export import (
     export_w3c,
 )
 from annotator.core.records import (
+    REVIEWED_LAYER_ID,
     Annotation,
     Comment,
     DecisionId,
@@ -37,7 +38,6 @@ from annotator.core.records import (
 from annotator.core.review import compare_layers
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 #: The columns the README documents, in their order (what the source says about itself next
 #: to the document's columns, the page next to the offsets; threads and reviews last).

@@ -20,11 +20,10 @@ from annotator.core.interchange import (
     import_annotations,
     read_annotation_file,
 )
-from annotator.core.records import AnnotationId, CommentId, new_id
+from annotator.core.records import REVIEWED_LAYER_ID, AnnotationId, CommentId, new_id
 from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.core.store.comments import MAX_COMMENT_CHARS
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from test_export_comments import Reviewed, build_reviewed
 
 from annotator.core.interchange import InterchangeReport
 from annotator.core.merge import merge_project
-from annotator.core.records import AnnotationId
+from annotator.core.records import REVIEWED_LAYER_ID, AnnotationId
 from annotator.core.session import Session
 from annotator.core.store import Store, history
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 TABLES = ("annotations", "links", "comments", "review_decisions", "analysts", "documents")
 

@@ -9,10 +9,10 @@ from test_export_csv import PAGED_TEXT, SOURCE, add_sourced
 from test_store_annotations import add_document
 
 from annotator.core.errors import ValidationError
+from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.report import render_html, report_content, report_layers
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 TEXT = 'Wei Fenghe said <b>China</b> opposes "color revolutions".\nSecond paragraph 😀 here.'
 

@@ -7,11 +7,10 @@ from test_store_annotations import TEXT, add_document, label, tag
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.errors import ValidationError
-from annotator.core.records import AnalystId, DocumentId
+from annotator.core.records import REVIEWED_LAYER_ID, AnalystId, DocumentId
 from annotator.core.review import Item, compare_layers, item_status
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 REVIEWED = AnalystId(REVIEWED_LAYER_ID)
 WEI = TEXT.index("Wei Fenghe")

@@ -10,14 +10,13 @@ import pytest
 from test_search import add, add_from
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import AnalystId, Annotation, DocumentId
+from annotator.core.records import REVIEWED_LAYER_ID, AnalystId, Annotation, DocumentId
 from annotator.core.search import search_annotations
 from annotator.core.search.annotations import annotation_query_sql
 from annotator.core.search.query import parse
 from annotator.core.search.sources import register
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 ARTICLE = (
     "Wei Fenghe said China firmly opposes external forces. "

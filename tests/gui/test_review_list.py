@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
 
-from annotator.core.records import AnnotationId, DocumentId
+from annotator.core.records import REVIEWED_LAYER_ID, AnnotationId, DocumentId
 from annotator.core.session import Session
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 from annotator.gui.main_window import MainWindow
 from annotator.gui.shortcut_sheet import ShortcutSheet
 from support import SAMPLE, find_top_level

@@ -10,9 +10,8 @@ from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
-from annotator.core.records import DocumentId
+from annotator.core.records import REVIEWED_LAYER_ID, DocumentId
 from annotator.core.session import Session
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 from annotator.core.styling import REVIEWED_COLOUR, layer_colours
 from annotator.gui.main_window import MainWindow
 from support import SAMPLE

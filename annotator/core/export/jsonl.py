@@ -86,8 +86,8 @@ from annotator.core.export.scope import (
     Scope,
     read_snapshot,
 )
+from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 #: Characters some line splitters break on although JSON leaves them unescaped.
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}

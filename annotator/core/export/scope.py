@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from annotator.core.errors import AnnotatorError, ValidationError
+from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 #: Called after each document with (documents done, documents in scope); False cancels.
 Progress = Callable[[int, int], bool]

@@ -39,8 +39,8 @@ from annotator.core.export.scope import (
     one_line,
     read_snapshot,
 )
+from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 ANNOTATION_COLUMNS = (
     "annotation_id",

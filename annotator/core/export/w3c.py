@@ -83,8 +83,8 @@ from annotator.core.export.scope import (
     Scope,
     read_snapshot,
 )
+from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 GENERATOR = {

@@ -37,6 +37,7 @@ from annotator.core.interchange.report import (
 )
 from annotator.core.interchange.threads import apply_comments, apply_decision
 from annotator.core.records import (
+    REVIEWED_LAYER_ID,
     AnalystId,
     Annotation,
     AnnotationId,
@@ -45,7 +46,6 @@ from annotator.core.records import (
     LinkId,
 )
 from annotator.core.store import Store
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
 def import_annotations(

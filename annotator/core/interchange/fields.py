@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.interchange.model import AnnotationFileError
+from annotator.core.records import REVIEWED_LAYER_ID
 
 # The comment limit is the store's, re-exported here with the other limits.
 from annotator.core.store.comments import MAX_COMMENT_CHARS as MAX_COMMENT_CHARS
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 MAX_QUOTE_CHARS = 1_000_000
 MAX_CONTEXT_CHARS = 4_096

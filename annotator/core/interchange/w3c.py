@@ -37,8 +37,7 @@ from annotator.core.interchange.model import (
     ParsedFile,
     ParsedLink,
 )
-from annotator.core.records import LINK_KINDS
-from annotator.core.store.schema import REVIEWED_LAYER_ID
+from annotator.core.records import LINK_KINDS, REVIEWED_LAYER_ID
 
 #: Body purposes Annotator writes; bodies with any other purpose are left alone.
 PURPOSES = ("tagging", "classifying", "identifying", "linking", "commenting")

@@ -18,8 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.core.attribution import DocumentAnnotations
-from annotator.core.records import AnalystId, Annotation, AnnotationId, ReviewDecision
-from annotator.core.store.schema import REVIEWED_LAYER_ID
+from annotator.core.records import (
+    REVIEWED_LAYER_ID,
+    AnalystId,
+    Annotation,
+    AnnotationId,
+    ReviewDecision,
+)
 
 #: Kinds of difference, in the order they are listed, with their names for people.
 KIND_NAMES = {

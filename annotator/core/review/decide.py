@@ -18,6 +18,7 @@ from annotator.core.errors import ValidationError
 from annotator.core.ops import Op, removal_ops
 from annotator.core.records import (
     DECISIONS,
+    REVIEWED_LAYER_ID,
     AnalystId,
     Annotation,
     AnnotationId,
@@ -32,7 +33,6 @@ from annotator.core.review.compare import Item
 from annotator.core.store import Store
 from annotator.core.store.annotations import row_of
 from annotator.core.store.reviews import decision_row
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 REVIEWED = AnalystId(REVIEWED_LAYER_ID)
 

@@ -14,6 +14,10 @@ from annotator.core.safety.backups import (
     rotate,
 )
 from annotator.core.safety.check import CheckReport, check_project
+from annotator.core.store import safeguard
+
+# The store asks for a backup before upgrading a project or removing labels: this one.
+safeguard.install(lambda path, reason: make_backup(path, reason=reason))
 
 __all__ = [
     "BackupError",

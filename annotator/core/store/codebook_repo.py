@@ -22,7 +22,7 @@ from annotator.core.codebook import (
 )
 from annotator.core.errors import ValidationError
 from annotator.core.records import AnalystId, LabelId, new_id
-from annotator.core.store import history
+from annotator.core.store import history, safeguard
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -90,9 +90,7 @@ class CodebookRepo:
         validate_labels([dataclasses.asdict(d) for d in drafts], sentiments)
         kept_ids = {d.id for d in drafts if d.id is not None}
         if any(label.id not in kept_ids for label in self.get().labels):
-            from annotator.core.safety import make_backup  # safety imports the store
-
-            make_backup(self._store, reason="before-codebook-change")
+            safeguard.back_up(self._store.path, "before-codebook-change")
         try:
             with self._store.transaction() as db:
                 # Read inside the transaction: its write lock keeps another window out.

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from annotator.core.errors import DamagedProject, NotAProject, ProjectError
+from annotator.core.store import safeguard
 from annotator.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 10_000
@@ -205,9 +206,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         return
     if conn.execute("PRAGMA user_version").fetchone()[0] > 0:
         # An existing project is about to be upgraded: keep a checked copy of it first.
-        from annotator.core.safety import make_backup  # safety imports the store
-
-        make_backup(path, reason="before-migration")
+        safeguard.back_up(path, "before-migration")
     # All pending migrations in one transaction (each becomes a savepoint inside it): an upgrade
     # across several versions either completes or leaves the file exactly as it was.
     conn.execute("BEGIN IMMEDIATE")

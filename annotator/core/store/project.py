@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.core.errors import DamagedProject, ProjectError, ValidationError, is_damage
-from annotator.core.records import Analyst, AnalystId, new_id, now_iso
+from annotator.core.records import REVIEWED_LAYER_ID, Analyst, AnalystId, new_id, now_iso
 from annotator.core.store import history
 from annotator.core.store.annotations import Annotations
 from annotator.core.store.codebook_repo import CodebookRepo
@@ -18,7 +18,6 @@ from annotator.core.store.comments import Comments
 from annotator.core.store.connection import open_connection
 from annotator.core.store.documents import Documents
 from annotator.core.store.reviews import ReviewDecisions
-from annotator.core.store.schema import REVIEWED_LAYER_ID
 
 
 def _save_failure(exc: sqlite3.Error, path: Path) -> ProjectError:

@@ -13,6 +13,8 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from annotator.core.records import REVIEWED_LAYER_ID
+
 #: PRAGMA application_id of every Annotator project ("ANNO"): marks the file as ours.
 APPLICATION_ID = 0x414E4E4F
 
@@ -166,7 +168,6 @@ def _undo_log(db: Database) -> None:
 
 #: The adjudicated "reviewed" layer is stored as annotations of this reserved analyst id, so it
 #: filters, exports and merges like any analyst's layer. Who reviewed is in review_decisions.
-REVIEWED_LAYER_ID = "reviewed"
 
 
 @migrations(name="0004_review")
