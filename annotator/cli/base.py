@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,11 +46,22 @@ def settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[
     return db_path, name or remembered_analyst()
 
 
-def open_store(db_path: Path) -> Store:
+@contextmanager
+def open_store(db_path: Path) -> Iterator[Store]:
+    """The project for one command, closed at its end. A command that wrote to it (an import,
+    a merge) leaves its search index up to date, so the next search is instant."""
     try:
-        return Store.open(db_path)
+        store = Store.open(db_path)
     except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
+    try:
+        yield store
+        if store.conn.total_changes:
+            from annotator.core.search import sync_index
+
+            sync_index(store)
+    finally:
+        store.close()
 
 
 _PROJECT = "annotator.project"

@@ -117,3 +117,11 @@ def test_a_missing_project_is_not_created(tmp_path: Path) -> None:
     code, out = invoke("search", "--db", str(absent), "anything")
     assert code == 1 and "no project" in out
     assert not absent.exists()
+
+
+def test_a_command_line_import_leaves_the_search_index_up_to_date(db_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    with Store.open(db_path) as store:
+        # Nothing left for the first search to index: the import did it.
+        assert store.conn.execute("SELECT count(*) FROM search_queue").fetchone()[0] == 0
