@@ -6,19 +6,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from test_import_web import MHTML, quoted_printable
+from test_import_web import MHTML, page_file, quoted_printable
 
 from annotator.core.importing import ReadOptions, read_document
 from annotator.core.ingest import import_paths
 from annotator.core.store import Store
 
-PAGES = Path(__file__).with_name("pages")
-
 
 def test_a_saved_news_page_is_stored_with_its_metadata_and_original(
     fresh_store: Store, tmp_path: Path
 ) -> None:
-    page = shutil.copy(PAGES / "globaltimes-en.html", tmp_path / "gt.html")
+    page = shutil.copy(page_file("globaltimes-en"), tmp_path / "gt.html")
     outcome = import_paths(fresh_store, [Path(page)], analyst_id=None)
     [(summary, report)] = outcome.added
     document = fresh_store.documents.get(summary.id)
@@ -36,7 +34,7 @@ def test_a_saved_news_page_is_stored_with_its_metadata_and_original(
 
 
 def test_the_same_page_saved_twice_adds_nothing(fresh_store: Store, tmp_path: Path) -> None:
-    first = Path(shutil.copy(PAGES / "globaltimes-en.html", tmp_path / "a.html"))
+    first = Path(shutil.copy(page_file("globaltimes-en"), tmp_path / "a.html"))
     # The same article saved again later: a view counter in the page changed.
     second = tmp_path / "b.html"
     second.write_text(
@@ -48,7 +46,7 @@ def test_the_same_page_saved_twice_adds_nothing(fresh_store: Store, tmp_path: Pa
 
 
 def test_full_page_keeps_all_visible_text(tmp_path: Path) -> None:
-    page = Path(shutil.copy(PAGES / "globaltimes-en.html", tmp_path / "gt.html"))
+    page = Path(shutil.copy(page_file("globaltimes-en"), tmp_path / "gt.html"))
     main = read_document(page)
     whole = read_document(page, options=ReadOptions(full_page=True))
     assert len(whole.text) > len(main.text)

@@ -218,7 +218,8 @@ _REGION_ROLES = {
     "complementary": "sidebars",
     "search": "forms and search boxes",
 }
-_VOID_TAGS = frozenset(
+#: Elements that never have content (the HTML standard's void elements).
+VOID_TAGS = frozenset(
     {
         "area",
         "base",
@@ -268,7 +269,7 @@ class _RegionExtractor(_Extractor):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         super().handle_starttag(tag, attrs)
-        if tag in _VOID_TAGS:
+        if tag in VOID_TAGS:
             return
         values = {name: value or "" for name, value in attrs}
         inherited = self._open[-1][1] if self._open else ""

@@ -16,7 +16,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from annotator.core.importing.html_text import html_to_text, region_blocks, visible_blocks
+from annotator.core.importing.html_text import (
+    VOID_TAGS,
+    html_to_text,
+    region_blocks,
+    visible_blocks,
+)
 from annotator.core.importing.report import SourceMeta
 
 #: Extraction settings, chosen by measuring on benchmarks/extraction.py (see its docstring).
@@ -53,30 +58,9 @@ _SPACES = re.compile(r"[^\S\n\xa0]+")  # a no-break space survives, as in html_t
 _ANY_SPACE = re.compile(r"\s+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
-_VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-        "p",
-        "li",
-        "td",
-        "th",
-        "tr",
-        "option",
-    }
-)
+# For the nesting estimate, paragraphs and list items and cells count as closed too: pages
+# leave them unclosed, and they never nest.
+_VOID = VOID_TAGS | {"p", "li", "td", "th", "tr", "option"}
 
 
 @dataclass
