@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
 
 from annotator.core.errors import ImportRefused
-from annotator.core.importing import pdf_text
+from annotator.core.importing import pdf_lines, pdf_text
 from annotator.core.importing.pdf_text import (
     NO_TEXT,
     PASSWORD,
@@ -255,7 +255,7 @@ def test_paragraphs_marked_only_by_indents_or_bold_headings() -> None:
     ],
 )
 def test_page_number_lines(line: str, number: bool) -> None:
-    assert bool(pdf_text._PAGE_NUMBER.match(line)) is number
+    assert bool(pdf_lines.PAGE_NUMBER.match(line)) is number
 
 
 # --- two columns ---------------------------------------------------------------------------------
@@ -862,8 +862,8 @@ def test_more_text_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_controls_removed_ligatures_spelled_out_surrogates_replaced() -> None:
-    tally = pdf_text._Tally()
-    cleaned = pdf_text._clean("of\x00\x07ﬁcial  ﬂag\x85 \uf0b7 item\t\ud800", tally)
+    tally = pdf_lines.Tally()
+    cleaned = pdf_lines.clean_text("of\x00\x07ﬁcial  ﬂag\x85 \uf0b7 item\t\ud800", tally)
     assert cleaned == "official flag • item \ufffd"
     assert (tally.controls, tally.ligatures, tally.surrogates) == (3, 2, 1)
 
