@@ -4,7 +4,16 @@ Each module registers its commands on the one group in `base`; importing them he
 makes them part of `annotator`.
 """
 
-from annotator.cli import agreement, copies, documents, exchange, fetching, safety, search  # noqa: F401  (registers commands)
+from annotator.cli import (  # noqa: F401  (registers commands)
+    agreement,
+    copies,
+    documents,
+    exchange,
+    export,
+    fetching,
+    safety,
+    search,
+)
 from annotator.cli.base import cli
 
 

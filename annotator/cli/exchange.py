@@ -1,19 +1,16 @@
-"""Annotations in and out: import-annotations, report, export."""
+"""Annotations in and out: import-annotations and the printable report."""
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
-from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
-from annotator.core.store import Store
 
 
 @cli.command("import-annotations")
@@ -120,155 +117,3 @@ def report_command(
         except AnnotatorError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Wrote the report of “{doc.title}” to {output}")
-
-
-def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lines: bool) -> str:
-    """Why an option does not fit the format ("" if they all fit): better than ignoring it."""
-    for given, flag, formats in (
-        (no_bom, "--no-bom", ("csv", "claims")),
-        (raw, "--raw", ("csv", "claims")),
-        (no_text, "--no-text", ("jsonl",)),
-        (lines, "--jsonl-lines", ("w3c",)),
-    ):
-        if given and fmt not in formats:
-            return f"{flag} applies to --format {' or '.join(formats)} only."
-    return ""
-
-
-@cli.command("export")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    required=True,
-    type=click.Choice(["csv", "claims", "jsonl", "w3c"]),
-    help="csv: one row per annotation; claims: one row per claim with speaker, target and "
-    "sentiment; jsonl: every field, links and documents, for re-import; w3c: W3C Web "
-    "Annotations (JSON-LD).",
-)
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (replaced only once the export is complete).",
-)
-@click.option(
-    "--by",
-    "by",
-    multiple=True,
-    metavar="ANALYST",
-    help="Only annotations by this analyst (repeatable). --analyst names who is working "
-    "and does not filter.",
-)
-@click.option(
-    "--layer",
-    multiple=True,
-    metavar="NAME",
-    help="Only this layer (repeatable): “reviewed” for the reviewed layer, or an analyst's "
-    "name (as --by). With --by, the annotations of either.",
-)
-@click.option("--label", multiple=True, metavar="NAME", help="Only this label (repeatable).")
-@click.option(
-    "--document",
-    multiple=True,
-    metavar="ID_OR_TITLE",
-    help="Only this document: id (or its first 8+ characters) or exact title (repeatable).",
-)
-@click.option(
-    "--since", metavar="DATE", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC)."
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Up to and including this day (UTC).",
-)
-@click.option(
-    "--dated",
-    type=click.Choice(["modified", "created"]),
-    default="modified",
-    show_default=True,
-    help="Which date of an annotation --since and --until test.",
-)
-@click.option("--no-bom", is_flag=True, help="CSV: no UTF-8 byte-order mark (Excel needs it).")
-@click.option(
-    "--raw",
-    is_flag=True,
-    help="CSV: write cells as stored, for data pipelines. Without it, a cell starting with "
-    "= + - @ tab or carriage return gets a leading ' so that spreadsheets never run it as a "
-    "formula; do not open --raw files in a spreadsheet.",
-)
-@click.option(
-    "--no-text",
-    is_flag=True,
-    help="jsonl: leave document texts out (each document keeps its line and text hash).",
-)
-@click.option(
-    "--jsonl-lines",
-    "lines",
-    is_flag=True,
-    help="w3c: one annotation per line instead of one AnnotationCollection.",
-)
-@project_options
-@click.pass_context
-def export_command(
-    ctx: click.Context,
-    fmt: str,
-    output: Path,
-    by: tuple[str, ...],
-    layer: tuple[str, ...],
-    label: tuple[str, ...],
-    document: tuple[str, ...],
-    since: datetime | None,
-    until: datetime | None,
-    dated: str,
-    no_bom: bool,
-    raw: bool,
-    no_text: bool,
-    lines: bool,
-    db: Path | None,
-    analyst: str | None,
-) -> None:
-    """Export annotations to FILE as CSV, the claims table, JSON Lines or W3C Web Annotations.
-
-    Filters combine: --by Ana --by Olga --label Claim --since 2024-03-01 exports the claims
-    Ana or Olga changed since 1 March 2024. --layer reviewed exports the reviewed layer (the
-    result of reviews), which carries its reviewer; --by and --layer together take both.
-    """
-    from annotator.core.export import ExportFilter, export
-
-    problem = _export_option_problem(fmt, no_bom, raw, no_text, lines)
-    if problem:
-        raise click.UsageError(problem)
-    db_path, _ = settings(ctx, db, analyst)
-    try:
-        flt = ExportFilter(
-            analysts=by,
-            layers=layer,
-            labels=label,
-            documents=document,
-            since=since.date() if since else None,
-            until=until.date() if until else None,
-            date_field=dated,
-        )
-        with (
-            Store.open(db_path, create=False) as store,
-            # Only on a terminal: scripts and logs get the summary line alone.
-            terminal_progress("Exporting", "Exported", "document", "documents") as progress,
-        ):
-            result = export(
-                store,
-                output,
-                fmt,
-                filter=flt,
-                bom=not no_bom,
-                raw=raw,
-                include_text=not no_text,
-                lines=lines,
-                progress=progress,
-            )
-    except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(result.summary())
