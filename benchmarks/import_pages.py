@@ -128,8 +128,10 @@ def main() -> int:
         f"  Annotator, web pages:                       {took:6.1f} s  ({added:,} added, "
         f"{steps:,} progress steps; {took / max(added, 1) * 1000:.0f} ms a page)"
     )
-    print(f"  {took / extractor:.2f}x the extractor alone; target ≤ {TARGET_S:.0f} s: "
-          + ("met" if took <= TARGET_S else "NOT met"))
+    print(
+        f"  {took / extractor:.2f}x the extractor alone; target ≤ {TARGET_S:.0f} s: "
+        + ("met" if took <= TARGET_S else "NOT met")
+    )
     return 0
 
 

@@ -160,8 +160,8 @@ def child_app(args: argparse.Namespace) -> None:
     began = time.perf_counter()
     from PySide6.QtWidgets import QApplication
 
-    from annotator.gui import settings as app_settings
     from annotator.gui.app import create_window
+    from annotator.gui.window import settings as app_settings
 
     imported = time.perf_counter() - began
     _quiet()

@@ -66,8 +66,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from annotator.gui.document_view import DocumentView
-from annotator.gui.main_window import MainWindow
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.window.main_window import MainWindow
 
 FRAME_MS = 16.0
 FLOOR_FACTOR = 2.0

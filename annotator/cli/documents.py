@@ -11,7 +11,7 @@ from annotator.cli.base import cli, open_store, project_options, settings
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
-from annotator.gui.platform_check import display_problem
+from annotator.gui.window.platform_check import display_problem
 
 
 @cli.command("open")

@@ -106,7 +106,7 @@ def report_command(
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
                 from PySide6.QtWidgets import QApplication
 
-                from annotator.gui.report_pdf import write_pdf_report
+                from annotator.gui.dialogs.report_pdf import write_pdf_report
 
                 # A full QApplication (not QGuiApplication), so one process can go on to
                 # open windows as well.

@@ -1,6 +1,6 @@
 """The printable report of one document: the article with its highlights, a legend and the
 list of annotations. HTML here (every piece of text escaped); the GUI prints the same content to
-PDF through Qt (annotator.gui.report_pdf) from `ReportContent`.
+PDF through Qt (annotator.gui.dialogs.report_pdf) from `ReportContent`.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from annotator.core.errors import AnnotatorError, DamagedProject
 from annotator.core.location import network_warning
 from annotator.core.store import Store
-from annotator.gui import projects
-from annotator.gui import settings as app_settings
-from annotator.gui.analyst_dialog import AnalystDialog
-from annotator.gui.main_window import MainWindow
-from annotator.gui.project_safety import offer_restore
+from annotator.gui.dialogs.analyst_dialog import AnalystDialog
+from annotator.gui.window import projects
+from annotator.gui.window import settings as app_settings
+from annotator.gui.window.main_window import MainWindow
+from annotator.gui.window.project_safety import offer_restore
 
 __all__ = ["ask_analyst", "create_window", "offer_restore", "run"]
 

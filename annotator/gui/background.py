@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
-from annotator.gui.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label
 
 T = TypeVar("T")
 

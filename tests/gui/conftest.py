@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui import settings as app_settings
 from annotator.gui.app import create_window
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window import settings as app_settings
+from annotator.gui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui.document_view import DocumentView
+from annotator.gui.reading.document_view import DocumentView
 
 NO_MOD = Qt.KeyboardModifier.NoModifier
 

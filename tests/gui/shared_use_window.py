@@ -22,9 +22,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.export import export
-from annotator.gui import project_safety
 from annotator.gui.app import create_window
 from annotator.gui.background import BackgroundJob, own_store, wait_for_jobs
+from annotator.gui.window import project_safety
 
 ARTICLE = "{who} said the talks on {n} went well. Officials from both sides met in Astana.\n" * 40
 

@@ -19,7 +19,7 @@ from annotator.core.agreement import AgreementReport, agreement_report
 from annotator.core.agreement.formats import number
 from annotator.core.records import DocumentId
 from annotator.core.store import Store
-from annotator.gui.agreement_dialog import NO_VALUE, AgreementDialog, heat_colour
+from annotator.gui.dialogs.agreement_dialog import NO_VALUE, AgreementDialog, heat_colour
 from support import find_top_level
 
 
@@ -220,7 +220,7 @@ def test_the_figures_are_computed_off_the_gui_thread(
 ) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    from annotator.gui import agreement_dialog
+    from annotator.gui.dialogs import agreement_dialog
 
     threads: list[int] = []
     real = agreement_dialog.agreement_report

@@ -15,15 +15,15 @@ from annotator.core.attribution import DocumentAnnotations
 from annotator.core.records import DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.store import Store
-from annotator.gui.annotation_table import (
+from annotator.gui.panels.annotation_table import (
     NOTE,
     QUOTE,
     SPEAKER,
     TARGET,
     AnnotationTablePanel,
 )
-from annotator.gui.plain_text import tooltip_text
-from annotator.gui.text_formats import wrapping_tooltip
+from annotator.gui.reading.plain_text import tooltip_text
+from annotator.gui.reading.text_formats import wrapping_tooltip
 
 
 @pytest.fixture

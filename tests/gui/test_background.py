@@ -22,7 +22,7 @@ from annotator.core.ingest import import_paths
 from annotator.core.search import pending
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui import background, project_safety
+from annotator.gui import background
 from annotator.gui.background import (
     BackgroundJob,
     JobFailed,
@@ -30,8 +30,9 @@ from annotator.gui.background import (
     ProgressDialog,
     run_with_progress,
 )
-from annotator.gui.export_dialog import ExportDialog
-from annotator.gui.import_flow import ReportDialog
+from annotator.gui.dialogs.export_dialog import ExportDialog
+from annotator.gui.window import project_safety
+from annotator.gui.window.import_flow import ReportDialog
 from support import SAMPLE, find_top_level
 
 #: A worker waits this long at most for the GUI thread before giving up (and failing).
@@ -266,7 +267,7 @@ def test_a_cancelled_merge_changes_nothing(
 def test_an_export_runs_in_the_background_and_cancel_leaves_the_old_file(
     open_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui import export_dialog
+    from annotator.gui.dialogs import export_dialog
 
     window = open_window([SAMPLE])
     out = tmp_path / "annotations.csv"

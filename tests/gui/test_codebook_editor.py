@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from annotator.core.ingest import import_paths
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.codebook_editor import CodebookEditor
+from annotator.gui.dialogs.codebook_editor import CodebookEditor
 from support import SAMPLE
 
 NAME, ROLE, SHORTCUT, COLOUR = 0, 1, 2, 3

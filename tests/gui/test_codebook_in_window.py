@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 from test_codebook_editor import NAME, SHORTCUT, choose_in_cell, edit_cell, press_standard
 
-from annotator.gui.codebook_editor import CodebookEditor
+from annotator.gui.dialogs.codebook_editor import CodebookEditor
 from driving import drag, keys
 from support import SAMPLE, find_top_level
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from annotator.core.session import Session
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from driving import select_by_keyboard
 from support import SAMPLE
 

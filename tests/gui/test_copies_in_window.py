@@ -10,9 +10,9 @@ from PySide6.QtTest import QTest
 from test_copies import ORIGINAL, republished
 from test_document_list import open_row_menu, shown
 
-from annotator.gui.document_list import APPLY_TO_COPIES
-from annotator.gui.import_flow import ReportDialog
-from annotator.gui.main_window import MainWindow
+from annotator.gui.panels.document_list import APPLY_TO_COPIES
+from annotator.gui.window.import_flow import ReportDialog
+from annotator.gui.window.main_window import MainWindow
 from driving import drag
 from support import find_top_level
 

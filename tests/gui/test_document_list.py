@@ -22,7 +22,7 @@ from annotator.core.importing.report import ExtractedDocument, ImportReport, Ori
 from annotator.core.records import DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.document_list import (
+from annotator.gui.panels.document_list import (
     DATE,
     LANGUAGE,
     OUTLET,

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from annotator.gui.export_dialog import ExportDialog
-from annotator.gui.main_window import MainWindow
+from annotator.gui.dialogs.export_dialog import ExportDialog
+from annotator.gui.window.main_window import MainWindow
 from driving import drag, keys
 from support import SAMPLE, find_top_level
 
@@ -111,9 +111,7 @@ def test_export_dialog_offers_the_reviewed_layer(open_window, tmp_path: Path) ->
     ]
 
 
-def test_export_save_dialog_starts_beside_the_project(
-    open_window, monkeypatch, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+def test_export_save_dialog_starts_beside_the_project(open_window, monkeypatch, qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QFileDialog
 
     window = _tagged(open_window)

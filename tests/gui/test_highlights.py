@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QImage, QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 
 from annotator.core.styling import contrast_ratio, over_white, relative_luminance
-from annotator.gui.document_view import DocumentView
-from annotator.gui.main_window import MainWindow
-from annotator.gui.text_formats import UNDERLINE_EM
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.reading.text_formats import UNDERLINE_EM
+from annotator.gui.window.main_window import MainWindow
 from driving import drag, keys
 from support import SAMPLE
 

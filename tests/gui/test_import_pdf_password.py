@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit
 from reportlab.lib.pdfencrypt import StandardEncryption
 from test_import_pdf import make_pdf, statement_page
 
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from support import find_top_level
 
 
@@ -37,9 +37,7 @@ def _answer(answers: list[str], prompts: list[str]) -> None:
     QTimer.singleShot(50, fill)
 
 
-def test_a_protected_pdf_asks_for_its_password_then_imports(
-    open_window, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_protected_pdf_asks_for_its_password_then_imports(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = open_window()
     pdf = tmp_path / "statement.pdf"
     pdf.write_bytes(
@@ -56,9 +54,7 @@ def test_a_protected_pdf_asks_for_its_password_then_imports(
     assert "Minister" in window.view.text
 
 
-def test_no_password_leaves_the_refusal_in_the_report(
-    open_window, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_no_password_leaves_the_refusal_in_the_report(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = open_window()
     pdf = tmp_path / "statement.pdf"
     pdf.write_bytes(

@@ -23,7 +23,7 @@ from annotator.core.importing.report import ExtractedDocument, ImportReport
 from annotator.core.records import Annotation, DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.inspector import Inspector
+from annotator.gui.panels.inspector import Inspector
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCharFormat
 
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from driving import keys
 
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QTableView
 
-from annotator.gui import settings as app_settings
-from annotator.gui.analyst_dialog import AnalystDialog
 from annotator.gui.app import ask_analyst, create_window
-from annotator.gui.document_view import DocumentView
-from annotator.gui.import_flow import ReportDialog
+from annotator.gui.dialogs.analyst_dialog import AnalystDialog
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.window import settings as app_settings
+from annotator.gui.window.import_flow import ReportDialog
 from support import SAMPLE, find_top_level
 
 

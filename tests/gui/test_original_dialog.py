@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPlainTextEdit, QPushButton
 
 from annotator.core.store.documents import StoredOriginal
-from annotator.gui.original_dialog import OriginalDialog, copy_name, decode_leniently
+from annotator.gui.dialogs.original_dialog import OriginalDialog, copy_name, decode_leniently
 
 PAGE = (
     '<html><head><meta charset="gb2312"><title>新华社</title></head>'

@@ -9,13 +9,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 from test_import_pdf import make_pdf, statement_page
 
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from driving import drag
 
 
-def test_tagging_on_the_second_page_of_a_pdf_cites_it(
-    open_window, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_tagging_on_the_second_page_of_a_pdf_cites_it(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pdf = tmp_path / "statement.pdf"
     pdf.write_bytes(make_pdf([statement_page, statement_page]))
     window: MainWindow = open_window([pdf])

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from annotator.core.safety import list_backups
-from annotator.gui import project_safety
-from annotator.gui.import_flow import ReportDialog
+from annotator.gui.window import project_safety
+from annotator.gui.window.import_flow import ReportDialog
 from driving import drag
 from support import SAMPLE, find_top_level
 
@@ -74,7 +74,7 @@ def test_a_damaged_project_offers_its_newest_good_backup(qtbot, db_path) -> None
 
 
 def test_a_failed_quick_check_after_opening_is_shown(open_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui import project_safety as module
+    from annotator.gui.window import project_safety as module
 
     monkeypatch.setattr(module, "quick_check", lambda path: "*** in database main *** page 7")
     window = open_window([SAMPLE])

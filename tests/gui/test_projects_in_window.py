@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from annotator.core.preferences import recent_projects
 from annotator.core.store import SCHEMA_VERSION, Store
-from annotator.gui import project_safety, projects
 from annotator.gui.app import create_window
 from annotator.gui.background import wait_for_jobs
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window import project_safety, projects
+from annotator.gui.window.main_window import MainWindow
 from support import SAMPLE, SAMPLES, find_top_level
 
 RU = SAMPLES / "ria-style-2023-03-14-grain-corridor-ru.txt"
@@ -170,9 +170,7 @@ def test_open_project_shows_its_last_document_not_an_empty_view(
     wait_for_jobs()
 
 
-def test_the_last_document_is_remembered_per_project_across_starts(
-    qtbot, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_document_is_remembered_per_project_across_starts(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     def start(db: Path, files: list[Path]) -> MainWindow:
         window = create_window(db_path=db, analyst="Ana", files=files)
         assert window is not None
@@ -358,7 +356,7 @@ def test_the_sample_opens_when_nothing_is_remembered(open_window) -> None:  # ty
     sample = window.current_document
     window.close()
     window.store.close()
-    from annotator.gui import settings as app_settings
+    from annotator.gui.window import settings as app_settings
 
     app_settings.settings().clear()
     again: MainWindow = open_window([SAMPLE])
@@ -382,9 +380,7 @@ def _drop(target, mime: QMimeData) -> tuple[bool, bool]:  # type: ignore[no-unty
     return enter.isAccepted(), drop.isAccepted()
 
 
-def test_dropped_article_files_and_folders_are_imported(
-    open_window, tmp_path: Path, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+def test_dropped_article_files_and_folders_are_imported(open_window, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = open_window()
     folder = tmp_path / "batch"
     folder.mkdir()

@@ -22,7 +22,7 @@ from test_store_annotations import add_document
 from annotator.core.report import ReportContent, report_content
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.report_pdf import PAGE_LAYOUT, build_document, draw_page, write_pdf
+from annotator.gui.dialogs.report_pdf import PAGE_LAYOUT, build_document, draw_page, write_pdf
 
 
 def test_pdf_is_written_with_the_article_and_markup_shown_literally(
@@ -397,9 +397,7 @@ def test_a_paged_documents_pdf_report_cites_the_page_of_each_annotation(
     session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
     claim = fresh_store.codebook.get().by_name("Claim").id
     start = text.index("China")
-    session.create_annotation(
-        document_id=summary.id, label_id=claim, start=start, end=start + 5
-    )
+    session.create_annotation(document_id=summary.id, label_id=claim, start=start, end=start + 5)
     out = tmp_path / "report.pdf"
     write_pdf(report_content(fresh_store, fresh_store.documents.get(summary.id)), out)
     words = _texts(_pdf_words(out)[0])

@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 
 from annotator.core.records import REVIEWED_LAYER_ID, AnnotationId, DocumentId
 from annotator.core.session import Session
-from annotator.gui.main_window import MainWindow
-from annotator.gui.shortcut_sheet import ShortcutSheet
+from annotator.gui.window.main_window import MainWindow
+from annotator.gui.window.shortcut_sheet import ShortcutSheet
 from support import SAMPLE, find_top_level
 
 CTRL = Qt.KeyboardModifier.ControlModifier

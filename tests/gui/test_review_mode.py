@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu
 from annotator.core.records import REVIEWED_LAYER_ID, DocumentId
 from annotator.core.session import Session
 from annotator.core.styling import REVIEWED_COLOUR, layer_colours
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from support import SAMPLE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -72,9 +72,7 @@ def reviewed(window: MainWindow) -> list[tuple[str, str | None]]:
     ]
 
 
-def test_review_lists_disagreements_and_keys_decide_them(
-    two_layers: MainWindow, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+def test_review_lists_disagreements_and_keys_decide_them(two_layers: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = two_layers
     QTest.keyClick(window.view, Qt.Key.Key_R, CTRL_SHIFT)
     panel = window.review.panel
@@ -176,7 +174,7 @@ def test_colour_by_analyst_key_is_remembered(two_layers: MainWindow) -> None:
     QTest.keyClick(window.view, Qt.Key.Key_L, CTRL_SHIFT)
     assert window.workspace.colour_by_layer
     assert window.actions_by_id["colour_by_layer"].isChecked()
-    from annotator.gui import settings as app_settings
+    from annotator.gui.window import settings as app_settings
 
     assert app_settings.settings().value("view/colour_by_layer", type=bool) is True
 
@@ -201,7 +199,7 @@ def test_keep_and_edit_selects_the_reviewed_copy_for_editing(two_layers: MainWin
 def test_ctrl_shift_g_opens_agreement_for_the_open_document(two_layers: MainWindow) -> None:
     from PySide6.QtCore import QTimer
 
-    from annotator.gui.agreement_dialog import AgreementDialog
+    from annotator.gui.dialogs.agreement_dialog import AgreementDialog
     from support import find_top_level
 
     window = two_layers

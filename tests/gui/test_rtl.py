@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
-from annotator.gui.document_view import DocumentView
-from annotator.gui.main_window import MainWindow
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.window.main_window import MainWindow
 from driving import drag
 
 ENGLISH = "The ministers met on Friday to discuss the dam."

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from annotator.core.session import Session
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from support import SAMPLE
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -14,7 +14,7 @@ from annotator.core.importing import ExtractedDocument, ImportReport
 from annotator.core.records import DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.search_panel import (
+from annotator.gui.panels.search_panel import (
     ANNOTATIONS,
     DOCUMENTS,
     LINES_ROLE,

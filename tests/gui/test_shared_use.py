@@ -14,9 +14,7 @@ SECONDS = 12
 
 
 @pytest.mark.parametrize("windows", [1, 2], ids=["window and command line", "two windows too"])
-def test_windows_and_command_line_on_one_project_lose_nothing(
-    tmp_path: Path, windows: int
-) -> None:
+def test_windows_and_command_line_on_one_project_lose_nothing(tmp_path: Path, windows: int) -> None:
     project = tmp_path / "shared.sqlite"
     out = run_shared_use(project, tmp_path, windows=windows, seconds=SECONDS)
     # Both sides really worked at the same time: the windows tagged, backed up, exported and

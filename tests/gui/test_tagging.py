@@ -10,7 +10,7 @@ from PySide6.QtGui import QContextMenuEvent, QTextCharFormat
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from driving import click, drag, keys, select_by_keyboard
 from support import SAMPLE
 

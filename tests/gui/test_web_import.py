@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 import local_server
 from annotator.gui import background
 from annotator.gui.background import ProgressDialog
-from annotator.gui.main_window import MainWindow
-from annotator.gui.web_import import WebImportDialog
+from annotator.gui.dialogs.web_import import WebImportDialog
+from annotator.gui.window.main_window import MainWindow
 from local_server import ARTICLE_TITLE, FEED_UNTITLED_TITLE, LocalWeb
 from support import find_top_level
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.main_window import MainWindow
-from annotator.gui.shortcut_sheet import ShortcutSheet
+from annotator.gui.window.main_window import MainWindow
+from annotator.gui.window.shortcut_sheet import ShortcutSheet
 from driving import click, drag, keys
 from support import SAMPLE, find_top_level
 

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QPlainTextEdit
 
 from annotator.core.errors import ProjectError
-from annotator.gui.main_window import MainWindow
+from annotator.gui.window.main_window import MainWindow
 from driving import drag, keys
 from support import SAMPLE
 

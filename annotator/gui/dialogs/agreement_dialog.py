@@ -45,7 +45,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.records import REVIEWED_LAYER_ID, AnalystId, DocumentId
 from annotator.core.store import Store
 from annotator.gui.background import JobProgress, own_store, run_with_progress
-from annotator.gui.plain_text import plain_label, tooltip_text
+from annotator.gui.reading.plain_text import plain_label, tooltip_text
 
 #: Heatmap colours: poor agreement (0 or below), fair (0.5), good (1); n/a and the diagonal.
 LOW, MIDDLE, HIGH = QColor("#f4a6a6"), QColor("#fff1b0"), QColor("#9fd8a9")

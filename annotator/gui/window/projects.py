@@ -24,12 +24,12 @@ from annotator.core.preferences import clear_recent_projects, recent_projects, r
 from annotator.core.records import DocumentId
 from annotator.core.span_index import SpanIndex
 from annotator.core.store import Store
-from annotator.gui import project_safety
-from annotator.gui import settings as app_settings
-from annotator.gui.plain_text import tooltip_text
+from annotator.gui.reading.plain_text import tooltip_text
+from annotator.gui.window import project_safety
+from annotator.gui.window import settings as app_settings
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window.main_window import MainWindow
 
 SUFFIX = ".sqlite"
 PROJECT_FILTER = "Annotator projects (*.sqlite);;All files (*)"

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import Analyst, Annotation, ReviewDecision
 from annotator.core.review import KIND_NAMES, Item
-from annotator.gui.annotation_table import one_line
-from annotator.gui.label_bar import swatch
-from annotator.gui.plain_text import plain_label, tooltip_text
+from annotator.gui.panels.annotation_table import one_line
+from annotator.gui.reading.label_bar import swatch
+from annotator.gui.reading.plain_text import plain_label, tooltip_text
 
 HEADERS = ("Text", "Differs in", "First", "Second", "Decision")
 DECISION_NAMES = {

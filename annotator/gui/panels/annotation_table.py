@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 from annotator.core.attribution import DocumentAnnotations, reading_order
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation
-from annotator.gui.plain_text import tooltip_text
-from annotator.gui.text_formats import wrapping_tooltip
+from annotator.gui.reading.plain_text import tooltip_text
+from annotator.gui.reading.text_formats import wrapping_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Model columns. "About" came last and is shown after "Speaker" (the header moves it), so the

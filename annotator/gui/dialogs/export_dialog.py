@@ -27,7 +27,7 @@ from annotator.core.export import FORMATS, ExportFilter, ExportResult, export
 from annotator.core.records import DocumentId
 from annotator.core.store import Store
 from annotator.gui.background import JobProgress, own_store, run_with_progress
-from annotator.gui.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label
 
 _SUFFIX = {"csv": ".csv", "claims": ".csv", "jsonl": ".jsonl", "w3c": ".jsonld"}
 _TITLES = {

@@ -59,9 +59,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
     ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
     ActionSpec("snap", "&Snap selections to whole words", (), "&View", checkable=True),
-    ActionSpec(
-        "colour_by_layer", "&Colour by analyst", ("Ctrl+Shift+L",), "&View", checkable=True
-    ),
+    ActionSpec("colour_by_layer", "&Colour by analyst", ("Ctrl+Shift+L",), "&View", checkable=True),
     ActionSpec("review", "&Review two layers", ("Ctrl+Shift+R",), "&Review", checkable=True),
     ActionSpec("next_disagreement", "&Next disagreement", ("F8",), "&Review"),
     ActionSpec("previous_disagreement", "&Previous disagreement", ("Shift+F8",), "&Review"),

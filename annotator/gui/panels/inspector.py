@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation, page_at
-from annotator.gui.annotation_table import one_line
-from annotator.gui.comment_thread import CommentThread
-from annotator.gui.label_bar import swatch
-from annotator.gui.plain_text import plain_label
+from annotator.gui.panels.annotation_table import one_line
+from annotator.gui.panels.comment_thread import CommentThread
+from annotator.gui.reading.label_bar import swatch
+from annotator.gui.reading.plain_text import plain_label
 
 NONE = "—"
 QUOTE_LINES = 4

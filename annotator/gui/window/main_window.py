@@ -26,16 +26,22 @@ from annotator.core.records import Analyst, DocumentId
 from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui import copies_flow, project_safety, projects
-from annotator.gui import settings as app_settings
-from annotator.gui.actions import ACTIONS
-from annotator.gui.annotation_table import AnnotationTablePanel
-from annotator.gui.codebook_editor import CodebookEditor
-from annotator.gui.document_list import DocumentListPanel
-from annotator.gui.document_view import DocumentView, reading_column, update_column_width
-from annotator.gui.export_dialog import ExportDialog
-from annotator.gui.find_bar import FindBar
-from annotator.gui.import_flow import (
+from annotator.gui.dialogs.codebook_editor import CodebookEditor
+from annotator.gui.dialogs.export_dialog import ExportDialog
+from annotator.gui.dialogs.report_pdf import write_pdf_report
+from annotator.gui.dialogs.web_import import import_from_web
+from annotator.gui.panels.annotation_table import AnnotationTablePanel
+from annotator.gui.panels.document_list import DocumentListPanel
+from annotator.gui.panels.inspector import Inspector
+from annotator.gui.panels.search_panel import SearchPanel
+from annotator.gui.reading.document_view import DocumentView, reading_column, update_column_width
+from annotator.gui.reading.find_bar import FindBar
+from annotator.gui.reading.label_bar import LabelBar, bind_codebook_keys
+from annotator.gui.reading.plain_text import plain_label
+from annotator.gui.window import copies_flow, project_safety, projects
+from annotator.gui.window import settings as app_settings
+from annotator.gui.window.actions import ACTIONS
+from annotator.gui.window.import_flow import (
     FileDrops,
     ReportDialog,
     attention_line,
@@ -43,17 +49,11 @@ from annotator.gui.import_flow import (
     outcome_needs_attention,
     outcome_text,
 )
-from annotator.gui.info_bar import InfoBar
-from annotator.gui.inspector import Inspector
-from annotator.gui.label_bar import LabelBar, bind_codebook_keys
-from annotator.gui.layers_menu import layers_menu, set_layer_shown
-from annotator.gui.plain_text import plain_label
-from annotator.gui.report_pdf import write_pdf_report
-from annotator.gui.review_mode import ReviewMode
-from annotator.gui.search_panel import SearchPanel
-from annotator.gui.shortcut_sheet import ShortcutSheet
-from annotator.gui.web_import import import_from_web
-from annotator.gui.workspace import Workspace
+from annotator.gui.window.info_bar import InfoBar
+from annotator.gui.window.layers_menu import layers_menu, set_layer_shown
+from annotator.gui.window.review_mode import ReviewMode
+from annotator.gui.window.shortcut_sheet import ShortcutSheet
+from annotator.gui.window.workspace import Workspace
 
 if TYPE_CHECKING:  # the importers load on the first import
     from annotator.core.ingest import IngestOutcome
@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
         app_settings.settings().setValue("view/colour_by_layer", by_layer)
 
     def show_agreement(self) -> None:
-        from annotator.gui.agreement_dialog import AgreementDialog
+        from annotator.gui.dialogs.agreement_dialog import AgreementDialog
 
         AgreementDialog(self.store, document_id=self.current_document, parent=self).exec()
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from annotator.core.codebook import Codebook, Label
-from annotator.gui.plain_text import tooltip_text
+from annotator.gui.reading.plain_text import tooltip_text
 
 
 def swatch(color: str, size: int = 12) -> QIcon:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.atomic import write_bytes_atomically
 from annotator.core.store.documents import StoredOriginal
-from annotator.gui.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label
 
 SAVE_COPY = "Save a copy…"
 #: Media types shown as text besides text/*: markup, feeds, saved pages.

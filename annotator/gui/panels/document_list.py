@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import ProjectError
 from annotator.core.records import DocumentId, DocumentSummary
 from annotator.core.store.documents import CatalogEntry, Documents
-from annotator.gui.original_dialog import OriginalDialog
-from annotator.gui.text_formats import wrapping_tooltip
+from annotator.gui.dialogs.original_dialog import OriginalDialog
+from annotator.gui.reading.text_formats import wrapping_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Columns by number (the view shows Outlet and Language after the title).

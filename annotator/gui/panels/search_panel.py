@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.offsets import OffsetMap
 from annotator.core.search import AnnotationHit, DocumentHit, search_annotations, search_documents
-from annotator.gui.plain_text import plain_label, tooltip_text
+from annotator.gui.reading.plain_text import plain_label, tooltip_text
 
 if TYPE_CHECKING:
     from annotator.core.store import Store

@@ -33,10 +33,10 @@ from annotator.core.words import (
     word_end_after,
     word_start_before,
 )
-from annotator.gui.annotation_table import AnnotationTablePanel
-from annotator.gui.document_view import DocumentView
-from annotator.gui.highlighter import AnnotationHighlighter
-from annotator.gui.inspector import Inspector
+from annotator.gui.panels.annotation_table import AnnotationTablePanel
+from annotator.gui.panels.inspector import Inspector
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.reading.highlighter import AnnotationHighlighter
 
 #: Code points read before the first paint: more than any screen shows at once.
 FIRST_SCREEN = 20_000

@@ -20,11 +20,11 @@ from annotator.core.records import (
 )
 from annotator.core.review import Item, compare_layers, item_status
 from annotator.core.session import Change
-from annotator.gui.annotation_table import one_line
-from annotator.gui.review_panel import ReviewPanel
+from annotator.gui.panels.annotation_table import one_line
+from annotator.gui.panels.review_panel import ReviewPanel
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window.main_window import MainWindow
 
 #: Rows of the annotation table that stay in view while reviewing, and of the review list.
 TABLE_ROWS = 8

@@ -25,11 +25,11 @@ from annotator.core.safety import (
 from annotator.core.safety.check import quick_check
 from annotator.core.store import Store
 from annotator.gui.background import BackgroundJob, JobProgress, own_store, run_with_progress
-from annotator.gui.import_flow import ReportDialog
+from annotator.gui.window.import_flow import ReportDialog
 
 if TYPE_CHECKING:
     from annotator.core.interchange import InterchangeReport
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window.main_window import MainWindow
 
 
 def _alive(window: MainWindow) -> bool:
@@ -38,9 +38,7 @@ def _alive(window: MainWindow) -> bool:
 
 
 #: The background jobs each window started on its project, until they have finished.
-_jobs: weakref.WeakKeyDictionary[MainWindow, list[BackgroundJob[Any]]] = (
-    weakref.WeakKeyDictionary()
-)
+_jobs: weakref.WeakKeyDictionary[MainWindow, list[BackgroundJob[Any]]] = weakref.WeakKeyDictionary()
 
 
 def _track(window: MainWindow, job: BackgroundJob[Any]) -> None:

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from annotator.gui.document_view import DocumentView
-from annotator.gui.plain_text import plain_label
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.reading.plain_text import plain_label
 
 #: Hits beyond this are not marked (the count still says how many there are).
 MAX_MARKED_HITS = 10_000

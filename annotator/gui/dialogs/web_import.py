@@ -24,11 +24,11 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.records import AnalystId
 from annotator.core.store import Store
 from annotator.gui.background import JobProgress, own_store, run_with_progress
-from annotator.gui.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label
 
 if TYPE_CHECKING:  # the fetcher and the importers load when an import starts
     from annotator.core.ingest import IngestOutcome
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window.main_window import MainWindow
 
 
 class WebImportDialog(QDialog):

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
 
-from annotator.gui.label_bar import swatch
+from annotator.gui.reading.label_bar import swatch
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window.main_window import MainWindow
 
 
 def layers_menu(window: MainWindow) -> QMenu:

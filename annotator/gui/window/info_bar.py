@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
-from annotator.gui.import_flow import ReportDialog
-from annotator.gui.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label
+from annotator.gui.window.import_flow import ReportDialog
 
 
 class InfoBar(QFrame):

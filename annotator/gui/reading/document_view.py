@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTextEdit, QToolTip, 
 
 from annotator.core.offsets import OffsetMap
 from annotator.core.words import snap_to_words
-from annotator.gui.plain_text import tooltip_text
-from annotator.gui.text_formats import draw_underlines
+from annotator.gui.reading.plain_text import tooltip_text
+from annotator.gui.reading.text_formats import draw_underlines
 
 #: Comfortable reading measure, in average character widths.
 LINE_LENGTH_CHARS = 80

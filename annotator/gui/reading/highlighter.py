@@ -19,7 +19,7 @@ from annotator.core.records import Annotation, LabelId
 from annotator.core.segments import segments
 from annotator.core.span_index import SpanIndex
 from annotator.core.styling import segment_style
-from annotator.gui.text_formats import char_format
+from annotator.gui.reading.text_formats import char_format
 
 # (label, layer or "" when colouring by label) of each covering span, sorted: a span kind
 # appears as often as it covers the segment.

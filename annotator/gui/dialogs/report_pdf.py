@@ -42,7 +42,7 @@ from PySide6.QtGui import (
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import ReportContent
-from annotator.gui.text_formats import char_format
+from annotator.gui.reading.text_formats import char_format
 
 #: A4 with 18 pt margins; the bottom FOOTER points of the printable area hold the page number.
 PAGE_LAYOUT = QPageLayout(

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import DocumentId
 from annotator.gui.background import JobProgress, own_store, run_with_progress
-from annotator.gui.import_flow import ReportDialog
+from annotator.gui.window.import_flow import ReportDialog
 
 if TYPE_CHECKING:
     from annotator.core.copies import ApplyReport
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window.main_window import MainWindow
 
 
 def apply_to_copies(window: MainWindow, doc_id: str) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import Codebook
-from annotator.gui.actions import ACTIONS, SENTIMENT_KEY
+from annotator.gui.window.actions import ACTIONS, SENTIMENT_KEY
 
 #: The review decisions, Ctrl+1 … Ctrl+5: the sheet says once which row they act on.
 DECISION_ACTIONS = ("keep_first", "keep_second", "keep_both", "reject", "keep_edit")

@@ -1,0 +1,1 @@
+"""Dialogs and windows of their own: export, agreement, codebook, original, web import, report."""

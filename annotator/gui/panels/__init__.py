@@ -1,0 +1,1 @@
+"""The panels around the reading view: documents, annotations, inspector, search, review."""

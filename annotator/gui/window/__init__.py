@@ -1,0 +1,1 @@
+"""The main window: layout, commands, project swap, and the flows it runs."""
