@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from annotator.core.atomic_files import write_text_atomically
 
 
 def preferences_path() -> Path:
@@ -30,16 +30,7 @@ def _load() -> dict[str, Any]:
 def _save(data: dict[str, Any]) -> None:
     path = preferences_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".preferences-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def remembered_analyst() -> str | None:

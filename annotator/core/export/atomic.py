@@ -1,9 +1,7 @@
-"""Writing a file atomically (an export, a copy of an original): all of it, or nothing and the
-previous file untouched.
-
-The data goes to a temporary file in the same folder (so the final rename never crosses file
-systems), is flushed and fsync'd, and only then replaces the target with `os.replace`. Any
-failure removes the temporary file and raises an `AnnotatorError` that says what happened.
+"""Writing an export (or a copy of an original) atomically: all of it, or nothing and the
+previous file untouched, through `annotator.core.atomic_files.replacing` (temporary file in the
+same folder, fsync, `os.replace`, fsync of the folder). Here: streams with large buffers, and
+failures turned into an `AnnotatorError` that says what happened to the file.
 """
 
 from __future__ import annotations
@@ -11,14 +9,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
+from annotator.core.atomic_files import replacing
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.scope import ExportCancelled
 
@@ -33,8 +30,8 @@ def atomic_text_file(path: Path, *, encoding: str) -> Iterator[TextIO]:
     No newline translation: each format writes its own line endings (CRLF for CSV, LF for JSON).
     """
 
-    def text(fd: int) -> TextIO:
-        return open(fd, "w", encoding=encoding, newline="", buffering=_BUFFER)  # noqa: SIM115
+    def text(temp: Path) -> TextIO:
+        return open(temp, "w", encoding=encoding, newline="", buffering=_BUFFER)  # noqa: SIM115
 
     with _atomic(Path(path), text) as stream:
         yield stream
@@ -44,8 +41,8 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write exactly `data` to `path`, atomically as `atomic_text_file` writes (an earlier file
     there survives any failure)."""
 
-    def binary(fd: int) -> BinaryIO:
-        return open(fd, "wb", buffering=_BUFFER)  # noqa: SIM115
+    def binary(temp: Path) -> BinaryIO:
+        return open(temp, "wb", buffering=_BUFFER)  # noqa: SIM115
 
     with _atomic(Path(path), binary) as stream:
         stream.write(data)
@@ -55,9 +52,9 @@ _Stream = TypeVar("_Stream", TextIO, BinaryIO)
 
 
 @contextmanager
-def _atomic(path: Path, opener: Callable[[int], _Stream]) -> Iterator[_Stream]:
-    """A stream (made by `opener` from a file descriptor) onto a temporary file that replaces
-    `path` only if the block completes."""
+def _atomic(path: Path, opener: Callable[[Path], _Stream]) -> Iterator[_Stream]:
+    """A stream (made by `opener` from the temporary file's path) whose content replaces
+    `path` only if the block completes (`annotator.core.atomic_files.replacing`)."""
     if path.is_symlink():
         path = path.resolve()  # replace the file the link points to, not the link itself
     if path.is_dir():
@@ -70,34 +67,20 @@ def _atomic(path: Path, opener: Callable[[int], _Stream]) -> Iterator[_Stream]:
     if not folder.is_dir():
         raise AnnotatorError(f"Cannot write {path}: the folder {folder} does not exist.")
     existed = path.exists()
-    temp = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
     try:
-        # os.open rather than mkstemp: the export gets the usual permissions (0666 less umask),
-        # not mkstemp's 0600, once it replaces the target.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        fd = os.open(temp, flags, 0o666)
-    except OSError as exc:
+        with replacing(path) as temp:
+            stream = opener(temp)
+            try:
+                yield stream
+                stream.close()  # writing the last buffer may fail too: the export fails
+            except BaseException:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.close()  # may fail again (disk still full); the first error counts
+                raise
+    except ExportCancelled:
+        raise ExportCancelled(f"Export cancelled: {_untouched(path, existed)}") from None
+    except (OSError, sqlite3.Error) as exc:
         raise AnnotatorError(_failure(path, exc, existed)) from exc
-    stream = opener(fd)
-    try:
-        yield stream
-        stream.flush()
-        os.fsync(stream.fileno())
-        stream.close()
-        if existed:
-            shutil.copymode(path, temp)  # the new version keeps the old one's permissions
-        os.replace(temp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError, ValueError):
-            stream.close()  # may fail again (disk still full): the temp file goes regardless
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, ExportCancelled):
-            raise ExportCancelled(f"Export cancelled: {_untouched(path, existed)}") from None
-        if isinstance(exc, OSError | sqlite3.Error):
-            raise AnnotatorError(_failure(path, exc, existed)) from exc
-        raise
-    _sync_folder(folder)
 
 
 def _untouched(path: Path, existed: bool) -> str:
@@ -118,17 +101,3 @@ def _failure(path: Path, exc: BaseException, existed: bool) -> str:
         return f"Reading the project failed ({exc}): {_untouched(path, existed)}"
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return f"Could not write the export ({reason}): {_untouched(path, existed)}"
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); best effort, as Windows cannot open folders."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

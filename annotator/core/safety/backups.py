@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.core.atomic_files import replacing
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.connection import (
     connect_read_only,
@@ -173,27 +172,6 @@ def problem_with(path: Path) -> str | None:
     return None
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened on Windows; rename is durable there
-        return
-    with contextlib.suppress(OSError):
-        _fsync(folder)
-
-
-def _temp_in(folder: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    return Path(tmp)
-
-
 # -- making backups --------------------------------------------------------------------------
 
 
@@ -220,40 +198,37 @@ def make_backup(source: Store | Path | str, *, reason: str) -> Path:
     slug = _reason_slug(reason)
     src, project = _source_connection(source)
     folder = backup_dir_for(project)
-    tmp: Path | None = None
     try:
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = _temp_in(folder, project.stem)
         except OSError as exc:
             raise _os_failure(exc, f"create the backup folder {folder}") from exc
-        try:
-            dst = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                # One step (pages=-1): the whole copy reads a single snapshot of the project.
-                src.backup(dst)
-                # A backup is one self-contained file: no -wal beside it.
-                dst.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dst.close()
-        except sqlite3.Error as exc:
-            raise _sqlite_failure(exc, f"back up {project}") from exc
-        problem = problem_with(tmp)
-        if problem is not None:
-            raise BackupError(f"The backup of {project} failed its check: {problem}.")
         final = _unique_name(folder, project.stem, slug)
         try:
-            _fsync(tmp)
-            os.replace(tmp, final)
-            _fsync_dir(folder)
+            with replacing(final) as tmp:
+                _copy_into(src, tmp, project)
+                problem = problem_with(tmp)
+                if problem is not None:
+                    raise BackupError(f"The backup of {project} failed its check: {problem}.")
         except OSError as exc:
             raise _os_failure(exc, f"write the backup into {folder}") from exc
-        tmp = None
         return final
     finally:
         src.close()
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+
+
+def _copy_into(src: sqlite3.Connection, tmp: Path, project: Path) -> None:
+    try:
+        dst = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            # One step (pages=-1): the whole copy reads a single snapshot of the project.
+            src.backup(dst)
+            # A backup is one self-contained file: no -wal beside it.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        raise _sqlite_failure(exc, f"back up {project}") from exc
 
 
 def daily_backup(source: Store | Path | str) -> Path | None:
@@ -334,16 +309,11 @@ def rotate(backup_dir: Path | str, keep_daily: int = 7, keep_other: int = 10) ->
 # -- restoring -------------------------------------------------------------------------------
 
 
-def _copy_durably(src: Path, dst_folder: Path, final: Path) -> None:
-    tmp = _temp_in(dst_folder, final.name)
-    try:
+def _copy_durably(src: Path, final: Path) -> None:
+    with replacing(final) as tmp:
         shutil.copyfile(src, tmp)
         if tmp.stat().st_size != src.stat().st_size:
             raise BackupError(f"Copying {src} was incomplete; nothing was changed.")
-        _fsync(tmp)
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _copy_with_wal(backup: Path, tmp: Path) -> None:
@@ -398,34 +368,25 @@ def restore_backup(project_path: Path | str, backup_path: Path | str) -> Path | 
             saved = _unique_name(folder, project.stem, BEFORE_RESTORE)
             for extra, suffix in zip(side, _SIDE_FILES, strict=True):
                 if extra.exists():
-                    _copy_durably(extra, folder, Path(str(saved) + suffix))
-            _copy_durably(project, folder, saved)
-            _fsync_dir(folder)
+                    _copy_durably(extra, Path(str(saved) + suffix))
+            _copy_durably(project, saved)
     except OSError as exc:
         raise _os_failure(exc, f"keep a copy of {project} before restoring") from exc
-    project.parent.mkdir(parents=True, exist_ok=True)
-    tmp: Path | None = None
     try:
-        tmp = _temp_in(project.parent, project.name)
-        if Path(f"{backup}-wal").exists():
-            # A copy kept before an earlier restore may hold committed data in its -wal: the
-            # backup API reads both, a byte copy of the main file would lose it.
-            _copy_with_wal(backup, tmp)
-        else:
-            shutil.copyfile(backup, tmp)
-        _fsync(tmp)
-        # The old file's -wal/-shm (copied above) would be replayed into the restored file.
-        for extra in side:
-            extra.unlink(missing_ok=True)
-        os.replace(tmp, project)
-        tmp = None
-        _fsync_dir(project.parent)
+        project.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(project) as tmp:
+            if Path(f"{backup}-wal").exists():
+                # A copy kept before an earlier restore may hold committed data in its -wal:
+                # the backup API reads both, a byte copy of the main file would lose it.
+                _copy_with_wal(backup, tmp)
+            else:
+                shutil.copyfile(backup, tmp)
+            # The old file's -wal/-shm (copied above) would be replayed into the restored file.
+            for extra in side:
+                extra.unlink(missing_ok=True)
     except OSError as exc:
         full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
         why = "there is not enough space on the disk" if full else (exc.strerror or str(exc))
         kept = f" The previous project was kept as {saved}." if saved else ""
         raise BackupError(f"Cannot restore {project} from {backup}: {why}.{kept}") from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
     return saved
