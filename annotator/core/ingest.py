@@ -17,12 +17,12 @@ from pathlib import Path
 from annotator.core.copies import noted_at_import
 from annotator.core.errors import AnnotatorError, ImportRefused
 from annotator.core.importing import (
-    ExtractedDocument,
     ImportReport,
     ReadOptions,
     collect_files,
     read_document,
 )
+from annotator.core.importing.source import Source
 from annotator.core.records import AnalystId, DocumentId, DocumentSummary
 from annotator.core.store import Store
 
@@ -76,16 +76,6 @@ class IngestOutcome:
                 "the remaining files were not imported."
             )
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Source:
-    """One thing to import: a file, or a page to fetch. `read` does the work (reading,
-    fetching, extracting) and raises `ImportRefused` with a plain reason."""
-
-    label: str  # what the report names: a file's path, or a web address
-    name: str  # what the progress shows: a file's name, or the address
-    read: Callable[[], ExtractedDocument]
 
 
 def file_sources(

@@ -1,4 +1,4 @@
-"""Web addresses and feeds as things to import (`annotator.core.ingest.Source`).
+"""Web addresses and feeds as things to import (`annotator.core.importing.source.Source`).
 
 `web_sources` looks at each address the analyst gave, in order, fetching it once: a page (or
 a PDF, or plain text) becomes one source, read from the bytes already fetched; a feed becomes
@@ -30,7 +30,7 @@ from annotator.core.fetching.http import (
     web_address,
 )
 from annotator.core.importing import ExtractedDocument, ReadOptions, SourceMeta, read_source
-from annotator.core.ingest import Source
+from annotator.core.importing.source import Source
 
 #: Pages fetched while looking at the addresses are kept for the import up to this many
 #: bytes in all; past it a page is fetched again when its turn comes.
