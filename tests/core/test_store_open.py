@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from annotator.core.errors import DamagedProject, NotAProject, ProjectError
 from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, Store
@@ -112,7 +114,7 @@ def test_project_of_previous_schema_version_is_migrated_with_its_data(db_path: P
 
 def test_interrupted_creation_leaving_only_the_migrations_table_opens(db_path: Path) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
-    migrations.ensure_migrations_table(Database(conn))
+    Migrations("annotator").ensure_migrations_table(Database(conn))  # as earlier releases did
     conn.close()
     with Store.open(db_path) as store:
         assert store.codebook.get().labels
@@ -122,13 +124,12 @@ def test_failed_migration_changes_nothing(db_path: Path, monkeypatch: pytest.Mon
     conn = sqlite3.connect(db_path, isolation_level=None)
     migrations.apply(Database(conn), stop_before=MIGRATION_NAMES[-1])
     conn.close()
-    last = migrations._migrations[-1]
-
-    def broken(db: Database) -> None:
-        db.execute("CREATE TABLE half_done (x)")
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(last, "fn", broken)
+    last = replace(migrations.MIGRATIONS[-1], after=broken)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:-1], last))
     with pytest.raises(ProjectError, match="power cut"):
         open_connection(db_path)
     conn = sqlite3.connect(db_path)
@@ -145,10 +146,11 @@ def test_upgrade_across_several_versions_is_all_or_nothing(
     migrations.apply(Database(conn), stop_before=MIGRATION_NAMES[1])  # a version-1 project
     conn.close()
 
-    def broken(db: Database) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
+    last = replace(migrations.MIGRATIONS[-1], after=broken)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:-1], last))
     with pytest.raises(ProjectError, match="left as it was"):
         open_connection(db_path)
     conn = sqlite3.connect(db_path)

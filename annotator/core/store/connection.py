@@ -8,8 +8,8 @@ import stat
 from pathlib import Path
 
 from annotator.core.errors import DamagedProject, NotAProject, ProjectError
-from annotator.core.store import safeguard
-from annotator.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store import migrations, safeguard
+from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -134,8 +134,9 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        # sqlite-utils creates its migrations table before the first migration's transaction:
-        # a file holding only that table is a project whose creation was interrupted.
+        # Earlier releases (sqlite-utils' migrations) created their table before the first
+        # migration's transaction: a file holding only it is a project whose creation was
+        # interrupted.
         tables = conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE '%sqlite_migrations%'"
         ).fetchone()[0]
@@ -199,10 +200,7 @@ def open_connection(path: Path, *, create: bool = True) -> sqlite3.Connection:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    from sqlite_utils import Database
-
-    db = Database(conn)
-    if not migrations.pending(db):
+    if not migrations.pending(conn):
         return
     if conn.execute("PRAGMA user_version").fetchone()[0] > 0:
         # An existing project is about to be upgraded: keep a checked copy of it first.
@@ -211,7 +209,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     # across several versions either completes or leaves the file exactly as it was.
     conn.execute("BEGIN IMMEDIATE")
     try:
-        migrations.apply(db)
+        migrations.apply(conn)
         conn.execute("COMMIT")
     except Exception as exc:
         if conn.in_transaction:
