@@ -1,4 +1,5 @@
-"""Merging a colleague's project: fresh, twice, conflicting edits, other text, hostile files."""
+"""Merging a colleague's project: fresh, twice, conflicting edits, other text, hostile files
+(see also test_merge_hostile.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_store_annotations import TEXT, add_document, label
 
-from annotator.core.errors import AnnotatorError, NotAProject
+from annotator.core.errors import NotAProject
 from annotator.core.merge import merge_project
 from annotator.core.safety import list_backups
 from annotator.core.session import Session
@@ -189,6 +190,8 @@ def test_oversized_values_are_refused_and_offsets_beyond_the_text_re_anchored(
     raw.commit()
     raw.close()
     before = fresh_store.annotations.get(wei.id)
-    with pytest.raises(AnnotatorError, match="characters long"):
-        merge_project(fresh_store, tmp_path / "ben.sqlite", analyst="Ana")
-    assert fresh_store.annotations.get(wei.id) == before  # nothing partial
+    report = merge_project(fresh_store, tmp_path / "ben.sqlite", analyst="Ana")
+    assert fresh_store.annotations.get(wei.id) == before  # skipped, and listed
+    [refused] = report.refused
+    assert refused.ident == wei.id and "“note” is 3,000,000 characters long" in refused.reason
+    assert report.updated == 0 and not report.complete

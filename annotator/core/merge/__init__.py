@@ -1,5 +1,6 @@
 """Bringing a colleague's project in: see `merge_project`."""
 
 from annotator.core.merge.project import MergeCancelled, merge_project
+from annotator.core.merge.report import MergeReport, Refused
 
-__all__ = ["MergeCancelled", "merge_project"]
+__all__ = ["MergeCancelled", "MergeReport", "Refused", "merge_project"]

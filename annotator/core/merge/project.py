@@ -30,7 +30,11 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, NotAProject, ProjectError
 from annotator.core.export import export
-from annotator.core.interchange import InterchangeReport, import_annotations, read_annotation_file
+from annotator.core.interchange import import_annotations
+from annotator.core.merge.guard import guard
+from annotator.core.merge.incoming import clean_names_and_notes, read_sifted
+from annotator.core.merge.report import MergeReport
+from annotator.core.merge.screening import screen_copy
 from annotator.core.safety import make_backup
 from annotator.core.store import Store
 from annotator.core.store.connection import (
@@ -96,7 +100,7 @@ def _read_only_copy(source: Path, target: Path) -> None:
 
 def merge_project(
     store: Store, other: Path, *, analyst: str, progress: Progress | None = None
-) -> InterchangeReport:
+) -> MergeReport:
     """Merge the colleague's project at `other` into `store`; returns what happened.
 
     Raises `MergeCancelled` when `progress` answers False before the merge is committed.
@@ -128,20 +132,25 @@ def merge_project(
             return True
 
         try:
+            unexported = screen_copy(theirs.conn)
             export(theirs, exported, "jsonl", progress=reading)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            # ValueError, TypeError: values no project of ours holds (a list where text
+            # belongs, JSON that is not JSON) that the exporter cannot write.
             raise ProjectError(
                 f"{other} is damaged or altered and cannot be read ({exc}); nothing was merged."
             ) from exc
         finally:
             theirs.close()
-        parsed = read_annotation_file(exported)
+        cleaned = clean_names_and_notes(exported)
+        sifted, damaged = read_sifted(exported, other=other)
+        parsed, guarded = guard(store, sifted, analyst=analyst)
         count = parsed.annotation_count
         step(0, 0, f"Merging {count:,} annotation(s) of {len(parsed.documents):,} document(s)…")
         try:
             with store.transaction(), _stoppable(store, progress):
                 before = store.conn.total_changes
-                report = import_annotations(store, parsed, analyst_fallback=analyst)
+                applied = import_annotations(store, parsed, analyst_fallback=analyst)
                 if store.conn.total_changes != before:
                     # Backed up only when the merge changes something (merging a file again
                     # makes no new backup). The backup reads the last committed state from its
@@ -152,6 +161,9 @@ def merge_project(
             if progress is not None and not progress(0, 0, ""):
                 raise MergeCancelled() from None  # interrupted, and rolled back
             raise
+        report = MergeReport.of(other, applied)
+        report.refused = [*unexported, *damaged, *guarded.refused]
+        report.yours, report.reowned, report.cleaned = guarded.yours, guarded.reowned, cleaned
         return report
 
 
