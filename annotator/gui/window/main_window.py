@@ -510,18 +510,13 @@ class MainWindow(QMainWindow):
     def use_store(self, store: Store, analyst: Analyst | None = None) -> None:
         """Work on another project file in this same window (see `projects`), or on the same
         one reopened after a restore; `analyst` is the analyst's record in it."""
-        self.workspace.close()  # forget the old file's document: open afresh
-        self.store = self.session.store = self.workspace.store = store
+        self.store = store
         self.session.analyst = analyst or self.session.analyst
         self.project_key = app_settings.project_key(store)
         self._data_version = store.data_version()
         self.search.set_store(store)
-        workspace = self.workspace
-        workspace.hidden_layers = frozenset()  # layers are the analysts of one project
-        colours = workspace.layer_colours() if workspace.colour_by_layer else None
-        workspace.highlighter.colour_by_layer(colours)
         self._apply_codebook()
-        workspace.codebook_changed()
+        self.workspace.use_store(store)  # forgets the old file's document: opens afresh
         undo, redo = self.session.undo_description(), self.session.redo_description()
         self._update_undo_actions(undo or "", redo or "")
         projects.show_project(self)

@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from annotator.core.attribution import DocumentAnnotations
 from annotator.core.errors import AnnotatorError, DamagedProject
 from annotator.core.location import network_warning
-from annotator.core.offsets import OffsetMap
 from annotator.core.preferences import clear_recent_projects, recent_projects, remember_project
 from annotator.core.records import DocumentId
-from annotator.core.span_index import SpanIndex
 from annotator.core.store import Store
 from annotator.gui.reading.plain_text import tooltip_text
 from annotator.gui.window import project_safety
@@ -74,17 +71,8 @@ def reopen(window: MainWindow, *, or_first: bool = True) -> None:
 
 def _show_nothing(window: MainWindow) -> None:
     """An empty project: no text, rows or annotation of the previous one stay on screen."""
-    workspace = window.workspace
-    workspace.close()
-    workspace.active = None
-    workspace.index = SpanIndex("")
-    workspace.state = DocumentAnnotations([], [], window.store.codebook.get())
-    workspace.highlighter.set_content(workspace.index, OffsetMap(""))
-    window.view.show_text("", OffsetMap(""))
+    window.workspace.show_nothing()
     window.title_label.setText("")
-    window.table.model.set_document(workspace.state, {})
-    window.inspector.show_annotation(None, workspace.state, [], {})
-    window.inspector.comments.show_thread(None, [], {}, window.analyst.id)
 
 
 def announce(window: MainWindow, warning: str | None) -> None:

@@ -2,31 +2,23 @@
 
 Action (key, button, inspector) → Session operation (core: one transaction, history, undo log)
 → `Change` → `apply_change` refreshes the lines, rows and inspector the change touched, never
-reloading the document.
+reloading the document. What is on screen and read about it is `OpenDocument`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.codebook import Label
 from annotator.core.errors import AnnotatorError
-from annotator.core.offsets import OffsetMap
-from annotator.core.records import (
-    REVIEWED_LAYER_ID,
-    Annotation,
-    AnnotationId,
-    CommentId,
-    Document,
-    DocumentId,
-)
+from annotator.core.records import AnnotationId, CommentId, Document, DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.span_index import SpanIndex
-from annotator.core.styling import layer_colours
+from annotator.core.store import Store
 from annotator.core.words import (
     next_grapheme,
     previous_grapheme,
@@ -37,11 +29,7 @@ from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.inspector import Inspector
 from annotator.gui.reading.document_view import DocumentView
 from annotator.gui.reading.highlighter import AnnotationHighlighter
-
-#: Code points read before the first paint: more than any screen shows at once.
-FIRST_SCREEN = 20_000
-#: Lines highlighted per event-loop turn after the first paint.
-HIGHLIGHT_BATCH = 200
+from annotator.gui.window.open_document import OpenDocument
 
 
 class Workspace(QObject):
@@ -67,25 +55,12 @@ class Workspace(QObject):
     ) -> None:
         super().__init__(view)
         self.session = session
-        self.store = session.store
         self.view = view
         self.table = table
         self.inspector = inspector
-        self.highlighter = AnnotationHighlighter(view.document())
-        self.highlighter.set_codebook(self.store.codebook.get())
-        self.document: Document | None = None
-        self.index = SpanIndex("")
-        self.state = DocumentAnnotations([], [], self.store.codebook.get())
+        self.opened = OpenDocument(session.store, view)
+        self.opened.ready.connect(self._on_ready)
         self.active: AnnotationId | None = None
-        self._loading = False
-        self._analysts: dict[str, str] = {}
-        # Canonical names project-wide, for completion: read on the first open, then kept
-        # current by the changes that touch names (and re-read on reload).
-        self._names: list[str] | None = None
-        self._first_screen: list[Annotation] | None = None  # all of a short document's
-        #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
-        self.hidden_layers: frozenset[str] = frozenset()
-        self.colour_by_layer = False
         view.clicked.connect(self._on_click)
         view.tooltip_for = self.tooltip_at
         table.annotation_selected.connect(lambda aid: self.select(AnnotationId(aid)))
@@ -101,121 +76,90 @@ class Workspace(QObject):
             lambda cid: self._run(lambda: self.session.delete_comment(CommentId(cid)))
         )
 
+    # What is open, as read by the rest of the window.
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def document(self) -> Document | None:
+        return self.opened.document
+
+    @property
+    def index(self) -> SpanIndex:
+        return self.opened.index
+
+    @property
+    def state(self) -> DocumentAnnotations:
+        return self.opened.state
+
+    @property
+    def highlighter(self) -> AnnotationHighlighter:
+        return self.opened.highlighter
+
+    @property
+    def hidden_layers(self) -> frozenset[str]:
+        return self.opened.hidden_layers
+
+    @property
+    def colour_by_layer(self) -> bool:
+        return self.opened.colour_by_layer
+
     # -- opening ----------------------------------------------------------------------------
 
     def open(self, document: Document) -> None:
-        """Show a document: the first screen with its highlights at once, the rest right after.
-
-        Only the annotations overlapping the first screen are read before the text is shown;
-        the table, the inspector and highlights further down follow in the next event-loop
-        turns (or at once, if the analyst acts before that).
-        """
+        """Show a document: the first screen with its highlights at once, the rest right after
+        (the table, the inspector and highlights further down), or at once if the analyst acts
+        before that."""
         self.inspector.commit_pending()  # a note still being typed belongs to the old document
-        self.document = document
         self.inspector.set_page_starts(document.page_starts)  # pages cited for paged sources
         self.active = None
-        self.index = SpanIndex(document.text)
-        first = self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
-        # A document shorter than the first screen has just been read whole.
-        self._first_screen = first if len(document.text) <= FIRST_SCREEN else None
-        self.index.reset(self._visible(first))
-        offsets = OffsetMap(document.text)
-        self.highlighter.set_content(self.index, offsets, lazy=True)
-        # Detached while the text is set: otherwise Qt runs the highlighter over every line
-        # right there. Re-attaching schedules that pass for the next event-loop turn instead.
-        self.highlighter.setDocument(None)
-        self.view.show_text(document.text, offsets)
-        self.highlighter.setDocument(self.view.document())
-        self.highlighter.release(self.view.visible_lines())
-        # Paint the first screen now; the table and the rest follow once it is on screen.
-        self.view.viewport().repaint()
-        self._loading = True
-        QTimer.singleShot(0, self._finish_open)
+        self.opened.open(document)
 
-    def _finish_open(self) -> None:
-        """Load everything about the open document that the first paint did not need."""
-        if not self._loading or self.document is None:
-            return
-        self._loading = False
-        annotations = self._first_screen
-        self._first_screen = None
-        if annotations is None:
-            annotations = self.store.annotations.for_document(self.document.id)
-            self.index.reset(self._visible(annotations))
-        links = self.store.annotations.links_for_document(self.document.id)
-        self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
-        self._analysts = {a.id: a.name for a in self.store.layers()}
-        if self._names is None:
-            self._names = self.store.annotations.speaker_names()
-        # Visible lines past the first screen's range were drawn without their annotations.
-        starts = self.index.line_starts
-        self.highlighter.rehighlight_lines(
-            line
-            for line in self.view.visible_lines()
-            if (starts[line + 1] if line + 1 < len(starts) else len(self.document.text))
-            > FIRST_SCREEN
-        )
-        self.table.model.set_document(self.state, self._analysts)
+    def _on_ready(self) -> None:
+        self.table.model.set_document(self.state, self.opened.analysts)
         self._show_inspector()
         self._emit_undo_state()
-        QTimer.singleShot(0, self._highlight_more)
         self.loaded.emit()
+
+    def reload(self) -> None:
+        """Read the open document again from the project (changed elsewhere, or restored)."""
+        self.opened.reload()
+
+    def settled(self) -> bool:
+        """True once the open document is fully loaded: table filled, every line highlighted."""
+        return self.opened.settled()
+
+    def close(self) -> None:
+        """The window is closing (or changing project): no deferred work may touch the
+        project after this, and nothing read from it is kept."""
+        self.opened.close()
+
+    def show_nothing(self) -> None:
+        """An empty project: no text, rows or annotation of the previous one stay on screen."""
+        self.active = None
+        self.opened.show_nothing()
+        self.table.model.set_document(self.state, {})
+        self._show_inspector()
+
+    def use_store(self, store: Store) -> None:
+        """Work on another project file (or the same one reopened after a restore)."""
+        self.session.store = store
+        self.opened.use_store(store)
+        self.codebook_changed()
+
+    def codebook_changed(self) -> None:
+        self.opened.codebook_changed()
 
     def show_layers(self, hidden: frozenset[str], *, colour_by_layer: bool) -> None:
         """Draw only the layers not hidden, coloured by label or by layer (analyst)."""
-        self._finish_open()
-        self.hidden_layers = frozenset(hidden)
-        self.colour_by_layer = colour_by_layer
-        self.highlighter.colour_by_layer(self.layer_colours() if colour_by_layer else None)
-        lines = set(self.index.annotated_lines())
-        self.index.reset(self._visible(self.state.all()))
-        lines.update(self.index.annotated_lines())
-        self.highlighter.rehighlight_lines(lines)
+        self.opened.show_layers(hidden, colour_by_layer=colour_by_layer)
         active = self.state.get(self.active) if self.active else None
         if active is not None and active.analyst_id in self.hidden_layers:
             self.select(None)
 
     def layer_colours(self) -> dict[str, str]:
-        return layer_colours([a.id for a in self.store.layers()], REVIEWED_LAYER_ID)
-
-    def _visible(self, annotations: list[Annotation]) -> list[Annotation]:
-        hidden = self.hidden_layers
-        return [a for a in annotations if a.analyst_id not in hidden] if hidden else annotations
-
-    def reload(self) -> None:
-        """Read the open document again from the project (changed elsewhere, or restored)."""
-        self._names = None
-        if self.document is not None:
-            self.open(self.store.documents.get(self.document.id))
-
-    def settled(self) -> bool:
-        """True once the open document is fully loaded: table filled, every line highlighted."""
-        return not self._loading and not self.highlighter.unreleased_lines()
-
-    def close(self) -> None:
-        """The window is closing (or changing project): no deferred work may touch the
-        project after this, and nothing read from it is kept."""
-        self._loading = False
-        self.document = None
-        self._names = None
-
-    def _highlight_more(self) -> None:
-        """Highlight the rest of a long document in small batches, keeping the window live."""
-        if self.document is None:
-            return
-        self.highlighter.release(self.view.visible_lines())  # where the analyst is looking
-        remaining = self.highlighter.unreleased_lines()
-        if not remaining:
-            self.highlighter.release_all()
-            return
-        self.highlighter.release(remaining[:HIGHLIGHT_BATCH])
-        QTimer.singleShot(0, self._highlight_more)
-
-    def codebook_changed(self) -> None:
-        codebook = self.store.codebook.get()
-        self.highlighter.set_codebook(codebook)
-        if self.document is not None:
-            self.open(self.store.documents.get(self.document.id))
+        return self.opened.layer_colours()
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -230,7 +174,7 @@ class Workspace(QObject):
             else:
                 self.status.emit("Select some text first, then press a label key.")
             return
-        self._finish_open()
+        self.opened.finish()
         same = [
             a
             for a in self.index.at(span[0])
@@ -294,8 +238,8 @@ class Workspace(QObject):
 
     def step(self, direction: int) -> None:
         """Select the next (1) or previous (-1) annotation in reading order."""
-        self._finish_open()
-        ordered = sorted(self._visible(self.state.all()), key=lambda a: (a.start, a.end))
+        self.opened.finish()
+        ordered = sorted(self.opened.visible(self.state.all()), key=lambda a: (a.start, a.end))
         if not ordered:
             return
         if self.active is None:
@@ -310,7 +254,7 @@ class Workspace(QObject):
 
     def select(self, annotation_id: AnnotationId | None, *, scroll: bool = True) -> None:
         """Make an annotation the active one: marked in the text, its row selected, inspected."""
-        self._finish_open()
+        self.opened.finish()
         annotation = self.state.get(annotation_id) if annotation_id else None
         self.active = annotation.id if annotation else None
         if annotation is None:
@@ -326,7 +270,7 @@ class Workspace(QObject):
 
     def _on_click(self, cp: int) -> None:
         """A click on annotated text selects the smallest span there; clicking again cycles."""
-        self._finish_open()
+        self.opened.finish()
         hits = self.index.at(cp)
         if not hits:
             if self.active is not None:
@@ -337,14 +281,14 @@ class Workspace(QObject):
         self.select(ids[position % len(ids)], scroll=False)
 
     def tooltip_at(self, cp: int) -> str | None:
-        self._finish_open()
+        self.opened.finish()
         hits = self.index.at(cp)
         if not hits:
             return None
         codebook = self.store.codebook.get()
         lines = []
         for a in hits:
-            parts = [codebook.by_id(a.label_id).name, self._analysts.get(a.analyst_id, "?")]
+            parts = [codebook.by_id(a.label_id).name, self.opened.analysts.get(a.analyst_id, "?")]
             if a.sentiment:
                 parts.append(a.sentiment)
             if a.speaker_name:
@@ -363,7 +307,7 @@ class Workspace(QObject):
         return self._run(operation)
 
     def _run(self, operation: Callable[[], Change | None], *, empty: str = "") -> bool:
-        self._finish_open()
+        self.opened.finish()
         try:
             change = operation()
         except AnnotatorError as exc:
@@ -383,36 +327,12 @@ class Workspace(QObject):
 
     def apply_change(self, change: Change) -> None:
         """Refresh exactly what `change` touched: lines, rows, the inspector, the undo state."""
-        self._finish_open()  # what is still loading would not include this change
+        self.opened.finish()  # what is still loading would not include this change
         self._emit_undo_state()
         if self.document is None or change.document_id != self.document.id:
             self.wants_document.emit(change.document_id)
             return
-        lines: set[int] = set()
-        touched: list[Annotation] = []
-        for aid in change.removed:
-            lines.update(self.index.remove(aid))
-            self.state.remove(aid)
-        created: list[AnnotationId] = []
-        for aid in change.touched:
-            annotation = self.store.annotations.get(aid)
-            if self.state.get(aid) is None:
-                created.append(aid)
-            if annotation.analyst_id in self.hidden_layers:
-                lines.update(self.index.remove(aid))
-            else:
-                lines.update(self.index.add(annotation))
-            self.state.upsert(annotation)
-            touched.append(annotation)
-        if change.links:
-            self.state.set_links(self.store.annotations.links_for_document(self.document.id))
-        if (
-            change.links
-            or change.removed
-            or any(self.state.role_of(a) == "speaker" for a in touched)
-        ):
-            self._names = self.store.annotations.speaker_names()
-        self.highlighter.rehighlight_lines(lines)
+        touched, created = self.opened.take(change)
         self.table.model.refresh(touched, set(change.removed), change.links)
         # One selection update: a new annotation becomes the selected one; otherwise the
         # selection stays (its row, mark and inspector refreshed) unless it was removed.
@@ -441,11 +361,13 @@ class Workspace(QObject):
 
     def _show_inspector(self) -> None:
         annotation = self.state.get(self.active) if self.active else None
-        self.inspector.show_annotation(annotation, self.state, self._names or [], self._analysts)
+        self.inspector.show_annotation(
+            annotation, self.state, self.opened.names or [], self.opened.analysts
+        )
         self.inspector.comments.show_thread(
             None if annotation is None else annotation.id,
             [] if annotation is None else self.store.comments.thread(annotation.id),
-            self._analysts,
+            self.opened.analysts,
             self.session.analyst.id,
         )
 
@@ -456,8 +378,8 @@ class Workspace(QObject):
 
     def analyst_changed(self) -> None:
         """Another analyst works on: their undo steps, and their name on new annotations."""
-        self._analysts = {a.id: a.name for a in self.store.layers()}
-        self.table.model.analysts = self._analysts
+        self.opened.analysts = {a.id: a.name for a in self.store.layers()}
+        self.table.model.analysts = self.opened.analysts
         self._emit_undo_state()
 
     def current_document_id(self) -> DocumentId | None:

@@ -1,0 +1,204 @@
+"""The document on screen and everything read about it: text, spans, links, highlights.
+
+Opening shows the first screen with its highlights at once; the rest (every annotation, the
+links, highlights further down) follows in the next event-loop turns, or at once if the
+analyst acts before that (`finish`). A saved `Change` is taken in with `take`, which updates
+what is held and says which lines to draw again; the views are refreshed by the workspace.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from annotator.core.attribution import DocumentAnnotations
+from annotator.core.offsets import OffsetMap
+from annotator.core.records import REVIEWED_LAYER_ID, Annotation, AnnotationId, Document
+from annotator.core.session import Change
+from annotator.core.span_index import SpanIndex
+from annotator.core.store import Store
+from annotator.core.styling import layer_colours
+from annotator.gui.reading.document_view import DocumentView
+from annotator.gui.reading.highlighter import AnnotationHighlighter
+
+#: Code points read before the first paint: more than any screen shows at once.
+FIRST_SCREEN = 20_000
+#: Lines highlighted per event-loop turn after the first paint.
+HIGHLIGHT_BATCH = 200
+
+
+class OpenDocument(QObject):
+    #: The open document is fully read (after opening or reloading).
+    ready = Signal()
+
+    def __init__(self, store: Store, view: DocumentView) -> None:
+        super().__init__(view)
+        self.store = store
+        self.view = view
+        self.highlighter = AnnotationHighlighter(view.document())
+        self.highlighter.set_codebook(store.codebook.get())
+        self.document: Document | None = None
+        self.index = SpanIndex("")
+        self.state = DocumentAnnotations([], [], store.codebook.get())
+        self.analysts: dict[str, str] = {}
+        # Canonical names project-wide, for completion: read on the first open, then kept
+        # current by the changes that touch names (and re-read on reload).
+        self.names: list[str] | None = None
+        self._loading = False
+        self._first_screen: list[Annotation] | None = None  # all of a short document's
+        #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
+        self.hidden_layers: frozenset[str] = frozenset()
+        self.colour_by_layer = False
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def open(self, document: Document) -> None:
+        """Show `document`: its first screen painted now, the rest read right after."""
+        self.document = document
+        self.index = SpanIndex(document.text)
+        first = self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
+        # A document shorter than the first screen has just been read whole.
+        self._first_screen = first if len(document.text) <= FIRST_SCREEN else None
+        self.index.reset(self.visible(first))
+        offsets = OffsetMap(document.text)
+        self.highlighter.set_content(self.index, offsets, lazy=True)
+        # Detached while the text is set: otherwise Qt runs the highlighter over every line
+        # right there. Re-attaching schedules that pass for the next event-loop turn instead.
+        self.highlighter.setDocument(None)
+        self.view.show_text(document.text, offsets)
+        self.highlighter.setDocument(self.view.document())
+        self.highlighter.release(self.view.visible_lines())
+        # Paint the first screen now; the table and the rest follow once it is on screen.
+        self.view.viewport().repaint()
+        self._loading = True
+        QTimer.singleShot(0, self.finish)
+
+    def finish(self) -> None:
+        """Read everything about the open document that the first paint did not need."""
+        if not self._loading or self.document is None:
+            return
+        self._loading = False
+        annotations = self._first_screen
+        self._first_screen = None
+        if annotations is None:
+            annotations = self.store.annotations.for_document(self.document.id)
+            self.index.reset(self.visible(annotations))
+        links = self.store.annotations.links_for_document(self.document.id)
+        self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
+        self.analysts = {a.id: a.name for a in self.store.layers()}
+        if self.names is None:
+            self.names = self.store.annotations.speaker_names()
+        # Lines already drawn past the first screen's range were drawn without their
+        # annotations: those on screen, and any the view reported as visible before its
+        # layout was complete (a busy machine).
+        starts, size = self.index.line_starts, len(self.document.text)
+        waiting = set(self.highlighter.unreleased_lines())
+        self.highlighter.rehighlight_lines(
+            line
+            for line in self.index.annotated_lines()
+            if line not in waiting
+            and (starts[line + 1] if line + 1 < len(starts) else size) > FIRST_SCREEN
+        )
+        QTimer.singleShot(0, self._highlight_more)
+        self.ready.emit()
+
+    def _highlight_more(self) -> None:
+        """Highlight the rest of a long document in small batches, keeping the window live."""
+        if self.document is None:
+            return
+        self.highlighter.release(self.view.visible_lines())  # where the analyst is looking
+        remaining = self.highlighter.unreleased_lines()
+        if not remaining:
+            self.highlighter.release_all()
+            return
+        self.highlighter.release(remaining[:HIGHLIGHT_BATCH])
+        QTimer.singleShot(0, self._highlight_more)
+
+    def settled(self) -> bool:
+        """True once the open document is fully loaded: table filled, every line highlighted."""
+        return not self._loading and not self.highlighter.unreleased_lines()
+
+    def reload(self) -> None:
+        """Read the open document again from the project (changed elsewhere, or restored)."""
+        self.names = None
+        if self.document is not None:
+            self.open(self.store.documents.get(self.document.id))
+
+    def close(self) -> None:
+        """No deferred work may touch the project after this, and nothing read is kept."""
+        self._loading = False
+        self.document = None
+        self.names = None
+
+    def show_nothing(self) -> None:
+        """An empty view: no text, span or highlight of the previous document stays."""
+        self.close()
+        self.index = SpanIndex("")
+        self.state = DocumentAnnotations([], [], self.store.codebook.get())
+        self.analysts = {}
+        self.highlighter.set_content(self.index, OffsetMap(""))
+        self.view.show_text("", OffsetMap(""))
+
+    def use_store(self, store: Store) -> None:
+        """Another project in the same window: its layers, codebook and documents."""
+        self.close()
+        self.store = store
+        self.hidden_layers = frozenset()  # layers are the analysts of one project
+        self.highlighter.colour_by_layer(self.layer_colours() if self.colour_by_layer else None)
+
+    def codebook_changed(self) -> None:
+        self.highlighter.set_codebook(self.store.codebook.get())
+        if self.document is not None:
+            self.open(self.store.documents.get(self.document.id))
+
+    # -- layers -----------------------------------------------------------------------------
+
+    def show_layers(self, hidden: frozenset[str], *, colour_by_layer: bool) -> None:
+        """Draw only the layers not hidden, coloured by label or by layer (analyst)."""
+        self.finish()
+        self.hidden_layers = frozenset(hidden)
+        self.colour_by_layer = colour_by_layer
+        self.highlighter.colour_by_layer(self.layer_colours() if colour_by_layer else None)
+        lines = set(self.index.annotated_lines())
+        self.index.reset(self.visible(self.state.all()))
+        lines.update(self.index.annotated_lines())
+        self.highlighter.rehighlight_lines(lines)
+
+    def layer_colours(self) -> dict[str, str]:
+        return layer_colours([a.id for a in self.store.layers()], REVIEWED_LAYER_ID)
+
+    def visible(self, annotations: list[Annotation]) -> list[Annotation]:
+        hidden = self.hidden_layers
+        return [a for a in annotations if a.analyst_id not in hidden] if hidden else annotations
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def take(self, change: Change) -> tuple[list[Annotation], list[AnnotationId]]:
+        """Take a saved change of this document in: spans, links and names updated, its lines
+        drawn again. Returns the annotations it touched, as stored now, and those it created."""
+        assert self.document is not None and change.document_id == self.document.id
+        lines: set[int] = set()
+        touched: list[Annotation] = []
+        for aid in change.removed:
+            lines.update(self.index.remove(aid))
+            self.state.remove(aid)
+        created: list[AnnotationId] = []
+        for aid in change.touched:
+            annotation = self.store.annotations.get(aid)
+            if self.state.get(aid) is None:
+                created.append(aid)
+            if annotation.analyst_id in self.hidden_layers:
+                lines.update(self.index.remove(aid))
+            else:
+                lines.update(self.index.add(annotation))
+            self.state.upsert(annotation)
+            touched.append(annotation)
+        if change.links:
+            self.state.set_links(self.store.annotations.links_for_document(self.document.id))
+        if (
+            change.links
+            or change.removed
+            or any(self.state.role_of(a) == "speaker" for a in touched)
+        ):
+            self.names = self.store.annotations.speaker_names()
+        self.highlighter.rehighlight_lines(lines)
+        return touched, created
