@@ -120,7 +120,10 @@ def merge_command(ctx: click.Context, other: Path, db: Path | None, analyst: str
     Their file is only read (nothing in it runs). Documents are matched by text; annotations by
     id, the later edit winning (the other stays in the history); where their copy of a text
     differs, annotations are re-anchored, and what cannot be placed is listed (exit status 1).
-    This project is backed up first; merging the same file twice adds nothing.
+    Their file never changes your own annotations nor who an annotation belongs to, and dates
+    in the future are refused: such records are listed, not applied. Damaged records are
+    skipped and listed; the rest merges. This project is backed up first; merging the same
+    file twice adds nothing.
     """
     from annotator.core.merge import merge_project
 

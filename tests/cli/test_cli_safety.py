@@ -156,3 +156,65 @@ def test_a_damaged_project_gets_a_message_pointing_to_restore_not_a_traceback(
         assert "is damaged" in result.output and str(project) in result.output
     assert project.read_bytes() == before  # nothing written to it
     assert not (tmp_path / "out.csv").exists()
+
+
+def _bobs_project(path: Path, phrases: tuple[str, ...]) -> list[str]:
+    """Bob's project: the sample article with a claim on each phrase; their ids."""
+    from support import SAMPLE
+
+    assert invoke("import", "--db", str(path), str(SAMPLE))[0] == 0
+    with Store.open(path) as store:
+        doc = store.documents.list()[0]
+        text = store.documents.get(doc.id).text
+        bob = store.ensure_analyst("Bob")
+        claim = store.codebook.get().by_name("Claim").id
+        ids = []
+        for phrase in phrases:
+            start = text.index(phrase)
+            record = store.annotations.new(
+                document_id=doc.id,
+                analyst_id=bob.id,
+                label_id=claim,
+                start=start,
+                end=start + len(phrase),
+            )
+            store.annotations.put(record, analyst_id=bob.id)
+            ids.append(record.id)
+        return ids
+
+
+def test_merge_skips_and_lists_a_damaged_record_and_merges_the_rest(
+    project: Path, tmp_path: Path
+) -> None:
+    bob = tmp_path / "bob.sqlite"
+    good, bad = _bobs_project(bob, ("Bilateral relations", "Wang Yi"))
+    raw = sqlite3.connect(bob)
+    raw.execute("PRAGMA ignore_check_constraints = ON")
+    raw.execute("UPDATE annotations SET start = -1 WHERE id = ?", [bad])
+    raw.commit()
+    raw.close()
+    code, out = invoke("merge", str(bob), "--db", str(project))
+    assert code == 1 and "Traceback" not in out, out
+    assert "1 added" in out
+    assert "Not merged from bob.sqlite (1):" in out
+    assert f"annotation {bad}" in out and "“Wang Yi”" in out
+    assert "theirs.jsonl" not in out and "line 2" not in out
+    with Store.open(project) as store:
+        assert store.annotations.find(good) is not None and store.annotations.find(bad) is None
+
+
+def test_merge_of_an_altered_file_is_refused_with_a_message_not_a_traceback(
+    project: Path, tmp_path: Path
+) -> None:
+    bob = tmp_path / "bob.sqlite"
+    _bobs_project(bob, ("Bilateral relations",))
+    raw = sqlite3.connect(bob)
+    raw.execute(
+        "INSERT INTO review_decisions SELECT 'x', d.id, a.id, '2020-01-01', 'first', a.id, "
+        "a.id, 'not json', '[]' FROM documents d, analysts a LIMIT 1"
+    )
+    raw.commit()
+    raw.close()
+    code, out = invoke("merge", str(bob), "--db", str(project))
+    assert code == 1 and "Traceback" not in out
+    assert str(bob) in out and "nothing was merged" in out
