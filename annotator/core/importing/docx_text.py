@@ -2,7 +2,10 @@
 
 A .docx is a zip of XML parts. Before python-docx sees it, the archive is inspected:
 zip bombs (huge or extremely compressible members, too many members) and XML parts that
-declare a DTD or entities (the door to XXE and "billion laughs") are refused.
+declare a DTD or entities (the door to XXE and "billion laughs") are refused. Then the main
+part's text is counted as it streams past (`count_text`): a document longer than
+`limits.MAX_DOCUMENT_CHARS` is refused as soon as the count passes the limit, before
+python-docx builds it (190 MB of XML would take it half a minute and a gigabyte).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Any
 import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
+from annotator.core import limits
 from annotator.core.errors import ImportRefused
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -35,6 +40,12 @@ _NEEDLES = tuple(
 )
 _OVERLAP = max(len(n) for n in _NEEDLES)
 _NOT_XML = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Run content that python-docx turns into one character each (tab, line break, hyphen…).
+_ONE_CHAR = tuple(_W + n for n in ("tab", "br", "cr", "noBreakHyphen", "ptab"))
+_OFFICE_DOCUMENT = "/officeDocument"
 
 
 @dataclass
@@ -127,9 +138,99 @@ def _blocks(container: Any) -> Iterator[str]:
                         yield from _blocks(cell)
 
 
+class _Counted(io.RawIOBase):
+    """A zip member read through, counting the bytes the parser has taken."""
+
+    def __init__(self, member: Any) -> None:
+        self.member, self.taken = member, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.member.read(size)
+        self.taken += len(chunk)
+        return chunk
+
+
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _main_part(archive: zipfile.ZipFile) -> str:
+    """The name of the document's main part (word/document.xml unless the package says)."""
+    try:
+        rels = etree.fromstring(archive.read("_rels/.rels"), _SAFE_PARSER)
+    except (KeyError, etree.XMLSyntaxError):
+        return "word/document.xml"
+    for rel in rels:
+        if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT) and rel.get("Target"):
+            return str(rel.get("Target")).lstrip("/")
+    return "word/document.xml"
+
+
+def _too_long(source: Path, size: str) -> ImportRefused:
+    return ImportRefused(
+        source,
+        f"the document is too long: {size} characters, over the import limit of "
+        f"{limits.MAX_DOCUMENT_CHARS:,}; split it and import the parts",
+    )
+
+
+def count_text(data: bytes, source: Path) -> int:
+    """The characters the main part's paragraphs hold, counted while the XML streams past
+    (memory stays flat); refused soon after the count passes `limits.MAX_DOCUMENT_CHARS`,
+    with the whole document's length estimated from the share of its XML read by then.
+
+    Text python-docx leaves out (text boxes, tracked insertions) is counted too: an upper
+    bound. A part that cannot be parsed counts 0 here; python-docx then says what is wrong.
+    """
+    count, mark = 0, 0  # mark: the bytes read when the count passed the limit
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            info = archive.getinfo(_main_part(archive))
+        except KeyError:
+            return 0
+        with archive.open(info) as member:
+            stream = _Counted(member)
+            events = etree.iterparse(
+                stream,
+                events=("end",),
+                tag=(_W + "t", _W + "r", _W + "p", *_ONE_CHAR),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+            )
+            try:
+                for _event, element in events:
+                    if mark and stream.taken > mark:
+                        # Every element of the bytes read up to `mark` is counted.
+                        whole = count * info.file_size // mark
+                        raise _too_long(source, f"about {_about(whole)}")
+                    tag = element.tag
+                    if tag == _W + "t":
+                        count += len(element.text or "")
+                    elif tag in _ONE_CHAR or tag == _W + "p":
+                        count += 1  # a paragraph: the line break after it
+                    if tag in (_W + "r", _W + "p"):
+                        # Done with this run or paragraph: free it and what came before it.
+                        element.clear()
+                        while element.getprevious() is not None:
+                            del element.getparent()[0]
+                    if not mark and count > limits.MAX_DOCUMENT_CHARS:
+                        mark = stream.taken
+            except etree.XMLSyntaxError:
+                return 0
+    if mark:
+        raise _too_long(source, f"{count:,}")
+    return count
+
+
+def _about(n: int) -> str:
+    return f"{n / 1e6:,.0f} million" if n >= 10**7 else f"{n:,}"
+
+
 def docx_to_text(data: bytes, source: Path) -> DocxText:
-    """Check the archive, then extract paragraphs (tables included) joined by "\\n"."""
+    """Check the archive and the text's length, then extract paragraphs (tables included)
+    joined by "\\n"."""
     check_docx_archive(data, source)
+    count_text(data, source)
     try:
         document = docx.Document(io.BytesIO(data))
         title = (document.core_properties.title or "").strip()

@@ -83,10 +83,12 @@ from annotator.core.importing.pdf_layout import (
 )
 from annotator.core.importing.pdf_lines import Tally, quoted, read_pages, remove_furniture
 from annotator.core.importing.report import SourceMeta
+from annotator.core.limits import MAX_DOCUMENT_CHARS
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
 MAX_PAGES = 2000
-MAX_TEXT_CHARS = 20_000_000
+#: The document limit, checked page by page in the child so a long PDF stops early.
+MAX_TEXT_CHARS = MAX_DOCUMENT_CHARS
 MEMORY_LIMIT = 1536 * 1024 * 1024
 MAX_SECONDS = 60.0
 BASE_SECONDS = 10.0

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from annotator.core import limits
 from annotator.core.errors import ImportRefused
 from annotator.core.importing.decoding import decode_bytes, decode_html_bytes
 from annotator.core.importing.docx_text import docx_to_text
@@ -216,6 +217,12 @@ def read_source(
         pieces = [body]
 
     text, page_starts, repairs, cleaned = _assemble(pieces, joins)
+    if len(text) > limits.MAX_DOCUMENT_CHARS:
+        raise ImportRefused(
+            source,
+            f"the document is too long: {len(text):,} characters, over the import limit of "
+            f"{limits.MAX_DOCUMENT_CHARS:,}; split it and import the parts",
+        )
     if not text.strip():
         if fmt == "pdf":
             raise ImportRefused(source, "scanned PDF (no text layer): run OCR first, then import")

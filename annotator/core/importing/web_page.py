@@ -40,6 +40,8 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 #: Under this many characters (CJK text: a third of it) the extraction is "too little".
 MIN_ARTICLE_CHARS = 200
 #: Pages larger than this skip the extractor (its tree work grows too fast); visible text kept.
+#: A cost limit on the extractor, below the document limit: the text kept from any page is
+#: then held to `annotator.core.limits.MAX_DOCUMENT_CHARS` like every import.
 MAX_EXTRACTION_CHARS = 15_000_000
 #: Nesting deeper than this defeats the extractor (and libxml2): visible text kept.
 MAX_DEPTH = 1_000

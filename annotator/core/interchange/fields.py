@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.interchange.model import AnnotationFileError
+from annotator.core.limits import MAX_DOCUMENT_CHARS
 from annotator.core.records import REVIEWED_LAYER_ID
 
 # The comment limit is the store's, re-exported here with the other limits.
@@ -23,8 +24,8 @@ MAX_NAME_CHARS = 500
 MAX_NOTE_CHARS = 100_000
 MAX_TITLE_CHARS = 2_000
 MAX_SOURCE_CHARS = 4_096
-#: The importer refuses article files over 64 MiB; no text can have more code points than that.
-MAX_TEXT_CHARS = 64 * 1024 * 1024
+#: The importer refuses longer texts: whatever was imported can be read back.
+MAX_TEXT_CHARS = MAX_DOCUMENT_CHARS
 #: What a source says about itself: an outlet or author list, a canonical address, a BCP 47 tag.
 MAX_OUTLET_CHARS = 2_000
 MAX_URL_CHARS = 4_096
