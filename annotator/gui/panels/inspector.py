@@ -25,18 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.attribution import DocumentAnnotations
+from annotator.core.attribution import DocumentAnnotations, clean_name
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation, page_at
-from annotator.gui.panels.annotation_table import one_line
 from annotator.gui.panels.comment_thread import CommentThread
+from annotator.gui.panels.link_choices import (
+    NONE,
+    LinkValue,
+    SpanChoices,
+    link_box,
+    link_value,
+    show_link,
+)
 from annotator.gui.reading.label_bar import swatch
 from annotator.gui.reading.plain_text import plain_label
 
-NONE = "—"
 QUOTE_LINES = 4
-#: A link as shown: (span id, None), (None, typed name), or None for no link.
-LinkValue = tuple[str | None, str | None] | None
 
 
 def _when(stamp: str) -> str:
@@ -103,10 +107,13 @@ class Inspector(QWidget):
         self._codebook = Codebook((), ())
         self._shown: dict[str, object] = {}  # field → value last shown or requested
         self._last_request: tuple[str, object] | None = None  # (field, value shown before)
-        # role → (the spans' ids, names and quotes; their combo items)
-        self._items_cache: dict[str, tuple[tuple[object, ...], list[tuple[str, object]]]] = {}
         self._filling = False
         self._names = QStringListModel(self)
+        self._names_shown: list[str] = []
+        # The link boxes' items: the open document's speakers and targets, kept current by
+        # the document's own changes (not refilled per claim shown).
+        self._speakers = SpanChoices("speaker", self)
+        self._targets = SpanChoices("target", self)
 
         self.hint = plain_label()
         self.hint.setObjectName("inspectorHint")
@@ -140,8 +147,8 @@ class Inspector(QWidget):
         self.speaker_name.setCompleter(self._completer())
         self.speaker_name.returnPressed.connect(self._commit_speaker_name)
         _CommitFilter(self.speaker_name, self._commit_speaker_name)
-        self.said_by = self._link_box("inspectorSaidBy", "said_by")
-        self.about = self._link_box("inspectorAbout", "about")
+        self.said_by = self._link_box("inspectorSaidBy", "said_by", self._speakers)
+        self.about = self._link_box("inspectorAbout", "about", self._targets)
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("inspectorNote")
         self.note.setTabChangesFocus(True)
@@ -205,17 +212,10 @@ class Inspector(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         return completer
 
-    def _link_box(self, name: str, kind: str) -> QComboBox:
-        box = QComboBox(self)
-        box.setObjectName(name)
-        box.setEditable(True)
-        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        line = QLineEdit(box)
-        box.setLineEdit(line)
-        line.setPlaceholderText(f"{NONE}  pick a span or type a name")
-        # On the line edit, not box.setCompleter(): the combo maps a chosen completion back to
-        # its own items and, finding none for a name, would blank the text.
-        line.setCompleter(self._completer())
+    def _link_box(self, name: str, kind: str, choices: SpanChoices) -> QComboBox:
+        box = link_box(self, name, choices, self._completer())
+        line = box.lineEdit()
+        assert line is not None
         box.activated.connect(lambda _i: self._commit_link(kind))
         line.returnPressed.connect(lambda: self._commit_link(kind))
         _CommitFilter(box, lambda: self._commit_link(kind), line)
@@ -255,14 +255,23 @@ class Inspector(QWidget):
         self.hint.setText(hint_text(codebook))
         self.hint.setVisible(annotation is None)
         self.body.setEnabled(annotation is not None)
-        if self._names.stringList() != names:
-            self._names.setStringList(names)
+        if names != self._names_shown:  # compared in Python: reading Qt's copy costs more
+            self._names_shown = list(names)
+            self._names.setStringList(self._names_shown)
         labels = [(label.name, label.id) for label in codebook.labels]
         _fill_items(self.label, labels)
         for row, label in enumerate(codebook.labels):  # colours may change with the codebook
             self.label.setItemIcon(row, swatch(label.color))
         _fill_items(self.sentiment, [(NONE, None), *((s, s) for s in codebook.sentiments)])
         role = None if annotation is None else state.role_of(annotation)
+        for choices, box in ((self._speakers, self.said_by), (self._targets, self.about)):
+            # A claim's boxes list this document's spans; no other document's are kept.
+            wanted = state if role == "claim" or choices.state is state else None
+            if choices.state is not wanted:
+                kept = link_value(box)  # what the box said (perhaps being typed) outlives
+                choices.follow(wanted)  # the new rows
+                if wanted is not None:
+                    show_link(box, kept, wanted)
         self.form.setRowVisible(self.speaker_name, role == "speaker")
         self.form.setRowVisible(self.said_by, role == "claim")
         self.form.setRowVisible(self.about, role == "claim")
@@ -277,7 +286,7 @@ class Inspector(QWidget):
             for box in (self.label, self.sentiment):
                 box.setCurrentIndex(-1)
             for box in (self.said_by, self.about):
-                _fill_items(box, [])
+                box.setCurrentIndex(-1)
                 box.setEditText("")
             return
         if self.quote.toPlainText() != annotation.quote:
@@ -309,31 +318,17 @@ class Inspector(QWidget):
         note = self.note.toPlainText()
         if note != annotation.note and not pending("note", note):
             self.note.setPlainText(annotation.note)
-        for kind, box, wanted in (
-            ("said_by", self.said_by, "speaker"),
-            ("about", self.about, "target"),
-        ):
+        for kind, box in (("said_by", self.said_by), ("about", self.about)):
             if role != "claim":
-                continue  # hidden rows keep their items: refilling later would cost more
-            _fill_items(box, self._span_items_for(state, wanted))
+                continue
             link = state.link_of(annotation.id, kind)
             value: LinkValue = None
             if link is not None:
                 value = (link.target_id, None) if link.target_id else (None, link.name)
             shown[kind] = value
-            if not pending(kind, _link_value(box)):
-                _show_link(box, value, state)
+            if not pending(kind, link_value(box)):
+                show_link(box, value, state)
         self._shown = shown
-
-    def _span_items_for(self, state: DocumentAnnotations, role: str) -> list[tuple[str, object]]:
-        """Combo items for this document's spans of `role`, rebuilt only when it changed."""
-        spans = state.spans_with_role(role)
-        key = tuple((a.id, a.speaker_name, a.quote) for a in spans)
-        cached = self._items_cache.get(role)
-        if cached is None or cached[0] != key:
-            cached = (key, _span_items(state, spans))
-            self._items_cache[role] = cached
-        return cached[1]
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -377,7 +372,7 @@ class Inspector(QWidget):
         self._request("label_id", label_id, extra)
 
     def _name_value(self) -> str | None:
-        return " ".join(self.speaker_name.text().split()) or None
+        return clean_name(self.speaker_name.text())
 
     def _commit_speaker_name(self) -> None:
         self._request("speaker_name", self._name_value())
@@ -387,7 +382,7 @@ class Inspector(QWidget):
         roles = {label.id: label.role for label in self._codebook.labels}
         if annotation is None or roles.get(annotation.label_id) != "claim":
             return  # the (hidden) link boxes still hold the last claim's items
-        self._request(kind, _link_value(self.said_by if kind == "said_by" else self.about))
+        self._request(kind, link_value(self.said_by if kind == "said_by" else self.about))
 
     def _commit_note(self) -> None:
         self._request("note", self.note.toPlainText())
@@ -412,47 +407,3 @@ def _fill_items(box: QComboBox, items: Sequence[tuple[str, object]]) -> None:
         for text, data in wanted:
             box.addItem(text, data)
         box._filled = wanted  # type: ignore[attr-defined]
-
-
-def _span_items(state: DocumentAnnotations, spans: list[Annotation]) -> list[tuple[str, object]]:
-    items: list[tuple[str, object]] = [(NONE, None)]
-    seen: dict[str, int] = {}
-    for span in spans:
-        name, quote = state.canonical_name(span), one_line(span.quote, 40)
-        text = f"“{quote}”" if name == " ".join(span.quote.split()) else f"{name} — “{quote}”"
-        seen[text] = seen.get(text, 0) + 1
-        if seen[text] > 1:  # the same words tagged twice: tell the mentions apart
-            text = f"{text} ({seen[text]})"
-        items.append((text, span.id))
-    return items
-
-
-def _link_value(box: QComboBox) -> LinkValue:
-    """What the box says: a span's item, a typed name, or nothing ("—" or empty)."""
-    text = " ".join(box.currentText().split())
-    if not text or text == NONE:
-        return None
-    row = box.findText(text, Qt.MatchFlag.MatchExactly)
-    if row >= 0:
-        data = box.itemData(row)
-        return None if data is None else (str(data), None)
-    return None, text
-
-
-def _show_link(box: QComboBox, value: LinkValue, state: DocumentAnnotations) -> None:
-    if value is None:
-        if box.count() and (box.currentIndex() != 0 or box.currentText() != NONE):
-            box.setCurrentIndex(0)
-            box.setEditText(NONE)
-        return
-    if _link_value(box) == value:
-        return
-    span_id, name = value
-    row = box.findData(span_id) if span_id else -1
-    box.setCurrentIndex(row)
-    if row < 0:
-        span = state.get(span_id) if span_id else None
-        box.setEditText(name or ("" if span is None else state.canonical_name(span)))
-    line = box.lineEdit()
-    if line is not None:
-        line.setCursorPosition(0)  # show the name, which comes first, not the quote's tail
