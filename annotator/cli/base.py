@@ -17,6 +17,7 @@ from annotator.core.errors import AnnotatorError, DamagedProject, is_damage
 from annotator.core.paths import ENV_VAR, resolve_db_path
 from annotator.core.preferences import remembered_analyst
 from annotator.core.store import Store
+from annotator.core.store.connection import waiting_for_writers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,12 +39,37 @@ def project_options(func: F) -> F:
     return func
 
 
+#: Commands that need no quick check first: the window checks in the background, `check`
+#: reports the damage itself, `restore` replaces a damaged file, `backups` lists what to restore.
+_UNCHECKED = frozenset({"open", "check", "restore", "backups"})
+
+
 def settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[Path, str | None]:
+    """The project and the analyst for this command. The project is quick-checked first (a
+    damaged one is refused with how to restore it), and for the rest of the command its
+    writes wait for another program's, saying so on stderr, instead of failing."""
     parent = ctx.find_root().params
     db_path = resolve_db_path(db or parent.get("db"))
     ctx.meta[_PROJECT] = db_path  # named in the message if the project turns out damaged
     name = analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
+    if ctx.info_name != "open":  # a window must never wait without end: it would freeze
+        ctx.with_resource(waiting_for_writers(_tell_waiting))
+    if ctx.info_name not in _UNCHECKED:
+        from annotator.core.safety.check import refuse_if_damaged
+
+        try:
+            refuse_if_damaged(db_path)
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from exc
     return db_path, name or remembered_analyst()
+
+
+def _tell_waiting(path: Path) -> None:
+    click.echo(
+        f"Waiting for another program writing to {path} (a window, another command); "
+        "this command goes on once it has finished. Ctrl+C stops it, changing nothing.",
+        err=True,
+    )
 
 
 @contextmanager
@@ -54,6 +80,7 @@ def open_store(db_path: Path) -> Iterator[Store]:
         store = Store.open(db_path)
     except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
+    store.before_first_write = lambda: _daily_backup(store)
     try:
         yield store
         if store.conn.total_changes:
@@ -62,6 +89,17 @@ def open_store(db_path: Path) -> Iterator[Store]:
             sync_index(store)
     finally:
         store.close()
+
+
+def _daily_backup(store: Store) -> None:
+    """The day's backup, as the window makes it (once per day, rotated), of the project as it
+    was before this command's first change. A failure is said, and the command goes on."""
+    from annotator.core.safety import daily_backup
+
+    try:
+        daily_backup(store)  # silent when made: `annotator backups` lists it
+    except AnnotatorError as exc:
+        click.echo(f"Today's automatic backup failed: {exc}", err=True)
 
 
 _PROJECT = "annotator.project"

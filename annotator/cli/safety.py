@@ -93,12 +93,17 @@ def check_command(ctx: click.Context, db: Path | None, analyst: str | None) -> N
     Changes nothing.
     """
     from annotator.core.safety import check_project
+    from annotator.core.safety.check import check_file
 
     db_path, _ = settings(ctx, db, analyst)
     if not db_path.is_file():
         raise click.ClickException(f"There is no project at {db_path}.")
-    with open_store(db_path) as store:
-        report = check_project(store)
+    # Read-only, on its own connection: a damaged project's damage is the check's finding,
+    # and a long write elsewhere is not waited for.
+    report = check_file(db_path)
+    if report is None:  # not a project, or one to upgrade first: opening says which
+        with open_store(db_path) as store:
+            report = check_project(store)
     for problem in report.problems:
         click.echo(problem)
     click.echo(report.summary())

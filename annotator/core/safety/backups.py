@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.atomic_files import replacing
 from annotator.core.errors import AnnotatorError
+from annotator.core.safety.check import check_file
 from annotator.core.store.connection import (
     connect_read_only,
     has_sqlite_header,
@@ -334,11 +335,23 @@ def _copy_with_wal(backup: Path, tmp: Path) -> None:
         raise OSError(errno.EIO, f"cannot read the backup ({exc})") from exc
 
 
+def _rules_broken(backup: Path) -> str | None:
+    """What Annotator's own check finds wrong in a sound SQLite file (annotations outside their
+    text, links to nothing…), or None."""
+    report = check_file(backup)
+    if report is None or report.ok:
+        return None
+    shown = "; ".join(report.problems[:3])
+    more = f" (and {len(report.problems) - 3} more)" if len(report.problems) > 3 else ""
+    return f"Annotator's check of the backup found {len(report.problems)} problem(s): {shown}{more}"
+
+
 def restore_backup(project_path: Path | str, backup_path: Path | str) -> Path | None:
     """Replace the project by the backup; returns where the previous project was kept (None if
     there was no project file).
 
-    The backup is checked first (integrity, an Annotator project this version reads). The
+    The backup is checked first (integrity, an Annotator project this version reads, and
+    Annotator's own check: offsets inside the text, quotes, links, labels). The
     current project is copied byte for byte, with its -wal/-shm, into the backup folder before
     anything changes, damaged or not; then the backup replaces it atomically.
     """
@@ -348,7 +361,7 @@ def restore_backup(project_path: Path | str, backup_path: Path | str) -> Path | 
         raise BackupError(f"There is no backup at {backup}.")
     if project.exists() and project.resolve() == backup.resolve():
         raise BackupError(f"{backup} is the project itself, not a backup of it.")
-    problem = problem_with(backup)
+    problem = problem_with(backup) or _rules_broken(backup)
     if problem is not None:
         raise BackupError(
             f"Cannot restore from {backup}: {problem}. The project was left untouched."

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.errors import DamagedProject, NotAProject, ProjectError
@@ -207,7 +209,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         safeguard.back_up(path, "before-migration")
     # All pending migrations in one transaction (each becomes a savepoint inside it): an upgrade
     # across several versions either completes or leaves the file exactly as it was.
-    conn.execute("BEGIN IMMEDIATE")
+    begin_write(conn, path)
     try:
         migrations.apply(conn)
         conn.execute("COMMIT")
@@ -218,3 +220,62 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"Upgrading the project to schema version {SCHEMA_VERSION} failed ({exc}); "
             "the project was left as it was. Report this with the file attached."
         ) from exc
+
+
+# -- waiting for another program's write ------------------------------------------------------
+
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+#: How long a write waits in silence, where someone is told about waiting, before they are.
+NOTICE_AFTER_MS = 1_000
+
+#: Told (with the project's path) that a write is waiting for another program's to end.
+WaitNotice = Callable[[Path], object]
+
+_wait_notice: WaitNotice | None = None
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """True when another connection holds the lock SQLite wanted (the write lock)."""
+    return _primary_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+@contextmanager
+def waiting_for_writers(notice: WaitNotice) -> Iterator[None]:
+    """Within this block every write that finds another program writing to its project waits
+    for it as long as it takes (not only the busy timeout), and `notice` is told once per write
+    that had to wait more than a second. For the command line: a long import in another
+    process must not make a command fail; a window never waits this way (it would freeze)."""
+    global _wait_notice
+    previous, _wait_notice = _wait_notice, notice
+    try:
+        yield
+    finally:
+        _wait_notice = previous
+
+
+def begin_write(conn: sqlite3.Connection, path: Path) -> None:
+    """`BEGIN IMMEDIATE`: the write lock is taken up front, so a write never fails half-way.
+
+    While another connection writes, this waits up to the busy timeout, then raises SQLite's
+    "database is locked"; inside `waiting_for_writers`, as long as that write lasts.
+    """
+    notice = _wait_notice
+    if notice is None:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    conn.execute(f"PRAGMA busy_timeout = {NOTICE_AFTER_MS}")
+    try:
+        told = False
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+            if not told:
+                notice(path)
+                told = True
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from annotator.core.store import history
 from annotator.core.store.annotations import Annotations
 from annotator.core.store.codebook_repo import CodebookRepo
 from annotator.core.store.comments import Comments
-from annotator.core.store.connection import open_connection
+from annotator.core.store.connection import begin_write, open_connection
 from annotator.core.store.documents import Documents
 from annotator.core.store.reviews import ReviewDecisions
 
@@ -54,21 +54,33 @@ class Store:
         self.annotations = Annotations(self)
         self.comments = Comments(self)
         self.reviews = ReviewDecisions(self)
+        #: Called once, before this store's first write transaction (the command line's
+        #: daily backup: made only by a command that writes, of the project before it does).
+        self.before_first_write: Callable[[], object] | None = None
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
         """Open or create the project at `path`; refuses files that are not projects."""
         store = cls(open_connection(Path(path), create=create), Path(path))
         try:
-            with store.transaction():
-                if store.meta("project_id") is None:
-                    store.set_meta("project_id", new_id())
-                    store.set_meta("created", now_iso())
-                store.codebook.ensure_default()
+            # Only a new project is written to here: opening one never waits for (or fails
+            # because of) another program's write, so reading commands run during an import.
+            if store._needs_setup():
+                with store.transaction():
+                    if store.meta("project_id") is None:
+                        store.set_meta("project_id", new_id())
+                        store.set_meta("created", now_iso())
+                    store.codebook.ensure_default()
         except BaseException:
             store.close()
             raise
         return store
+
+    def _needs_setup(self) -> bool:
+        return (
+            self.meta("project_id") is None
+            or self.conn.execute("SELECT 1 FROM labels LIMIT 1").fetchone() is None
+        )
 
     def close(self) -> None:
         self.conn.close()
@@ -90,10 +102,13 @@ class Store:
             with self.db.atomic():
                 yield self.db
             return
+        if self.before_first_write is not None:
+            hook, self.before_first_write = self.before_first_write, None
+            hook()
         try:
-            # IMMEDIATE takes the write lock up front, so a second process waits (busy
-            # timeout) instead of failing half-way through the action.
-            self.conn.execute("BEGIN IMMEDIATE")
+            # IMMEDIATE takes the write lock up front, so a second process waits instead of
+            # failing half-way through the action.
+            begin_write(self.conn, self.path)
         except sqlite3.Error as exc:
             raise _save_failure(exc, self.path) from exc
         try:
