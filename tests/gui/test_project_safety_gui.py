@@ -36,6 +36,28 @@ def test_daily_backup_back_up_now_restore_and_check(open_window, qtbot) -> None:
     dialog.close()
 
 
+def test_restoring_copies_the_backup_in_a_worker_thread_while_the_window_paints(
+    open_window, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    window = open_window([SAMPLE])
+    window.actions_by_id["backup"].trigger()
+    manual = next(b for b in list_backups(window.store.path) if b.reason == "manual")
+    real_restore = project_safety.restore_backup
+    seen: list[bool] = []
+
+    def watched(project, backup):  # type: ignore[no-untyped-def]
+        seen.append(threading.current_thread() is threading.main_thread())
+        return real_restore(project, backup)
+
+    monkeypatch.setattr(project_safety, "restore_backup", watched)
+    project_safety.restore(window, manual.path)
+    assert seen == [False]  # copied off the GUI thread
+    assert window.store.documents.list()  # and the project is open again
+    assert "previous version is kept" in window.info_bar.message.text()
+
+
 def test_a_damaged_project_offers_its_newest_good_backup(qtbot, db_path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox

@@ -12,10 +12,10 @@ from annotator.gui.window.import_flow import ReportDialog
 
 if TYPE_CHECKING:
     from annotator.core.copies import ApplyReport
-    from annotator.gui.window.main_window import MainWindow
+    from annotator.gui.window.hosts import ProjectHost
 
 
-def apply_to_copies(window: MainWindow, doc_id: str) -> None:
+def apply_to_copies(window: ProjectHost, doc_id: str) -> None:
     """The analyst's own annotations of `doc_id` onto every other document of its group."""
     from annotator.core.copies import apply_to_copies as apply  # loaded when first used
 
@@ -28,9 +28,9 @@ def apply_to_copies(window: MainWindow, doc_id: str) -> None:
             return apply(own, DocumentId(doc_id), analyst=analyst, layers=[analyst])
 
     try:
-        report = run_with_progress(window, "Applying annotations to copies", work)
+        report = run_with_progress(window.window(), "Applying annotations to copies", work)
     except AnnotatorError as exc:
         window.show_error("Nothing was applied", str(exc))
         return
     window.refresh(force=True)  # the copies' new annotations in the list and, if open, the text
-    ReportDialog("Annotations applied to copies", report.summary(), window).show()
+    ReportDialog("Annotations applied to copies", report.summary(), window.window()).show()

@@ -13,17 +13,17 @@ from PySide6.QtWidgets import QMenu
 from annotator.gui.reading.label_bar import swatch
 
 if TYPE_CHECKING:
-    from annotator.gui.window.main_window import MainWindow
+    from annotator.gui.window.hosts import LayersHost
 
 
-def layers_menu(window: MainWindow) -> QMenu:
-    menu = QMenu("&Layers", window)
+def layers_menu(window: LayersHost) -> QMenu:
+    menu = QMenu("&Layers", window.window())
     menu.setObjectName("layersMenu")
     menu.aboutToShow.connect(lambda: _fill(menu, window))
     return menu
 
 
-def _fill(menu: QMenu, window: MainWindow) -> None:
+def _fill(menu: QMenu, window: LayersHost) -> None:
     menu.clear()
     workspace = window.workspace
     counts: dict[str, int] = {}
@@ -45,7 +45,7 @@ def _fill(menu: QMenu, window: MainWindow) -> None:
         action.toggled.connect(lambda shown, lid=layer.id: set_layer_shown(window, lid, shown))
 
 
-def set_layer_shown(window: MainWindow, layer_id: str, shown: bool) -> None:
+def set_layer_shown(window: LayersHost, layer_id: str, shown: bool) -> None:
     workspace = window.workspace
     hidden = set(workspace.hidden_layers)
     if shown:

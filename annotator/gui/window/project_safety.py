@@ -29,19 +29,21 @@ from annotator.gui.window.import_flow import ReportDialog
 
 if TYPE_CHECKING:
     from annotator.core.interchange import InterchangeReport
-    from annotator.gui.window.main_window import MainWindow
+    from annotator.gui.window.hosts import ProjectHost
 
 
-def _alive(window: MainWindow) -> bool:
+def _alive(window: ProjectHost) -> bool:
     """The window can still be told something (a background job may outlive it)."""
     return shiboken6.isValid(window) and not window.closed
 
 
 #: The background jobs each window started on its project, until they have finished.
-_jobs: weakref.WeakKeyDictionary[MainWindow, list[BackgroundJob[Any]]] = weakref.WeakKeyDictionary()
+_jobs: weakref.WeakKeyDictionary[ProjectHost, list[BackgroundJob[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _track(window: MainWindow, job: BackgroundJob[Any]) -> None:
+def _track(window: ProjectHost, job: BackgroundJob[Any]) -> None:
     jobs = _jobs.setdefault(window, [])
     jobs.append(job)
 
@@ -52,7 +54,7 @@ def _track(window: MainWindow, job: BackgroundJob[Any]) -> None:
     job.finished.connect(forget)
 
 
-def finish_jobs(window: MainWindow) -> None:
+def finish_jobs(window: ProjectHost) -> None:
     """Before the window leaves its project: what can stop is cancelled, the rest (a backup
     being copied, a check) is waited for behind a progress dialog, so nothing reports on the
     old project into the new one."""
@@ -66,7 +68,9 @@ def finish_jobs(window: MainWindow) -> None:
         while not all(job.done for job in jobs):  # set in the GUI thread, which keeps running
             time.sleep(0.02)
 
-    run_with_progress(window, "Finishing the work on this project", wait, cancellable=False)
+    run_with_progress(
+        window.window(), "Finishing the work on this project", wait, cancellable=False
+    )
 
 
 def _fatal(parent: QWidget | None, title: str, message: str) -> None:
@@ -97,7 +101,12 @@ def offer_restore(db_path: Path, problem: str, parent: QWidget | None = None) ->
     if box.exec() != QMessageBox.StandardButton.Yes:
         return None
     try:
-        kept = restore_backup(db_path, newest.path)
+        kept = run_with_progress(
+            parent,
+            f"Restoring {newest.path.name}",
+            lambda _progress: restore_backup(db_path, newest.path),
+            cancellable=False,
+        )
         store = Store.open(db_path)
     except AnnotatorError as exc:
         _fatal(parent, "Restore failed", str(exc))
@@ -106,7 +115,7 @@ def offer_restore(db_path: Path, problem: str, parent: QWidget | None = None) ->
     return store
 
 
-def start_quick_check(window: MainWindow) -> BackgroundJob[str]:
+def start_quick_check(window: ProjectHost) -> BackgroundJob[str]:
     """Check the file in the background after opening; warn in the window if it is damaged."""
     path = window.store.path
     job: BackgroundJob[str] = BackgroundJob(lambda _progress: quick_check(path), name="quick check")
@@ -125,11 +134,14 @@ def start_quick_check(window: MainWindow) -> BackgroundJob[str]:
     return job
 
 
-def back_up_now(window: MainWindow) -> None:
+def back_up_now(window: ProjectHost) -> None:
     path = window.store.path
     try:
         made = run_with_progress(
-            window, "Backing up", lambda _p: make_backup(path, reason="manual"), cancellable=False
+            window.window(),
+            "Backing up",
+            lambda _p: make_backup(path, reason="manual"),
+            cancellable=False,
         )
     except AnnotatorError as exc:
         window.show_error("No backup made", str(exc))
@@ -137,7 +149,7 @@ def back_up_now(window: MainWindow) -> None:
     window.statusBar().showMessage(f"Backed up to {made}", 10000)
 
 
-def daily(window: MainWindow) -> BackgroundJob[Path | None] | None:
+def daily(window: ProjectHost) -> BackgroundJob[Path | None] | None:
     """Once per day the project is used (checked, rotated), in the background: a large project
     takes seconds to copy and check. A failure is shown, not hidden."""
     if not _alive(window):
@@ -161,7 +173,7 @@ def daily(window: MainWindow) -> BackgroundJob[Path | None] | None:
     return job
 
 
-def check(window: MainWindow) -> None:
+def check(window: ProjectHost) -> None:
     """Check the project in the background (seconds for a million annotations)."""
     path = window.store.path
 
@@ -170,28 +182,31 @@ def check(window: MainWindow) -> None:
             return check_project(own)
 
     try:
-        report = run_with_progress(window, "Checking the project", work, cancellable=False)
+        report = run_with_progress(window.window(), "Checking the project", work, cancellable=False)
     except AnnotatorError as exc:
         window.show_error("The check could not run", str(exc))
         return
     text = "\n".join([report.summary(), "", *report.problems])
-    ReportDialog("Project check", text, window).show()
+    ReportDialog("Project check", text, window.window()).show()
 
 
-def restore_dialog(window: MainWindow) -> None:
+def restore_dialog(window: ProjectHost) -> None:
     """Pick a checked backup and restore it (the current file is kept first)."""
     backups = [b for b in list_backups(window.store.path) if b.ok]
     if not backups:
         window.show_error("No backup to restore", "This project has no good backup yet.")
         return
     names = [f"{b.made_at:%Y-%m-%d %H:%M} UTC · {b.reason} · {b.path.name}" for b in backups]
-    choice, ok = QInputDialog.getItem(window, "Restore from backup", "Backup:", names, 0, False)
+    choice, ok = QInputDialog.getItem(
+        window.window(), "Restore from backup", "Backup:", names, 0, False
+    )
     if ok:
         restore(window, backups[names.index(choice)].path)
 
 
-def restore(window: MainWindow, backup: Path) -> None:
-    """Close the project, restore `backup` over it, reopen it in the same window."""
+def restore(window: ProjectHost, backup: Path) -> None:
+    """Close the project, restore `backup` over it (checked, then copied, in a worker thread
+    behind a progress dialog), reopen it in the same window."""
     path = window.store.path
     window.inspector.commit_pending()
     finish_jobs(window)  # the day's backup may be reading the file
@@ -199,7 +214,12 @@ def restore(window: MainWindow, backup: Path) -> None:
     window.store.close()
     kept: Path | None = None
     try:
-        kept = restore_backup(path, backup)
+        kept = run_with_progress(
+            window.window(),
+            f"Restoring {backup.name}",
+            lambda _progress: restore_backup(path, backup),
+            cancellable=False,
+        )
     except AnnotatorError as exc:
         window.show_error("Restore failed", str(exc))
     window.use_store(Store.open(path))
@@ -209,9 +229,9 @@ def restore(window: MainWindow, backup: Path) -> None:
         )
 
 
-def merge_dialog(window: MainWindow) -> None:
+def merge_dialog(window: ProjectHost) -> None:
     path, _ = QFileDialog.getOpenFileName(
-        window,
+        window.window(),
         "Merge a colleague's project",
         str(window.store.path.parent),
         "Annotator projects (*.sqlite);;All files (*)",
@@ -220,7 +240,7 @@ def merge_dialog(window: MainWindow) -> None:
         merge(window, Path(path))
 
 
-def merge(window: MainWindow, other: Path) -> None:
+def merge(window: ProjectHost, other: Path) -> None:
     """Merge `other` in a worker thread behind a progress dialog (backed up first, one
     transaction; Cancel before the commit changes nothing) and show the report."""
     # Imported when first used: the interchange reader is not needed to open the window.
@@ -240,7 +260,7 @@ def merge(window: MainWindow, other: Path) -> None:
             return report
 
     try:
-        report = run_with_progress(window, f"Merging {other.name}", work)
+        report = run_with_progress(window.window(), f"Merging {other.name}", work)
     except MergeCancelled as exc:
         window.statusBar().showMessage(str(exc), 10000)
         return
@@ -248,4 +268,4 @@ def merge(window: MainWindow, other: Path) -> None:
         window.show_error("Nothing was merged", str(exc))
         return
     window.refresh(force=True)  # their documents in the list, their tags in the open one
-    ReportDialog(f"Merged {other.name}", report.summary(), window).show()
+    ReportDialog(f"Merged {other.name}", report.summary(), window.window()).show()

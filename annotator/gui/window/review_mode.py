@@ -24,7 +24,7 @@ from annotator.gui.panels.annotation_table import one_line
 from annotator.gui.panels.review_panel import ReviewPanel
 
 if TYPE_CHECKING:
-    from annotator.gui.window.main_window import MainWindow
+    from annotator.gui.window.hosts import ReviewHost
 
 #: Rows of the annotation table that stay in view while reviewing, and of the review list.
 TABLE_ROWS = 8
@@ -44,10 +44,10 @@ REVIEW_ACTIONS = (
 
 
 class ReviewMode(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ReviewHost) -> None:
+        super().__init__(window.window())
         self.window = window
-        self.panel = ReviewPanel(window)
+        self.panel = ReviewPanel(window.window())
         self.panel.hide()
         self.first = self.second = ""
         self.items: list[Item] = []
