@@ -258,7 +258,10 @@ def test_sync_is_one_transaction_and_empties_the_queue(fresh_store: Store) -> No
     assert pending(fresh_store) == 0 and sync_index(fresh_store) == 0
 
 
-WORDS = ("trade", "oil", "gas", "中国", "人民", "国家", "政府", "naïve", "café", "Москва")
+WORDS = (
+    "trade", "oil", "gas", "中国", "人民", "国家", "政府", "naïve", "café", "Москва",
+    "Łódź", "Ελλάδα", "كَتَبَ", "שָׁלוֹם",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("recursive_triggers", ["ON", "OFF"])
@@ -267,7 +270,7 @@ def test_any_mix_of_changes_keeps_every_index_exact(
 ) -> None:
     """Random inserts, edits, REPLACEs and deletes, synced at random moments; after each sync
     the indexes pass FTS5's own comparison with their content, and Chinese words find exactly
-    the rows a plain substring search finds."""
+    the rows a plain substring search finds, as do Łódź, كَتَبَ and שָׁלוֹם written plainly."""
     fresh_store.conn.execute(f"PRAGMA recursive_triggers = {recursive_triggers}")
     rng = random.Random(7)
     doc = add(fresh_store, "x " * 500)
@@ -306,4 +309,8 @@ def test_any_mix_of_changes_keeps_every_index_exact(
             for word in WORDS[3:7]:
                 expected = {i for i, n in notes.items() if word in n}
                 got = {h.annotation_id for h in search_annotations(fresh_store, word, limit=1000)}
+                assert got == expected, (step, word)
+            for word, plain in (("Łódź", "lodz"), ("كَتَبَ", "كتب"), ("שָׁלוֹם", "שלום")):
+                expected = {i for i, n in notes.items() if word in n}
+                got = {h.annotation_id for h in search_annotations(fresh_store, plain, limit=1000)}
                 assert got == expected, (step, word)

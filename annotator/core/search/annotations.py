@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import AnnotationId, DocumentId
 from annotator.core.search.fts import Compiler, Plan, Sql, Tables, run, term_match
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse
 from annotator.core.search.sources import SOURCE_FIELDS, register, source_condition
+from annotator.core.store.search_results import AnnotationHit, annotation_hits
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -50,30 +49,6 @@ _ID_PREFIX = re.compile(r"[0-9a-fA-F-]{8,36}")
 COMMON_NAME = 2_000
 
 
-@dataclass(frozen=True)
-class AnnotationHit:
-    """One annotation found; `start`/`end` are code points into its document's text.
-
-    `speaker`: for a speaker span its canonical name, for a claim who said it (linked span's
-    name or the typed name); `target`: for a claim what it is about. Empty when there is none.
-    """
-
-    annotation_id: AnnotationId
-    document_id: DocumentId
-    document_title: str
-    label: str
-    role: str | None
-    analyst: str
-    start: int
-    end: int
-    quote: str
-    sentiment: str | None
-    speaker: str
-    target: str
-    note: str
-    modified: str
-
-
 def search_annotations(store: Store, query: str, limit: int = 200) -> list[AnnotationHit]:
     """Annotations matching `query` (see the module doc), the most recently added first.
 
@@ -88,7 +63,7 @@ def search_annotations(store: Store, query: str, limit: int = 200) -> list[Annot
     register(store.conn)
     sql, params = annotation_query_sql(store, node, limit)
     rowids = [row[0] for row in run(store.conn, sql, params)]
-    return _hydrate(store.conn, rowids)
+    return annotation_hits(store.conn, rowids)
 
 
 def annotation_query_sql(store: Store, node: Node, limit: int) -> tuple[str, tuple[object, ...]]:
@@ -137,12 +112,12 @@ class _Fields:
         return _in("a.label_id", ids)
 
     def _analyst(self, term: Term) -> Sql:
-        rows = self.conn.execute("SELECT id, name FROM analysts ORDER BY name").fetchall()
-        ids = _matching(term, [(r[0], r[1]) for r in rows])
+        layers = [(str(layer.id), layer.name) for layer in self.store.layers()]
+        ids = _matching(term, layers)
         if not ids:  # the reviewed layer answers to its id too, whatever its display name
-            ids = [r[0] for r in rows if r[0].casefold() == term.text.casefold()]
+            ids = [key for key, _ in layers if key.casefold() == term.text.casefold()]
         if not ids:
-            names = ", ".join(r[1] for r in rows)
+            names = ", ".join(name for _, name in layers)
             raise ValidationError(f"No analyst “{term.text}” in this project. Analysts: {names}.")
         return _in("a.analyst_id", ids)
 
@@ -235,54 +210,3 @@ def _matching(term: Term, choices: list[tuple[str, str]]) -> list[str]:
 
 def _in(column: str, values: list[str]) -> Sql:
     return Sql(f"{column} IN ({', '.join('?' * len(values))})", tuple(values))
-
-
-_HYDRATE = """
-SELECT a.rowid, a.id, a.document_id, d.title, coalesce(an.name, a.analyst_id),
-       coalesce(lb.name, '?'), lb.role, a.start, a."end", a.quote, a.sentiment,
-       a.speaker_name, a.note, a.modified,
-       (SELECT coalesce(ls.name, sp.speaker_name, sp.quote) FROM links ls
-        LEFT JOIN annotations sp ON sp.id = ls.target_id
-        WHERE ls.source_id = a.id AND ls.kind = 'said_by' ORDER BY ls.created DESC LIMIT 1),
-       (SELECT coalesce(lt.name, tg.speaker_name, tg.quote) FROM links lt
-        LEFT JOIN annotations tg ON tg.id = lt.target_id
-        WHERE lt.source_id = a.id AND lt.kind = 'about' ORDER BY lt.created DESC LIMIT 1)
-FROM annotations a
-JOIN documents d ON d.id = a.document_id
-LEFT JOIN analysts an ON an.id = a.analyst_id
-LEFT JOIN labels lb ON lb.id = a.label_id
-WHERE a.rowid IN ({marks})
-"""
-
-
-def _hydrate(conn: sqlite3.Connection, rowids: list[int]) -> list[AnnotationHit]:
-    if not rowids:
-        return []
-    rows = conn.execute(_HYDRATE.format(marks=",".join("?" * len(rowids))), rowids).fetchall()
-    by_rowid = {row[0]: row for row in rows}
-    hits = []
-    for rowid in rowids:
-        if rowid not in by_rowid:
-            continue
-        (_, ann_id, doc_id, title, analyst, label, role, start, end, quote, sentiment,
-         speaker_name, note, modified, said_by, about) = by_rowid[rowid]  # fmt: skip
-        speaker = (speaker_name or quote) if role == "speaker" else (said_by or "")
-        hits.append(
-            AnnotationHit(
-                AnnotationId(ann_id),
-                DocumentId(doc_id),
-                title,
-                label,
-                role,
-                analyst,
-                start,
-                end,
-                quote,
-                sentiment,
-                " ".join(speaker.split()),
-                " ".join((about or "").split()),
-                note,
-                modified,
-            )
-        )
-    return hits

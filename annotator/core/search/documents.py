@@ -19,7 +19,8 @@ from annotator.core.search.fts import Compiler, Plan, Tables, run, term_match
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse, terms
 from annotator.core.search.sources import SOURCE_FIELDS, register, source_condition
-from annotator.core.store.schema import SEPARATOR
+from annotator.core.store.search_results import document_rows, locate, opening
+from annotator.core.store.search_tables import SEPARATOR
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -126,14 +127,7 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], node: Node) -> list[Docum
     if not rowids:
         return []
     marks = ",".join("?" * len(rowids))
-    docs = {
-        row[0]: row[1:]
-        for row in conn.execute(
-            f"SELECT rowid, id, title, published, length(text) FROM documents "
-            f"WHERE rowid IN ({marks})",
-            rowids,
-        )
-    }
+    docs = document_rows(conn, rowids)
     looked_for = [
         term_match(t, ("title",) if t.field == "title" else None)
         for t in terms(node)
@@ -154,22 +148,22 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], node: Node) -> list[Docum
     for rowid in rowids:
         if rowid not in docs:
             continue
-        doc_id, title, published, length = docs[rowid]
+        doc = docs[rowid]
         if rowid in fragments:
             fragment, marked_title = fragments[rowid]
             snippet = _from_fragment(conn, rowid, fragment)
             title_ranges = _unmark(marked_title)[1]
         else:  # found by what it lacks (NOT …)
-            snippet, title_ranges = _opening(conn, rowid, length), []
+            snippet, title_ranges = _opening(conn, rowid, doc.length), []
         first = snippet.highlights[0] if snippet.highlights else None
         start = end = None
         if first is not None and snippet.offset is not None:
             start, end = snippet.offset + first[0], snippet.offset + first[1]
         hits.append(
             DocumentHit(
-                DocumentId(doc_id),
-                title,
-                published,
+                doc.document_id,
+                doc.title,
+                doc.published,
                 _one_line(snippet.text),
                 tuple(snippet.highlights),
                 start,
@@ -207,12 +201,7 @@ def _from_fragment(conn: sqlite3.Connection, rowid: int, fragment: str) -> _Snip
     cut_before, cut_after = fragment.startswith(_CUT), fragment.endswith(_CUT)
     core = fragment[1 if cut_before else 0 : len(fragment) - 1 if cut_after else len(fragment)]
     text, highlights = _unmark(core)
-    offset = None
-    if text:
-        found = conn.execute(
-            "SELECT instr(text, ?) FROM documents WHERE rowid = ?", [text, rowid]
-        ).fetchone()
-        offset = found[0] - 1 if found and found[0] else None
+    text, offset = locate(conn, rowid, text)
     snippet = _Snippet(text, highlights, offset)
     if len(text) > SNIPPET_CHARS:
         anchor = highlights[0][0] if highlights else 0
@@ -242,9 +231,7 @@ def _with_ellipses(snippet: _Snippet, before: bool, after: bool) -> _Snippet:
 
 
 def _opening(conn: sqlite3.Connection, rowid: int, length: int) -> _Snippet:
-    (text,) = conn.execute(
-        "SELECT substr(text, 1, ?) FROM documents WHERE rowid = ?", [SNIPPET_CHARS, rowid]
-    ).fetchone()
+    text = opening(conn, rowid, SNIPPET_CHARS)
     return _with_ellipses(_Snippet(text, [], 0), False, length > SNIPPET_CHARS)
 
 

@@ -2,8 +2,9 @@
 
 Every piece of text becomes an FTS5 string literal ("…" with quotes doubled), so no user input
 is ever read as FTS5 syntax: FTS5 only sees operators, parentheses and column filters that this
-module wrote. Text is split as the indexed text is (`split_spaceless`), so a Chinese word is a
-phrase of its characters and is found inside longer runs.
+module wrote. Text is folded and split as the indexed text is (`index_value`), so a Chinese
+word is a phrase of its characters and is found inside longer runs, and `lodz` finds "Łódź";
+each way of writing ß/ss, æ/ae, ø/oe is looked for (`spellings`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 
 from annotator.core.errors import ProjectError, ValidationError
 from annotator.core.search.query import AllOf, AnyOf, Node, Not, Term
-from annotator.core.store.schema import split_spaceless
+from annotator.core.search.spellings import spellings
+from annotator.core.store.search_copies import index_value
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,10 @@ def term_match(term: Term, columns: tuple[str, ...] | None = None) -> Match:
     """The MATCH expression finding `term` (in `columns` only, if given)."""
     scope = "{" + " ".join(columns) + "} : " if columns else ""
     star = "*" if term.prefix else ""
-    return Match(scope + literal(split_spaceless(term.text) or "") + star)
+    found = [
+        literal(index_value(text) or "") + star for text in spellings(term.text, prefix=term.prefix)
+    ]
+    return Match(scope + (found[0] if len(found) == 1 else f"({' OR '.join(found)})"))
 
 
 # -- compiling a tree ----------------------------------------------------------------------------

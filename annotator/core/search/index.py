@@ -4,9 +4,9 @@ Triggers cannot write FTS5 tables under `trusted_schema = OFF` (see schema migra
 they note each change in `search_queue`; `sync_index` applies the queue in one transaction
 before every search. For each changed row, its first queue entry since the last sync says what
 the index holds (the values it was indexed with, or nothing for a new row): those tokens are
-deleted, the row's split copy (scripts without spaces) is written again, and the row as it is
-now, if it still exists, is indexed through its content view. Rows without spaceless scripts
-never leave SQL; the others are read into Python to split.
+deleted, the row's copy (scripts without spaces split, marks folded: `store.search_copies`) is
+written again, and the row as it is now, if it still exists, is indexed through its content
+view. Rows that need no copy never leave SQL; the others are read into Python.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from annotator.core.store.schema import (
-    SEARCH_SOURCES,
-    SPACELESS_GLOB,
-    fill_split_copies,
-    split_spaceless,
+from annotator.core.store.search_copies import (
+    COPY_GLOB,
+    fill_search_copies,
+    index_value,
+    rebuild_search_indexes,
 )
+from annotator.core.store.search_tables import SEARCH_SOURCES
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -59,33 +60,33 @@ def _apply(
 ) -> None:
     cols = ", ".join(columns)
     slots = _SLOTS[: len(columns)]
-    spaceless = " OR ".join(f"coalesce(q.{s}, '') GLOB :glob" for s in slots)
+    copied = " OR ".join(f"coalesce(q.{s}, '') GLOB :glob" for s in slots)
     first = """
         FROM search_queue q
         WHERE q.source = :source AND q.has_old = 1
           AND q.seq = (SELECT min(f.seq) FROM search_queue f
                        WHERE f.source = q.source AND f.row = q.row)
     """
-    where = {"source": table, "glob": SPACELESS_GLOB}
+    where = {"source": table, "glob": COPY_GLOB}
     # 1. Take out what the index holds for every changed row that was indexed: the old values
-    #    as they were given to it (split where they had spaceless characters).
+    #    as they were given to it (through their copy where they needed one).
     conn.execute(
         f"INSERT INTO {index} ({index}, rowid, {cols}) "
         f"SELECT 'delete', q.row, {', '.join(f'q.{s}' for s in slots)} {first} "
-        f"AND NOT ({spaceless})",
+        f"AND NOT ({copied})",
         where,
     )
     olds = conn.execute(
-        f"SELECT q.row, {', '.join(f'q.{s}' for s in slots)} {first} AND ({spaceless})", where
+        f"SELECT q.row, {', '.join(f'q.{s}' for s in slots)} {first} AND ({copied})", where
     ).fetchall()
     conn.executemany(
         f"INSERT INTO {index} ({index}, rowid, {cols}) VALUES ('delete', ?{', ?' * len(slots)})",
-        [[row, *(split_spaceless(v) for v in values)] for row, *values in olds],
+        [[row, *(index_value(v) for v in values)] for row, *values in olds],
     )
-    # 2. Split copies of the changed rows as they are now.
+    # 2. Copies of the changed rows as they are now.
     changed = f"(SELECT row FROM search_queue WHERE source = '{table}')"
     conn.execute(f"DELETE FROM {split} WHERE row IN {changed}")
-    fill_split_copies(conn, table, split, columns, f"rowid IN {changed}")
+    fill_search_copies(conn, table, split, columns, f"rowid IN {changed}")
     # 3. Index them (deleted rows are simply not found).
     conn.execute(
         f"INSERT INTO {index} (rowid, {cols}) SELECT row, {cols} FROM {content} "
@@ -95,10 +96,5 @@ def _apply(
 
 def rebuild_index(store: Store) -> None:
     """Rebuild every search index from scratch (a repair; not needed in normal use)."""
-    conn = store.conn
     with store.transaction():
-        for table, index, split, _content, columns, _unique in SEARCH_SOURCES:
-            conn.execute(f"DELETE FROM {split}")
-            fill_split_copies(conn, table, split, columns)
-            conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
-        conn.execute("DELETE FROM search_queue")
+        rebuild_search_indexes(store.conn)
