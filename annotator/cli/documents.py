@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.names import shown
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
@@ -85,23 +86,23 @@ def import_command(
     with open_store(db_path) as store:
         try:
             analyst_id = store.ensure_analyst(analyst_name or os_user_name() or "analyst").id
-            with terminal_progress("Importing", "Read", "file", "files") as shown:
+            with terminal_progress("Importing", "Read", "file", "files") as drawn:
 
                 def progress(index: int, total: int, _name: str) -> bool:
-                    return shown(index, total)
+                    return drawn(index, total)
 
                 outcome = import_paths(
                     store, files, analyst_id=analyst_id, options=options, progress=progress
                 )
-                shown(shown.total, shown.total)
+                drawn(drawn.total, drawn.total)
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(shown(exc)) from exc
     if not quiet:
         for _summary, report in outcome.added:
-            click.echo(report.summary())
+            click.echo(report.summary())  # names in it are made safe by the core
             click.echo()
     click.echo(outcome.summary())
-    click.echo(f"Project: {db_path}")
+    click.echo(f"Project: {shown(db_path)}")
     if outcome.refused or outcome.stopped:
         sys.exit(1)
 

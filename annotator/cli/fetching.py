@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.names import shown
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
@@ -18,12 +19,14 @@ def read_address_list(path: Path) -> list[str]:
     try:
         raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise click.ClickException(
+            f"{shown(path)}: cannot be read ({exc.strerror or exc})"
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise click.ClickException(
-            f"{path}: not UTF-8 text (a list of web addresses, one per line, is expected)"
+            f"{shown(path)}: not UTF-8 text (a list of web addresses, one per line, is expected)"
         ) from exc
     lines = (line.strip() for line in text.splitlines())
     return [line for line in lines if line and not line.startswith("#")]
@@ -39,9 +42,7 @@ def read_address_list(path: Path) -> list[str]:
     help="Read addresses from FILE, one per line (blank lines and # comments ignored; - for "
     "standard input).",
 )
-@click.option(
-    "--full-page", is_flag=True, help="Import all visible text, not only the article."
-)
+@click.option("--full-page", is_flag=True, help="Import all visible text, not only the article.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
 @project_options
 @click.pass_context
@@ -78,21 +79,21 @@ def fetch_command(
                     progress=lambda index, total, _name: looked(index, total),
                 )
                 looked(looked.total, looked.total)
-            with terminal_progress("Importing", "Read", "page", "pages") as shown:
+            with terminal_progress("Importing", "Read", "page", "pages") as drawn:
                 outcome = import_sources(
                     store,
                     found,
                     analyst_id=analyst_id,
-                    progress=lambda index, total, _name: shown(index, total),
+                    progress=lambda index, total, _name: drawn(index, total),
                     refused=refused,
                 )
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(shown(exc)) from exc
     if not quiet:
         for _summary, report in outcome.added:
-            click.echo(report.summary())
+            click.echo(report.summary())  # names in it are made safe by the core
             click.echo()
     click.echo(outcome.summary())
-    click.echo(f"Project: {db_path}")
+    click.echo(f"Project: {shown(db_path)}")
     if outcome.refused or outcome.stopped:
         sys.exit(1)

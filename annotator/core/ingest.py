@@ -22,6 +22,7 @@ from annotator.core.importing import (
     collect_files,
     read_document,
 )
+from annotator.core.importing.names import one_line, readable
 from annotator.core.importing.source import Source
 from annotator.core.records import AnalystId, DocumentId, DocumentSummary
 from annotator.core.store import Store
@@ -45,7 +46,8 @@ class IngestOutcome:
     copy_of: dict[DocumentId, str] = field(default_factory=dict)
 
     def summary(self) -> str:
-        """Short human-readable result, the same in the CLI and the GUI."""
+        """Short human-readable result, the same in the CLI and the GUI. Titles, paths and
+        reasons come from outside: each line is made safe to print (`names.one_line`)."""
         lines = [f"Imported {len(self.added)} document(s)."]
         for summary, _report in self.added:
             if summary.id in self.copy_of:
@@ -75,7 +77,7 @@ class IngestOutcome:
                 f"Stopped: {self.stopped} The documents listed as imported above are saved; "
                 "the remaining files were not imported."
             )
-        return "\n".join(lines)
+        return "\n".join(one_line(line) for line in lines)
 
 
 def file_sources(
@@ -92,7 +94,9 @@ def file_sources(
     feeds = [p for p in given if p.suffix.lower() in feed_suffixes and not p.is_dir()]
     files, refused = collect_files([p for p in given if p not in feeds])
     sources = [
-        Source(str(path), path.name, partial(read_document, path, options=options))
+        Source(
+            readable(str(path)), readable(path.name), partial(read_document, path, options=options)
+        )
         for path in files
     ]
     refused = list(refused)
@@ -121,9 +125,7 @@ def import_paths(
     what this run added (see the module's docstring).
     """
     sources, refused = file_sources(paths, options or ReadOptions(encoding=encoding))
-    return import_sources(
-        store, sources, analyst_id=analyst_id, progress=progress, refused=refused
-    )
+    return import_sources(store, sources, analyst_id=analyst_id, progress=progress, refused=refused)
 
 
 def import_sources(
@@ -145,8 +147,14 @@ def import_sources(
         except ImportRefused as exc:
             outcome.refused.append(exc)
             continue
+        except Exception as exc:  # a file no reader expected: refused, the others go on
+            outcome.refused.append(_unexpected(source, "could not be read", exc))
+            continue
         try:
             summary, created = store.documents.add(extracted, analyst_id=analyst_id)
+        except UnicodeError as exc:  # a name or text SQLite cannot take: this file only
+            outcome.refused.append(_unexpected(source, "could not be stored", exc))
+            continue
         except AnnotatorError as exc:
             # Each document is its own commit: those before stay, nothing of this one does.
             outcome.stopped = str(exc)
@@ -165,6 +173,10 @@ def import_sources(
     if outcome.cancelled:
         _take_back(store, outcome, analyst_id)
     return outcome
+
+
+def _unexpected(source: Source, what: str, exc: Exception) -> ImportRefused:
+    return ImportRefused(source.label, f"the file {what} ({type(exc).__name__}: {exc})")
 
 
 def _take_back(store: Store, outcome: IngestOutcome, analyst_id: AnalystId | None) -> None:

@@ -19,6 +19,7 @@ from annotator.core.errors import ImportRefused
 from annotator.core.importing.decoding import decode_bytes, decode_html_bytes
 from annotator.core.importing.docx_text import docx_to_text
 from annotator.core.importing.mojibake import repair_mojibake
+from annotator.core.importing.names import readable_path
 from annotator.core.importing.normalise import normalise_text
 from annotator.core.importing.report import (
     ExtractedDocument,
@@ -167,9 +168,11 @@ def read_source(
     """Read the bytes of one source (a file's, or a page fetched from `url`) of format `fmt`.
 
     `given` is what is known from elsewhere (a feed item's title and date): used where the
-    source itself says nothing. The original bytes are kept with the document.
+    source itself says nothing. The original bytes are kept with the document. A file name's
+    undecodable bytes are stored as U+FFFD (refusals keep the name as given, to read it again).
     """
     options = options or ReadOptions()
+    shown = readable_path(source)
     encoding = options.encoding
     warnings: list[str] = []
     meta = SourceMeta()
@@ -233,15 +236,15 @@ def read_source(
         # Titles get the same clean-up silently: the report is about the text.
         title = repair_mojibake(normalise_text(found_title)[0].replace("\n", " "))[0].strip()
     elif fmt == "markdown":
-        title = _markdown_title(text, source)
+        title = _markdown_title(text, shown)
     elif fmt in ("html", "mhtml", "pdf"):
-        title = _fallback_title(source)
+        title = _fallback_title(shown)
     else:
-        title = _first_line_title(text, source)
+        title = _first_line_title(text, shown)
     if given is not None:
         meta = _completed(meta, given)
     report = ImportReport(
-        source=url or str(source),
+        source=url or str(shown),
         format=fmt,
         encoding=codec,
         encoding_detected=detected,
@@ -251,14 +254,14 @@ def read_source(
         left_out=left_out,
     )
     return ExtractedDocument(
-        source=source,
-        title=title or _fallback_title(source),
+        source=shown,
+        title=title or _fallback_title(shown),
         text=text,
-        published=meta.published or _date_from_name(source),
+        published=meta.published or _date_from_name(shown),
         report=report,
         meta=meta,
         page_starts=page_starts if fmt == "pdf" else [],
-        original=Original(data=data, media_type=_MEDIA_TYPES[fmt], name=url or source.name),
+        original=Original(data=data, media_type=_MEDIA_TYPES[fmt], name=url or shown.name),
     )
 
 

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.importing.names import one_line
+
 
 @dataclass(frozen=True)
 class Repair:
@@ -35,7 +37,8 @@ class ImportReport:
     left_out: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """A multi-line, human-readable account of the import."""
+        """A multi-line, human-readable account of the import; names, repairs and what was
+        left out quote the source, so each line is made safe to print (`names.one_line`)."""
         how = "detected" if self.encoding_detected else "declared or certain"
         lines = [
             f"File: {self.source}",
@@ -62,7 +65,7 @@ class ImportReport:
             lines.extend(f"  - {warning}" for warning in self.warnings)
         else:
             lines.append("Warnings: none")
-        return "\n".join(lines)
+        return "\n".join(one_line(line) for line in lines)
 
     def to_json(self) -> str:
         """Serialise for storage (UTF-8 text, not ASCII-escaped)."""
