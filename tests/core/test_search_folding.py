@@ -33,6 +33,7 @@ TEXTS = {
     "arabic": "قال الرئيس العربي",
     "hebrew pointed": "שָׁלוֹם עֲלֵיכֶם",
     "hebrew": "שלום עליכם",
+    "french": "Le cœur du problème.",
 }
 
 
@@ -68,12 +69,26 @@ def titles(store: Store, query: str) -> set[str]:
         ("שלום", {"hebrew pointed", "hebrew"}),
         ("שָׁלוֹם", {"hebrew pointed", "hebrew"}),
         ('"שלום עליכם"', {"hebrew pointed", "hebrew"}),
+        ("coeur", {"french"}),
     ],
 )
 def test_each_way_of_writing_finds_every_other(
     fresh_store: Store, corpus: dict[str, DocumentId], query: str, expected: set[str]
 ) -> None:
     assert titles(fresh_store, query) == expected
+
+
+def test_outlet_and_author_fold_the_same_way(fresh_store: Store) -> None:
+    doc = add(fresh_store, "Text.", title="sourced")
+    with fresh_store.transaction():
+        fresh_store.conn.execute(
+            "UPDATE documents SET author = 'Lech Wałęsa; Anna Straße', outlet = 'Ærø Avis' "
+            "WHERE id = ?",
+            [doc],
+        )
+    for query in ("author:walesa", "author:strasse", "author:straße", "outlet:aeroe", "outlet:ærø"):
+        assert titles(fresh_store, query) == {"sourced"}, query
+    assert titles(fresh_store, "outlet:aero") == set()
 
 
 def test_folding_does_not_make_different_words_equal(

@@ -5,7 +5,8 @@
 These are not indexed text: each term becomes an SQL condition on the `documents` table (alias
 `d`), which the corpus search applies to the documents and the annotation search to the
 annotations' documents. Any case, any accents: `outlet:xinhua` finds "Xinhua News Agency",
-`author:zoe` finds "Zoë Martin".
+`author:zoe` finds "Zoë Martin", `author:walesa` "Lech Wałęsa", `author:strasse` "Anna Straße"
+(letters are folded as in the indexes, and ß, æ, ø, œ are ss, ae, oe, oe).
 
 - outlet: and author: match whole words, or runs of them for a phrase (`author:"liu xin"`
   finds "Liu Xin; Yang Sheng" but not "Xin Liu"); `*` makes the last word a prefix
@@ -25,6 +26,7 @@ import unicodedata
 from annotator.core.errors import ValidationError
 from annotator.core.search.fts import Sql
 from annotator.core.search.query import Term, has_letters
+from annotator.core.store.search_copies import fold
 
 #: The fields, with what they do (shown in messages).
 SOURCE_FIELDS = {
@@ -35,6 +37,7 @@ SOURCE_FIELDS = {
 #: SQL function: a name as its words, folded (" xinhua news agency "), for word matching.
 FOLD = "annotator_folded_words"
 _WORDS = re.compile(r"\w+")
+_PAIRS = str.maketrans({"æ": "ae", "ø": "oe", "œ": "oe"})
 _TAG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*-?")
 
 
@@ -43,7 +46,8 @@ def folded_words(text: str | None) -> str:
     surrounded by spaces: " liu xin yang sheng "; " " when there are none."""
     if not text:
         return " "
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    text = fold(text).casefold().translate(_PAIRS)  # ł as l, ø as oe (ß is ss by casefold)
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = _WORDS.findall(unicodedata.normalize("NFC", bare))
     return " " + " ".join(words) + " " if words else " "
