@@ -12,8 +12,6 @@ that would end a page gets a page break before it.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from PySide6.QtGui import (
 )
 
 from annotator import __version__
+from annotator.core.atomic_files import replacing
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import ReportContent
 from annotator.gui.reading.text_formats import char_format
@@ -320,15 +319,12 @@ def write_pdf(content: ReportContent, path: Path) -> None:
 
 
 def write_pdf_report(content: ReportContent, path: Path) -> None:
-    """Write the PDF next to `path` first and rename it into place only once complete."""
+    """Write the PDF beside `path` first; it replaces `path` only once complete and on disk."""
     path = Path(path)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
-        write_pdf(content, temp)
-        if not temp.exists() or temp.stat().st_size == 0:
-            raise AnnotatorError(f"Qt could not write the PDF: {path} was not written.")
-        os.replace(temp, path)
+        with replacing(path) as temp:
+            write_pdf(content, temp)
+            if temp.stat().st_size == 0:
+                raise AnnotatorError(f"Qt could not write the PDF: {path} was not written.")
     except OSError as exc:
         raise AnnotatorError(f"Could not write {path} ({exc.strerror or exc}).") from exc
-    finally:
-        temp.unlink(missing_ok=True)
