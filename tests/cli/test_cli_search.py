@@ -125,3 +125,39 @@ def test_a_command_line_import_leaves_the_search_index_up_to_date(db_path: Path)
     with Store.open(db_path) as store:
         # Nothing left for the first search to index: the import did it.
         assert store.conn.execute("SELECT count(*) FROM search_queue").fetchone()[0] == 0
+
+
+def queued(db_path: Path) -> int:
+    with Store.open(db_path) as store:
+        return int(store.conn.execute("SELECT count(*) FROM search_queue").fetchone()[0])
+
+
+def test_import_then_search_finds_the_text_with_nothing_left_to_index(
+    db_path: Path, tmp_path: Path
+) -> None:
+    article = tmp_path / "Łódź.txt"
+    article.write_text("Spotkanie w Łódź.\n\nRozmowy o współpracy trwały dwa dni.", "utf-8")
+    code, out = invoke("import", "--db", str(db_path), "-q", str(article))
+    assert code == 0, out
+    assert queued(db_path) == 0  # the first search has nothing to index
+    code, out = invoke("search", "--db", str(db_path), "--format", "json", "wspolpracy")
+    assert code == 0, out
+    [hit] = json.loads(out)
+    assert hit["snippet"][slice(*hit["highlights"][0])] == "współpracy"
+
+
+def test_import_annotations_leaves_the_annotation_index_current(
+    project: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "annotations.jsonl"
+    code, out = invoke("export", "-f", "jsonl", "-o", str(exported), "--db", str(project))
+    assert code == 0, out
+    theirs = tmp_path / "theirs.sqlite"
+    code, out = invoke("import", "--db", str(theirs), "-q", str(SAMPLE))
+    assert code == 0, out
+    code, out = invoke("import-annotations", "--db", str(theirs), "--analyst", "Ben", str(exported))
+    assert code == 0, out
+    assert queued(theirs) == 0
+    code, out = invoke("search", "--db", str(theirs), "-a", "note:wording", 'speaker:"wei fenghe"')
+    assert code == 0, out
+    assert "firmly opposes" in out and out.splitlines()[-1] == "1 annotation(s)"
