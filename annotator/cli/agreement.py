@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import cast
 
@@ -27,9 +28,22 @@ from annotator.core.store import Store
     "--document",
     multiple=True,
     metavar="ID_OR_TITLE",
-    help="Only this document: id (or its first 8+ characters) or exact title (repeatable).",
+    help="Only this document: id (or its first 8+ characters) or exact title (repeatable; a "
+    "title that several documents share is refused with their ids).",
 )
 @click.option("--label", multiple=True, metavar="NAME", help="Only this label (repeatable).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only documents published on or after this day (undated documents are left out).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only documents published up to and including this day.",
+)
 @click.option(
     "--format",
     "-f",
@@ -54,6 +68,8 @@ def agreement_command(
     by: tuple[str, ...],
     document: tuple[str, ...],
     label: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
     fmt: str,
     output: Path | None,
     db: Path | None,
@@ -67,8 +83,9 @@ def agreement_command(
     missing for them, not "nothing tagged". In a pair, the first analyst is the reference of
     precision and recall.
     """
-    from annotator.core.agreement import agreement_report, analysts_named
+    from annotator.core.agreement import agreement_report
     from annotator.core.agreement.formats import Format, render, save
+    from annotator.core.selection import Selection
 
     if len(set(by)) == 1:
         raise click.UsageError(
@@ -77,12 +94,17 @@ def agreement_command(
         )
     db_path, _ = settings(ctx, db, analyst)
     try:
+        # The same selection, and the same refusals, as `annotator export`.
+        selection = Selection(
+            analysts=by,
+            documents=document,
+            labels=label,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            date_field="published",
+        )
         with Store.open(db_path, create=False) as store:
-            analysts = [a.id for a in analysts_named(store, by)] if by else None
-            documents = [store.documents.resolve(key).id for key in document] or None
-            report = agreement_report(
-                store, analysts=analysts, documents=documents, labels=label or None
-            )
+            report = agreement_report(store, selection=selection)
         if not report.comparable:
             names = ", ".join(a.name for a in report.analysts)
             raise click.ClickException(

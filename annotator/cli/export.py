@@ -65,7 +65,8 @@ def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lin
     "--document",
     multiple=True,
     metavar="ID_OR_TITLE",
-    help="Only this document: id (or its first 8+ characters) or exact title (repeatable).",
+    help="Only this document: id (or its first 8+ characters) or exact title (repeatable; a "
+    "title that several documents share is refused with their ids).",
 )
 @click.option(
     "--since", metavar="DATE", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC)."
@@ -78,10 +79,11 @@ def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lin
 )
 @click.option(
     "--dated",
-    type=click.Choice(["modified", "created"]),
+    type=click.Choice(["modified", "created", "published"]),
     default="modified",
     show_default=True,
-    help="Which date of an annotation --since and --until test.",
+    help="Which date --since and --until test: an annotation's last change or creation, or "
+    "its document's publication (undated documents are then left out).",
 )
 @click.option("--no-bom", is_flag=True, help="CSV: no UTF-8 byte-order mark (Excel needs it).")
 @click.option(

@@ -150,7 +150,7 @@ def test_an_existing_file_is_replaced_whole(project: Project, tmp_path: Path) ->
     [
         (["--by", "Ana", "--by", "Zoe"], "No analyst called “Zoe” in this project"),
         (["--label", "Quote"], "No label called “Quote”"),
-        (["--document", "Third"], "“Third” matches no document"),
+        (["--document", "Third"], "No document has the id or title “Third” in this project"),
         (["--by", "Ana", "--by", "Ana"], "at least two analysts"),
     ],
 )

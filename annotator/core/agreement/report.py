@@ -1,9 +1,10 @@
 """The agreement report: every statistic for every pair of analysts and for all of them.
 
-Read from one snapshot of the project: all annotations of the scope in one query (or one per
-chosen document), the text of a document only when two or more analysts coded it. Token-level
-statistics come from runs of identically coded tokens (annotator.core.agreement.token_labels),
-so a project of thousands of documents is a matter of seconds, spent mostly tokenising.
+Read from one snapshot of the project: all annotations of the scope in one query (the scope a
+`Selection`, resolved as exports resolve it), the text of a document only when two or more
+analysts coded it. Token-level statistics come from runs of identically coded tokens
+(annotator.core.agreement.token_labels), so a project of thousands of documents is a matter
+of seconds, spent mostly tokenising.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from annotator.core.agreement.token_labels import Pattern, Span, token_runs
 from annotator.core.agreement.tokens import TOKENISATION, tokenise
 from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
-from annotator.core.export.scope import read_snapshot
 from annotator.core.records import Analyst, AnalystId, DocumentId, LabelId
+from annotator.core.selection import Resolved, Selection, SelectionError, resolve, resolve_layers
 from annotator.core.store import Store
+from annotator.core.store.agreement_rows import coded_spans, layers_with_annotations
+from annotator.core.store.export_rows import document_text, read_snapshot
 
 StatisticName = Literal["kappa", "alpha", "f1_exact", "f1_overlap"]
 #: What the heatmap and the tables can show, with their display names.
@@ -128,29 +131,44 @@ def agreement_report(
     store: Store,
     *,
     analysts: Sequence[AnalystId] | None = None,
-    documents: Sequence[DocumentId] | None = None,
+    documents: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
+    selection: Selection | None = None,
 ) -> AgreementReport:
     """Agreement of `analysts` (ids; default: everyone with an annotation in scope, the
-    reviewed layer included) on `documents` (default: all) and `labels` (names; default: the
-    whole codebook).
+    reviewed layer left out) on `documents` (ids, id prefixes or titles; default: all) and
+    `labels` (names; default: the whole codebook).
 
-    Refuses unknown analysts, documents or labels, and fewer than two analysts.
+    Or a `selection` instead of `documents` and `labels`: the same rules as exports (its
+    `analysts`/`layers` name who to compare; its dates are publication dates). Refuses unknown
+    or ambiguous names, annotation dates, and fewer than two analysts.
     """
-    codebook = store.codebook.get()
-    label_names = _chosen_labels(codebook, labels)
+    if selection is None:
+        selection = Selection(documents=tuple(documents or ()), labels=tuple(labels or ()))
+    elif documents is not None or labels is not None:
+        raise ValueError("give either a selection or documents and labels")
+    if (selection.since or selection.until) and not selection.dates_documents:
+        raise SelectionError(
+            "Agreement compares whole documents: choose them by publication date, "
+            "not by when annotations were made or changed."
+        )
+    if labels is not None and not labels:
+        raise SelectionError("Choose at least one label to compare.")
     with read_snapshot(store.conn):
-        scope = _Scope.read(store, codebook, documents, set(label_names))
+        resolved = resolve(store, selection)
+        if resolved.layer_ids is not None:
+            if analysts is not None:
+                raise ValueError("give analysts either by id or in the selection")
+            analysts = [AnalystId(layer) for layer in resolved.layer_ids]
+        label_names = _chosen_labels(store.codebook.get(), selection.labels)
+        scope = _Scope.read(store, resolved, set(label_names))
         chosen = _chosen_analysts(store, scope, analysts)
         tally = _Tally(len(chosen), label_names)
         for document_id, by_analyst in scope.annotations.items():
             coders = [by_analyst.get(analyst.id) for analyst in chosen]
             if sum(spans is not None for spans in coders) < 2:
                 continue
-            row = store.conn.execute(
-                "SELECT text FROM documents WHERE id = ?", [document_id]
-            ).fetchone()
-            tally.add_document(tokenise(row[0]), coders)
+            tally.add_document(tokenise(document_text(store.conn, document_id)), coders)
     return tally.report(chosen, label_names, scope)
 
 
@@ -164,76 +182,37 @@ class _Scope:
     annotations: dict[DocumentId, dict[AnalystId, list[Span]]]
 
     @classmethod
-    def read(
-        cls,
-        store: Store,
-        codebook: Codebook,
-        documents: Sequence[DocumentId] | None,
-        wanted: set[str],
-    ) -> _Scope:
-        names = {label.id: label.name for label in codebook.labels}
-        columns = 'document_id, analyst_id, label_id, start, "end", sentiment'
-        rows: Iterable[tuple[str, str, str, int, int, str | None]]
-        if documents is None:
-            total = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-            rows = store.conn.execute(f"SELECT {columns} FROM annotations")
-        else:
-            chosen = list(dict.fromkeys(documents))
-            known = {
-                doc_id
-                for doc_id in chosen
-                if store.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()
-            }
-            missing = [doc_id for doc_id in chosen if doc_id not in known]
-            if missing:
-                raise ValidationError(f"There is no document with id {missing[0]} in this project.")
-            total = len(chosen)
-            rows = (
-                row
-                for doc_id in chosen
-                for row in store.conn.execute(
-                    f"SELECT {columns} FROM annotations WHERE document_id = ?", [doc_id]
-                )
-            )
+    def read(cls, store: Store, resolved: Resolved, wanted: set[str]) -> _Scope:
+        names = {label.id: label.name for label in store.codebook.get().labels}
+        chosen = None if resolved.all_documents else [d.id for d in resolved.documents]
         annotations: dict[DocumentId, dict[AnalystId, list[Span]]] = defaultdict(dict)
-        for document_id, analyst_id, label_id, start, end, sentiment in rows:
+        for document_id, analyst_id, label_id, start, end, sentiment in coded_spans(
+            store.conn, chosen
+        ):
             # Any annotation means the analyst coded the document, whatever its label.
             spans = annotations[DocumentId(document_id)].setdefault(AnalystId(analyst_id), [])
             name = names.get(LabelId(label_id))
             if name in wanted:
                 spans.append(Span(name, start, end, sentiment))
-        return cls(total, dict(annotations))
+        return cls(len(resolved.documents), dict(annotations))
 
 
-def _chosen_labels(codebook: Codebook, labels: Sequence[str] | None) -> tuple[str, ...]:
-    known = [label.name for label in codebook.labels]
-    if labels is None:
-        return tuple(known)
-    missing = [name for name in labels if name not in known]
-    if missing:
-        quoted = ", ".join(f"“{name}”" for name in missing)
-        raise ValidationError(
-            f"No label called {quoted} in this project's codebook (there are: {', '.join(known)})."
-        )
-    if not labels:
-        raise ValidationError("Choose at least one label to compare.")
-    return tuple(dict.fromkeys(labels))
+def _chosen_labels(codebook: Codebook, labels: Sequence[str]) -> tuple[str, ...]:
+    """The labels named (already checked by the selection), or the whole codebook."""
+    return tuple(dict.fromkeys(labels)) or tuple(label.name for label in codebook.labels)
 
 
 def analysts_named(store: Store, names: Sequence[str]) -> list[Analyst]:
-    """The analysts with these names, in this order; unknown names are refused."""
-    everyone = {analyst.name: analyst for analyst in store.layers()}
-    missing = [name for name in names if name not in everyone]
-    if missing:
-        quoted = ", ".join(f"“{name}”" for name in missing)
-        known = ", ".join(everyone) or "none yet"
-        raise ValidationError(f"No analyst called {quoted} in this project (there are: {known}).")
-    return [everyone[name] for name in dict.fromkeys(names)]
+    """The analysts (or the reviewed layer) with these names, in this order; unknown names
+    are refused as every selection refuses them."""
+    ids = resolve_layers(store, names, ())
+    everyone = {analyst.id: analyst for analyst in store.layers()}
+    return [everyone[AnalystId(layer)] for layer in ids]
 
 
 def analysts_with_annotations(store: Store) -> list[Analyst]:
     """Analysts, and the reviewed layer, with at least one annotation: who can be compared."""
-    ids = {row[0] for row in store.conn.execute("SELECT DISTINCT analyst_id FROM annotations")}
+    ids = layers_with_annotations(store.conn)
     return [analyst for analyst in store.layers() if analyst.id in ids]
 
 

@@ -211,11 +211,7 @@ def write_jsonl(
         rows = scope.annotations(document.id)
         if not rows and scope.filter.narrows_annotations:
             continue
-        text = None
-        if include_text:
-            text = scope.conn.execute(
-                "SELECT text FROM documents WHERE id = ?", [document.id]
-            ).fetchone()[0]
+        text = scope.text(document.id) if include_text else None
         out.write(json_line(document_record(document, text)))
         documents += 1
         links = scope.links(document.id) if rows else {}

@@ -5,11 +5,11 @@ doubled), UTF-8 with a byte-order mark by default so that Excel shows accents an
 scripts. Unless `raw`, a cell starting with = + - @ tab or carriage return gets a leading `'`
 (OWASP's CSV-injection advice), so a quote like "=HYPERLINK(...)" is shown, never evaluated.
 
-Speed: rows go from the SQLite cursor to `csv.writer` untouched. Names of linked spans come from
-a per-document table of span names joined in SQL, and the neutralising is an SQL CASE, so Python
-does no per-cell work (benchmarks/export_csv.py: about 1.2x a bare SELECT written by `csv`).
-Comment threads and reviewers likewise come from per-document tables (one grouped query each),
-and only when the project has any comments or review decisions at all.
+Speed: one streaming query gives every row in export order
+(annotator.core.store.export_table), neutralised in SQL with builtins; Python adds the
+document's cells (neutralised once per document) and finishes only the rows that need it: a
+speaker or target named by a span's quote (put on one line), a comment thread, a reviewer, a
+page. benchmarks/export_csv.py measures it against a bare SELECT written by `csv`.
 
 Beside the document columns, what the source says about itself: `outlet`, `author`, `url`
 (the canonical address) and `language` (BCP 47), empty when unknown. `page` is the page (from 1)
@@ -23,24 +23,25 @@ from __future__ import annotations
 
 import csv
 import json
+from bisect import bisect_right
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from annotator.core.export.atomic import atomic_text_file
 from annotator.core.export.scope import (
     EVERYTHING,
-    ONE_LINE,
-    REVIEWERS_SQL,
     DocumentRow,
     ExportFilter,
     ExportResult,
     Progress,
+    ProgressCounter,
     Scope,
     one_line,
     read_snapshot,
 )
-from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.store import Store
+from annotator.core.store.export_table import FIELDS, table_rows
 
 ANNOTATION_COLUMNS = (
     "annotation_id",
@@ -96,10 +97,16 @@ SOURCE_COLUMNS = ("outlet", "author", "url", "language")
 #: First characters that make Excel, LibreOffice or Sheets read a cell as a formula.
 # OWASP's list, plus the full-width forms some spreadsheets also read as operators.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 #: Spreadsheets skip these before a formula (" =1+1" is still a formula).
 _LEADING = " \u00a0"
-_BATCH = 2000
+#: The document's own cells, in the order both tables give them.
+DOCUMENT_COLUMNS = (
+    "document_id",
+    "document_title",
+    "source",
+    "published",
+    *SOURCE_COLUMNS,
+)
 
 
 def neutralise(value: str | None) -> str | None:
@@ -111,128 +118,19 @@ def neutralise(value: str | None) -> str | None:
     return value
 
 
-def _link_join(alias: str, kind: str) -> str:
-    # The store keeps one link per claim and kind; should two ever exist (two windows racing),
-    # the newer wins as in the window (annotator.core.attribution), and the claim stays one row.
-    # NOT EXISTS runs only where a link was found, so the common case costs a plain join.
-    return (
-        f"LEFT JOIN links {alias} ON l.role = 'claim' AND {alias}.source_id = a.id "
-        f"AND {alias}.kind = '{kind}' AND NOT EXISTS (SELECT 1 FROM links newer "
-        f"WHERE newer.source_id = a.id AND newer.kind = '{kind}' "
-        f"AND (newer.created, newer.id) > ({alias}.created, {alias}.id)) "
-    )
+def _split(columns: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    """Where the document's cells start, which they are, and the other cells in order (the
+    store gives these; the document's are the same on all its rows, so added here)."""
+    at = [i for i, column in enumerate(columns) if column in DOCUMENT_COLUMNS]
+    if at != list(range(at[0], at[0] + len(at))):
+        raise ValueError("a table's document columns must be side by side")
+    others = tuple(column for column in columns if column not in DOCUMENT_COLUMNS)
+    return at[0], tuple(columns[i] for i in at), others
 
 
-#: SQL function: a quote on one line and neutralised, in one call.
-_ONE_LINE_CELL = "annotator_one_line_cell"
-
-
-def _one_line_cell(text: str | None) -> str | None:
-    return neutralise(one_line(text))
-
-
-def _cell(expression: str, raw: bool) -> str:
-    """The expression as a cell: with a leading ' before a formula start, unless `raw`."""
-    if raw:
-        return expression
-    return (
-        f"CASE WHEN unicode({expression}) IN ({_FORMULA_CODES}) "
-        f"OR unicode(ltrim({expression}, ' ' || char(160))) IN ({_FORMULA_CODES}) "
-        f"THEN '''' || {expression} ELSE {expression} END"
-    )
-
-
-#: One document's comment threads: "author, time: body" a line, in the order written. As a
-#: window function, group_concat joins the rows in the window's ORDER BY (the plain aggregate
-#: promises no order in this SQLite); every row of an annotation's window holds its whole
-#: thread, and GROUP BY keeps one (and lets SQLite index the table for the row query's join).
-_THREADS = (
-    ", threads AS MATERIALIZED (SELECT id, max(thread) AS thread FROM (SELECT c.annotation_id "
-    f"AS id, group_concat(ca.name || ', ' || c.created || ': ' || {ONE_LINE}(c.body), char(10)) "
-    "OVER (PARTITION BY c.annotation_id ORDER BY c.created, c.rowid ROWS BETWEEN UNBOUNDED "
-    "PRECEDING AND UNBOUNDED FOLLOWING) AS thread FROM comments c JOIN annotations x "
-    "ON x.id = c.annotation_id JOIN analysts ca ON ca.id = c.author_id "
-    "WHERE x.document_id = :document_id) GROUP BY id) "
-)
-_REVIEWS = f", reviews AS MATERIALIZED ({REVIEWERS_SQL}) "
-#: Where each page of the document starts (none for unpaged sources), read once per document.
-_PAGES = ", pages AS MATERIALIZED (SELECT value AS start FROM json_each(:page_starts)) "
-#: The page holding the annotation's first character, as `records.page_at` counts it.
-_PAGE = "CASE WHEN :paged THEN max(1, (SELECT count(*) FROM pages p WHERE p.start <= a.start)) END"
-
-
-def _select(
-    columns: tuple[str, ...], scope: Scope, raw: bool, *, threads: bool, reviews: bool
-) -> str:
-    """One document's rows. Speaker: a claim's said_by link's typed name or speaker span's
-    canonical name, a speaker span's own; target: a claim's about link's name or target span's
-    quote. Canonical name: the speaker_name, or the quote on one line as the window shows it.
-
-    `threads`/`reviews`: whether the project has comments / review decisions at all; without,
-    their columns are empty and cost nothing."""
-    one_line_sql = ONE_LINE if raw else _ONE_LINE_CELL
-    threads = threads and "comments" in columns
-    # Names of the document's speaker and target spans, computed once each (a span is named
-    # by many claims) in a small table that the row query joins: cheaper than looking the
-    # spans up in `annotations` row by row. Not filtered: a claim's speaker may be filtered out.
-    names = (
-        f"WITH names AS MATERIALIZED (SELECT n.id, coalesce({_cell('n.speaker_name', raw)}, "
-        f"{one_line_sql}(n.quote)) AS name FROM annotations n JOIN labels nl "
-        "ON nl.id = n.label_id WHERE n.document_id = :document_id "
-        "AND nl.role IN ('speaker', 'target')) "
-    )
-    names += (_THREADS if threads else "") + (_REVIEWS if reviews else "")
-    names += _PAGES if "page" in columns else ""
-    expressions = {
-        # Ids are UUIDs and times ISO 8601 (made here, or checked by the importer): they never
-        # start with a formula character, so they skip the test.
-        "annotation_id": "a.id",
-        "claim_id": "a.id",
-        # A document's fields are the same on all its rows: bound (and neutralised in Python)
-        # once per document instead of joined row by row.
-        "document_id": ":document_cell",
-        "document_title": ":document_title",
-        "source": ":source",
-        "published": ":published",
-        **{name: f":{name}" for name in SOURCE_COLUMNS},
-        "analyst": _cell("an.name", raw),
-        "label": _cell("l.name", raw),
-        "start": "a.start",
-        "end": 'a."end"',
-        "page": _PAGE,
-        "quote": _cell("a.quote", raw),
-        "sentiment": _cell("a.sentiment", raw),
-        "speaker": f"coalesce({_cell('ls.name', raw)}, sp.name, me.name)",
-        "target": f"coalesce({_cell('lt.name', raw)}, tg.name)",
-        "note": _cell("a.note", raw),
-        "created": "a.created",
-        "modified": "a.modified",
-        "comments": _cell("th.thread", raw) if threads else "NULL",
-        "reviewed_by": _cell("rv.reviewer", raw) if reviews else "NULL",
-        "reviewed_at": "rv.decided" if reviews else "NULL",  # a time: never a formula
-    }
-    joins = "LEFT JOIN threads th ON th.id = a.id " if threads else ""
-    if reviews:
-        joins += f"LEFT JOIN reviews rv ON a.analyst_id = '{REVIEWED_LAYER_ID}' AND rv.id = a.id "
-    return (
-        f"{names}SELECT {', '.join(expressions[c] for c in columns)} "
-        "FROM annotations a JOIN analysts an ON an.id = a.analyst_id "
-        "JOIN labels l ON l.id = a.label_id "
-        f"{_link_join('ls', 'said_by')}LEFT JOIN names sp ON sp.id = ls.target_id "
-        f"{_link_join('lt', 'about')}LEFT JOIN names tg ON tg.id = lt.target_id "
-        "LEFT JOIN names me ON l.role = 'speaker' AND me.id = a.id "
-        f"{joins}"
-        f'WHERE a.document_id = :document_id{scope.condition} ORDER BY a.start, a."end", a.id'
-    )
-
-
-def _has_rows(scope: Scope, table: str) -> bool:
-    return scope.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
-
-
-def _constants(document: DocumentRow, raw: bool) -> dict[str, str | int | None]:
-    cells = {
-        "document_cell": document.id,
+def _document_cells(document: DocumentRow, names: tuple[str, ...], raw: bool) -> tuple[object, ...]:
+    values = {
+        "document_id": document.id,
         "document_title": document.title,
         "source": document.source,
         "published": document.published,
@@ -241,14 +139,81 @@ def _constants(document: DocumentRow, raw: bool) -> dict[str, str | int | None]:
         "url": document.url,
         "language": document.language,
     }
-    if not raw:
-        cells = {name: neutralise(value) for name, value in cells.items()}
-    return {
-        **cells,
-        "document_id": document.id,  # the bare id selects the rows
-        "page_starts": json.dumps(list(document.page_starts)),
-        "paged": 1 if document.page_starts else 0,
-    }
+    return tuple(values[name] if raw else neutralise(values[name]) for name in names)
+
+
+class _Rows:
+    """The table's rows from the store's stream: the document's cells put in, the rows that
+    need Python finished; counting rows and documents, reporting progress per document."""
+
+    def __init__(
+        self, scope: Scope, columns: tuple[str, ...], raw: bool, progress: Progress | None
+    ) -> None:
+        self.scope, self.raw, self.progress = scope, raw, progress
+        self.at, self.document_columns, self.cells = _split(columns)
+        self.count = self.documents = 0
+
+    def _cell(self, value: str | None) -> str | None:
+        return value if self.raw else neutralise(value)
+
+    def _name(self, quote: str) -> str | None:
+        """A span named by its quote: on one line, as the window shows it."""
+        return self._cell(" ".join(quote.split()))
+
+    def _thread(self, stored: str) -> str | None:
+        """The annotation's comments, "author, time: body" a line, each body on one line."""
+        thread = json.loads(stored)
+        return self._cell("\n".join(f"{a}, {t}: {one_line(body)}" for a, t, body in thread))
+
+    def __iter__(self) -> Iterator[tuple[object, ...]]:
+        scope, cells, k = self.scope, self.cells, len(FIELDS)
+        cut = k + self.at
+        slot = {name: i for i, name in enumerate(cells)}
+        speaker, target, page = slot.get("speaker"), slot.get("target"), slot.get("page")
+        comments, reviewer = slot.get("comments"), slot.get("reviewed_by")
+        reviewed_at = slot.get("reviewed_at")
+        by_id = {document.id: document for document in scope.documents}
+        counter = ProgressCounter(scope.documents, self.progress)
+        codes = None if self.raw else [ord(c) for c in FORMULA_STARTS]
+        ids = None if scope.resolved.all_documents else json.dumps(list(by_id))
+        where = scope.resolved.where
+        current: object = None
+        document_cells: tuple[object, ...] = ()
+        pages: tuple[int, ...] = ()
+        for row in table_rows(scope.conn, cells, where, formula_codes=codes, document_ids=ids):
+            if row[0] != current:
+                current = row[0]
+                counter.before(str(current))
+                document = by_id[str(current)]
+                document_cells = _document_cells(document, self.document_columns, self.raw)
+                pages = document.page_starts if page is not None else ()
+                self.documents += 1
+            self.count += 1
+            # The common row: nothing to finish (tested field by field: the cheapest way).
+            if (
+                not pages
+                and row[2] is None
+                and row[3] is None
+                and row[4] is None
+                and row[5] is None
+            ):
+                yield row[k:cut] + document_cells + row[cut:]
+                continue
+            out = list(row[k:])
+            if row[2] is not None and speaker is not None:
+                out[speaker] = self._name(str(row[2]))
+            if row[3] is not None and target is not None:
+                out[target] = self._name(str(row[3]))
+            if row[4] is not None and comments is not None:
+                out[comments] = self._thread(str(row[4]))
+            if row[5] is not None and reviewer is not None and reviewed_at is not None:
+                name, decided = json.loads(str(row[5]))
+                out[reviewer], out[reviewed_at] = self._cell(name), decided
+            if pages and page is not None:
+                # The page holding the first character, as `records.page_at` counts it.
+                out[page] = max(1, bisect_right(pages, int(str(row[1]))))
+            yield (*out[: self.at], *document_cells, *out[self.at :])
+        counter.finish()
 
 
 def write_table(
@@ -260,20 +225,11 @@ def write_table(
     progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Write the header and one row per annotation in scope; (rows, documents with rows)."""
-    scope.conn.create_function(_ONE_LINE_CELL, 1, _one_line_cell, deterministic=True)
     writer = csv.writer(out)  # the excel dialect is RFC 4180: CRLF, minimal quoting
     writer.writerow(columns)
-    threads, reviews = _has_rows(scope, "comments"), _has_rows(scope, "review_decisions")
-    sql = _select(columns, scope, raw, threads=threads, reviews=reviews)
-    count = documents = 0
-    for document in scope.walk(progress):
-        cursor = scope.conn.execute(sql, {**scope.params, **_constants(document, raw)})
-        before = count
-        while rows := cursor.fetchmany(_BATCH):
-            writer.writerows(rows)
-            count += len(rows)
-        documents += count > before
-    return count, documents
+    rows = _Rows(scope, columns, raw, progress)
+    writer.writerows(rows)
+    return rows.count, rows.documents
 
 
 def _export(
