@@ -218,3 +218,53 @@ def test_merge_of_an_altered_file_is_refused_with_a_message_not_a_traceback(
     code, out = invoke("merge", str(bob), "--db", str(project))
     assert code == 1 and "Traceback" not in out
     assert str(bob) in out and "nothing was merged" in out
+
+
+def _dailies(project: Path) -> list[Path]:
+    return sorted(backup_dir_for(project).glob("*-daily.sqlite"))
+
+
+def test_a_command_that_writes_makes_the_days_backup_of_the_project_before_it(
+    project: Path,
+) -> None:
+    from support import SAMPLE, SAMPLES
+
+    code, out = invoke("import", "-q", str(SAMPLE), "--db", str(project))
+    assert code == 0, out
+    (daily,) = _dailies(project)
+    assert "backup" not in out  # made quietly: `annotator backups` lists it
+    conn = sqlite3.connect(f"file:{daily}?mode=ro", uri=True)
+    try:  # the project as it was before the import
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (0,)
+        assert ("Ana",) in conn.execute("SELECT name FROM analysts").fetchall()
+    finally:
+        conn.close()
+    other = SAMPLES / "press-release-2024-01-09-emoji-launch.md"
+    assert invoke("import", "-q", str(other), "--db", str(project))[0] == 0
+    assert _dailies(project) == [daily]  # once per day
+    code, out = invoke("backups", "--db", str(project))
+    assert "daily" in out and " ok" in out
+
+
+@pytest.mark.parametrize(
+    "command", [["list"], ["check"], ["search", "China"], ["backups"]], ids=lambda c: c[0]
+)
+def test_a_command_that_only_reads_makes_no_daily_backup(project: Path, command: list[str]) -> None:
+    invoke(*command, "--db", str(project))
+    assert _dailies(project) == []
+
+
+def test_a_failed_daily_backup_is_said_and_the_command_goes_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core import safety
+    from support import SAMPLE
+
+    def full(_source: object) -> None:
+        raise safety.BackupError("Not enough space on the disk to back up; nothing was changed.")
+
+    monkeypatch.setattr(safety, "daily_backup", full)
+    code, out = invoke("import", "-q", str(SAMPLE), "--db", str(project))
+    assert code == 0, out
+    assert "Today's automatic backup failed: Not enough space" in out
+    assert "Imported 1 document(s)" in out

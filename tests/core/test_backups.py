@@ -430,3 +430,27 @@ def test_restore_refuses_while_another_process_has_the_project_open(db_path: Pat
     assert restore_backup(db_path, made) is not None
     with Store.open(db_path, create=False) as store:
         assert [a.name for a in store.analysts()] == ["Ana"]
+
+
+def test_restore_refuses_a_backup_whose_annotation_points_outside_the_text(
+    db_path: Path,
+) -> None:
+    from test_store_annotations import tag
+
+    from annotator.core.session import Session
+
+    with _project(db_path) as store:
+        doc = store.documents.list()[0].id
+        annotation = tag(Session(store, store.ensure_analyst("Ana")), doc, "Claim", 0, 5)
+        made = make_backup(store, reason="manual")
+    conn = sqlite3.connect(made, isolation_level=None)  # a backup altered after it was made
+    conn.execute('UPDATE annotations SET "end" = 10000000 WHERE id = ?', [annotation.id])
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(AnnotatorError) as refused:
+        restore_backup(db_path, made)
+    message = str(refused.value)
+    assert str(made) in message and annotation.id in message
+    assert "outside the text" in message and "left untouched" in message
+    assert db_path.read_bytes() == before
+    assert not any(p.name.endswith("before-restore.sqlite") for p in made.parent.iterdir())

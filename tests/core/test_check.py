@@ -174,3 +174,42 @@ def test_many_annotations_are_all_checked(fresh_store: Store) -> None:
     assert report.annotations == 5000
     assert len(report.problems) == 1 and "a4321 " in report.problems[0]
     assert "1 problem(s)" in report.summary()
+
+
+def test_check_file_reads_only_and_finds_what_check_project_finds(
+    planted: dict[str, str], db_path: Path
+) -> None:
+    from annotator.core.safety.check import check_file
+
+    _raw(db_path, ("UPDATE annotations SET quote = 'forged' WHERE id = ?", [planted["speaker"]]))
+    before = db_path.read_bytes()
+    report = check_file(db_path)
+    assert report is not None and report.problems == _problems(db_path)
+    assert (report.documents, report.annotations, report.links) == (1, 3, 2)
+    assert db_path.read_bytes() == before
+
+
+def test_check_file_reports_a_project_too_damaged_to_open(db_path: Path) -> None:
+    from annotator.core.safety.check import check_file
+
+    with Store.open(db_path) as store:
+        add_document(store)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    data[4096:12288] = b"\xee" * 8192  # the schema's pages: Store.open refuses this file
+    db_path.write_bytes(bytes(data))
+    report = check_file(db_path)
+    assert report is not None and not report.ok
+    assert "malformed" in " ".join(report.problems)
+
+
+def test_check_file_leaves_other_files_to_store_open(tmp_path: Path) -> None:
+    from annotator.core.safety.check import check_file
+
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("my notes")
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    assert check_file(notes) is None and check_file(other) is None
