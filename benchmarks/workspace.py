@@ -1,26 +1,33 @@
-"""Workspace benchmark: open a 1 MB document with 5,000 annotations, then add annotations.
+"""Workspace benchmark: opening long documents, adding and deleting claims by key, switching
+to a long report.
 
 Usage:
     make bench
-    .venv/bin/python benchmarks/workspace.py [--quick] [--runs N] [--additions N] [--profile]
+    .venv/bin/python benchmarks/workspace.py [--quick] [--runs N] [--edits N] [--profile]
 
-Figures (the issue's targets, for a 1 MB document of about 170,000 words):
+Figures, each next to a floor measured in the same run and the issue's targets:
 
-- open to first paint, against Qt's own floor measured in the same run: a `DocumentView`
-  without any highlighter, same size, the same text set with `setPlainText` and painted.
+- open a 1 MB document (5,000 annotations) to first paint, against Qt's floor: a
+  `DocumentView` without highlighter, the same text set with `setPlainText` and painted.
   Target: at most 2x the floor.
-- adding one annotation (store commit, history, undo log, highlight of the touched lines,
-  table row, inspector) until the view has repainted, median over 50 additions. Target: at
-  most 16 ms (one frame), and no more at 5,000 existing annotations than at 100.
+- add a claim by key (a word span selected in view, "1" pressed on the view) and delete it
+  (Delete pressed), until the view has repainted: median and p90 at 500, 5,000 and 50,000
+  annotations on that document. Target: at most 16 ms (one frame) and the same at 50,000 as at
+  500. Floor: a repaint of the view with nothing changed (what any edit pays to be seen).
+- switch from a short article to a 150 KB report with 5,000 annotations: to first paint, to
+  every line on screen highlighted (and the table filled), to every line of the report
+  highlighted (done in the background; nothing waits for it). Floor: a bare `QPlainTextEdit`
+  given the same text and painted.
 
-"First paint" ends when the event-loop pass in which the view's viewport received its first
-`QEvent.Paint` after the action returns, so the paint itself is included.
+"Until repainted" ends with the event-loop pass in which the view's viewport received its first
+`QEvent.Paint` after the action, so the paint is included. Highlighted lines are read from the
+laid-out text (a line holding an annotation has formats), not from the highlighter's state.
 
-The script prints figures and PASS/MISS per target; it asserts nothing and exits 0. It runs
-headless (`QT_QPA_PLATFORM=offscreen`) unless the caller chose a platform, and keeps its
-projects and Qt settings in a temporary directory, so no real project or setting is touched.
-`--quick` uses a 100 KB document and 500 annotations for a fast smoke run; `--profile` adds
-cProfile listings of one open and of the additions (taken after the timed runs).
+The script prints figures and PASS/MISS; it asserts nothing and exits 0. It runs headless
+(`QT_QPA_PLATFORM=offscreen`) unless the caller chose a platform, and keeps its projects and
+Qt settings in a temporary directory. The projects are written in bulk (benchmarks/bulk.py).
+`--quick` divides sizes by ten; `--profile` adds cProfile listings of the edits at the largest
+count (taken after the timed runs).
 """
 
 from __future__ import annotations
@@ -34,24 +41,17 @@ import platform
 import pstats
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
-from corpus import (
-    LABEL_NAMES,
-    SPAN_WORDS,
-    Project,
-    Words,
-    build_project,
-    make_text,
-)
+from bulk import insert_annotations, insert_links
+from corpus import SPAN_WORDS, Words, add_document, make_text, plan_annotations
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import (
     QCoreApplication,
@@ -60,22 +60,26 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QSize,
+    Qt,
     QtMsgType,
     qInstallMessageHandler,
     qVersion,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
+from annotator.core.records import Analyst, DocumentId, anchor
+from annotator.core.store import Store
 from annotator.gui.reading.document_view import DocumentView
 from annotator.gui.window.main_window import MainWindow
 
 FRAME_MS = 16.0
 FLOOR_FACTOR = 2.0
-#: 5,000 annotations "no slower than 100" within this factor: medians of millisecond GUI steps
-#: under Python move by 10-20% between runs (timer, allocator, GC), so a strict <= would flip.
+#: "The same at 50,000 as at 500" within this factor: medians of millisecond GUI steps move by
+#: 10-20% between runs (timer, allocator, GC), so a strict <= would flip.
 SCALING_TOLERANCE = 1.25
 WINDOW_SIZE = QSize(1400, 860)
-PAINT_TIMEOUT_S = 10.0
+TIMEOUT_S = 20.0
 
 # -- Qt timing helpers -------------------------------------------------------------------------
 
@@ -96,10 +100,10 @@ class PaintWatch(QObject):
     def arm(self) -> None:
         self.painted = False
 
-    def wait(self) -> bool:
-        """Run the event loop until the paint has happened (False on timeout)."""
-        deadline = time.perf_counter() + PAINT_TIMEOUT_S
-        while not self.painted:
+    def wait(self, until: Callable[[], bool] = lambda: True) -> bool:
+        """Run the event loop until painted and `until()` holds (False on timeout)."""
+        deadline = time.perf_counter() + TIMEOUT_S
+        while not (self.painted and until()):
             QApplication.processEvents()
             if time.perf_counter() > deadline:
                 return False
@@ -107,7 +111,6 @@ class PaintWatch(QObject):
 
 
 def quiet_messages(_kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    """Qt's own messages to stderr, minus the offscreen plugin's note on every window shown."""
     if "propagateSizeHints" not in message:
         print(message, file=sys.stderr)
 
@@ -121,7 +124,7 @@ def settle(ms: float = 30.0) -> None:
 
 
 def wait_exposed(widget: QWidget) -> None:
-    deadline = time.perf_counter() + PAINT_TIMEOUT_S
+    deadline = time.perf_counter() + TIMEOUT_S
     while time.perf_counter() < deadline:
         handle = widget.windowHandle()
         if handle is not None and handle.isExposed():
@@ -132,25 +135,16 @@ def wait_exposed(widget: QWidget) -> None:
 
 @dataclass
 class Timing:
-    samples: list[float] = field(default_factory=list)  # ms, action to end of first paint
-    calls: list[float] = field(default_factory=list)  # ms, the action's own call only
-    settled: list[float] = field(default_factory=list)  # ms, action until nothing is deferred
-    missed_paints: int = 0
+    samples: list[float] = field(default_factory=list)  # ms
+    missed: int = 0
 
-    def add(self, result: tuple[float, float, bool]) -> None:
-        total, call, painted = result
-        self.samples.append(total)
-        self.calls.append(call)
-        if not painted:
-            self.missed_paints += 1
+    def add(self, ms: float, ok: bool = True) -> None:
+        self.samples.append(ms)
+        self.missed += not ok
 
     @property
     def median(self) -> float:
         return statistics.median(self.samples)
-
-    @property
-    def median_call(self) -> float:
-        return statistics.median(self.calls)
 
     @property
     def p90(self) -> float:
@@ -158,221 +152,237 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
-def timed(
+def timed_paint(
     watch: PaintWatch, action: Callable[[], object], profiler: cProfile.Profile | None = None
-) -> tuple[float, float, bool]:
-    """(ms to the end of the watched widget's next paint, ms in `action` itself, painted).
-
-    With a profiler, only this span is profiled (not the scrolling and settling around it).
-    """
+) -> tuple[float, bool]:
+    """(ms from the action to the end of the watched widget's next paint, painted)."""
     gc.collect()
     watch.arm()
     if profiler is not None:
         profiler.enable()
     began = time.perf_counter()
     action()
-    returned = time.perf_counter()
     painted = watch.wait()
     ended = time.perf_counter()
     if profiler is not None:
         profiler.disable()
-    return (ended - began) * 1000, (returned - began) * 1000, painted
+    return (ended - began) * 1000, painted
 
 
-# -- the measurements ----------------------------------------------------------------------
+# -- projects ---------------------------------------------------------------------------------
 
 
-def measure_floor(text: str, size: QSize, runs: int) -> Timing:
-    """Qt alone: a DocumentView with no highlighter, the text set as plain text and painted."""
+@dataclass
+class Project:
+    store: Store
+    analyst: Analyst
+    big: DocumentId
+    small: DocumentId
+    lines: set[int]  # lines of the big document holding an annotation
+    annotations: int
+
+
+def build(path: Path, text: str, small_text: str, count: int, seed: int) -> Project:
+    """A project with `text` (holding `count` annotations, some linked) and a short article.
+    Documents go through the store; annotations and links are inserted in bulk."""
+    store = Store.open(path)
+    analyst = store.ensure_analyst("Bench")
+    big = add_document(store, "Large article", text)
+    small = add_document(store, "Short article", small_text)
+    codebook = store.codebook.get()
+    rng = random.Random(seed)
+    words = Words.of(text)
+    planned = plan_annotations(words, count, rng)
+    stamp = "2024-01-01T09:00:00.000Z"
+    rows = []
+    for item in planned:
+        start, end = words.starts[item.first], words.ends[item.last]
+        item.id = str(uuid.uuid4())
+        label = codebook.by_name(item.label).id
+        quote, prefix, suffix = anchor(text, start, end)
+        rows.append(
+            (item.id, big, analyst.id, label, start, end, quote, prefix, suffix)
+            + (item.sentiment, item.speaker_name, "", stamp, stamp)
+        )
+    links = {}
+    for item in planned:
+        if item.parent is not None and rng.random() >= 0.3:
+            kind = "said_by" if item.label == "Speaker" else "about"
+            source = planned[item.parent].id
+            links[(source, kind)] = (str(uuid.uuid4()), source, kind, item.id)
+    with store.transaction():
+        insert_annotations(store.conn, rows)
+        insert_links(store.conn, [(*link, None, analyst.id, stamp) for link in links.values()])
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    lines: set[int] = set()
+    for row in rows:
+        first = bisect_right(starts, row[4]) - 1
+        lines.update(range(first, bisect_right(starts, row[5] - 1)))
+    return Project(store, analyst, big, small, lines, count)
+
+
+# -- the measurements -------------------------------------------------------------------------
+
+
+def measure_floor(make: Callable[[], QPlainTextEdit], text: str, size: QSize, runs: int) -> Timing:
+    """Qt alone: a fresh plain-text view without highlighter, `text` set and painted."""
     timing = Timing()
     for run in range(runs + 1):  # the first run warms fonts and caches and is not counted
-        view = DocumentView()
+        view = make()
         view.resize(size)
         view.show()
         wait_exposed(view)
-        watch = PaintWatch(view.viewport())
-        result = timed(watch, partial(view.setPlainText, text))
+        ms, ok = timed_paint(PaintWatch(view.viewport()), lambda v=view: v.setPlainText(text))
         if run:
-            timing.add(result)
+            timing.add(ms, ok)
         view.close()
         view.deleteLater()
         settle()
     return timing
 
 
-def open_window(project: Project) -> tuple[MainWindow, PaintWatch]:
+def measure_repaint(window: MainWindow, runs: int) -> Timing:
+    """The view repainted with nothing changed: what any edit pays to be seen."""
+    timing = Timing()
+    watch = PaintWatch(window.view.viewport())
+    for _ in range(runs):
+        timing.add(*timed_paint(watch, window.view.viewport().update))
+        settle(5)
+    return timing
+
+
+def open_window(project: Project) -> MainWindow:
     window = MainWindow(project.store, project.analyst)
     window.resize(WINDOW_SIZE)
     window.show()
     wait_exposed(window)
     window.activateWindow()
-    return window, PaintWatch(window.view.viewport())
+    return window
 
 
-def measure_open(
-    window: MainWindow,
-    watch: PaintWatch,
-    project: Project,
-    runs: int,
-    profiler: cProfile.Profile | None = None,
-) -> Timing:
-    """`open_document` of the large document until first paint; the short one in between."""
-    timing = Timing()
+def highlighted(window: MainWindow, lines: set[int], which: range | None = None) -> bool:
+    """Every annotated line in `which` (all when None) has formats laid out."""
+    document = window.view.document()
+    for line in lines if which is None else (n for n in which if n in lines):
+        block = document.findBlockByNumber(line)
+        if block.isValid() and not block.layout().formats():
+            return False
+    return True
+
+
+def measure_open(window: MainWindow, project: Project, runs: int) -> dict[str, Timing]:
+    """Switch from the short article to the big document: to first paint, to every line on
+    screen highlighted with the table filled, to every line highlighted."""
+    out = {"paint": Timing(), "visible": Timing(), "all": Timing()}
+    view, watch = window.view, PaintWatch(window.view.viewport())
+    rows = project.annotations
     for run in range(runs + 1):  # run 0 is a warm-up
-        timed(watch, lambda: window.open_document(project.small))
-        settle()
-        start = time.perf_counter()
-        result = timed(watch, lambda: window.open_document(project.big), profiler)
-        # The first screen is painted first; the table and the other lines' highlights
-        # follow in later event-loop turns. Report when that is done, too.
-        while not window.workspace.settled():
+        window.open_document(project.small)
+        settle(50)
+        gc.collect()
+        watch.arm()
+        began = time.perf_counter()
+        window.open_document(project.big)
+        ok = watch.wait()
+        painted = time.perf_counter()
+
+        def on_screen() -> bool:
+            return window.table.model.rowCount() >= rows and highlighted(
+                window, project.lines, view.visible_lines()
+            )
+
+        watch.arm()
+        ok = watch.wait(on_screen) and ok
+        visible = time.perf_counter()
+        deadline = visible + TIMEOUT_S
+        while not highlighted(window, project.lines) and time.perf_counter() < deadline:
             QApplication.processEvents()
+        done = time.perf_counter()
         if run:
-            timing.add(result)
-            timing.settled.append((time.perf_counter() - start) * 1000)
+            out["paint"].add((painted - began) * 1000, ok)
+            out["visible"].add((visible - began) * 1000, ok)
+            out["all"].add((done - began) * 1000, done < deadline)
         settle()
-    return timing
+    return out
 
 
-def visible_range(view: DocumentView) -> tuple[int, int]:
+def visible_span(view: DocumentView, words: Words, rng: random.Random) -> tuple[int, int] | None:
+    """A claim-length word span inside one paragraph, fully on screen."""
     viewport = view.viewport()
-    top = view.cursorForPosition(QPoint(0, 0)).position()
-    bottom = view.cursorForPosition(QPoint(viewport.width() - 1, viewport.height() - 1))
-    return view.offsets.from_utf16(top), view.offsets.from_utf16(bottom.position())
-
-
-def pick_span(
-    view: DocumentView, words: Words, label: str, rng: random.Random
-) -> tuple[int, int] | None:
-    """A word-aligned span of `label`'s usual length inside one paragraph, fully visible."""
-    low, high = visible_range(view)
-    first = bisect_left(words.starts, low)
-    stop = bisect_right(words.ends, high)  # words ending on screen
+    low = view.offsets.from_utf16(view.cursorForPosition(QPoint(0, 0)).position())
+    corner = QPoint(viewport.width() - 1, viewport.height() - 1)
+    high = view.offsets.from_utf16(view.cursorForPosition(corner).position())
+    first, stop = bisect_left(words.starts, low), bisect_right(words.ends, high)
     if stop <= first:
         return None
     i = rng.randrange(first, stop)
-    lo, hi = SPAN_WORDS[label]
+    lo, hi = SPAN_WORDS["Claim"]
     j = min(i + rng.randint(lo, hi) - 1, words.para_last[i], stop - 1)
     return words.starts[i], words.ends[j]
 
 
-def measure_additions(
-    window: MainWindow,
-    watch: PaintWatch,
-    project: Project,
-    words: Words,
-    count: int,
-    seed: int,
-    profiler: cProfile.Profile | None = None,
-) -> Timing:
-    """`apply_label` on a selection in view, until repainted; scrolled to a random place first."""
-    timing = Timing()
+def measure_edits(
+    window: MainWindow, words: Words, count: int, seed: int, profiler: cProfile.Profile | None
+) -> tuple[Timing, Timing]:
+    """Add a claim by key ("1" on the view) at a random place in view, then delete it
+    (Delete): each until repainted. Scrolling and selecting are not timed."""
+    adds, deletes = Timing(), Timing()
     rng = random.Random(seed)
-    codebook = project.store.codebook.get()
-    labels = [codebook.by_name(name) for name in LABEL_NAMES]
     view = window.view
-    text_length = len(view.text)
-    while len(timing.samples) < count:
-        view.scroll_to(rng.randrange(text_length))
+    watch = PaintWatch(view.viewport())
+    while len(adds.samples) < count:
+        view.scroll_to(rng.randrange(len(view.text)))
         settle()
-        label = labels[len(timing.samples) % len(labels)]
-        span = pick_span(view, words, label.name, rng)
+        span = visible_span(view, words, rng)
         if span is None:
             continue
         view.select_span(*span)
+        view.setFocus()
         settle()
-        timing.add(timed(watch, partial(window.workspace.apply_label, label), profiler))
+        before = window.table.model.rowCount()
+        adds.add(*timed_paint(watch, lambda: QTest.keyClick(view, Qt.Key.Key_1), profiler))
+        if window.table.model.rowCount() != before + 1:
+            print("warning: the key added no annotation", file=sys.stderr)
         settle()
-    return timing
-
-
-def annotation_count(project: Project) -> int:
-    return project.store.documents.summary(project.big).annotation_count
-
-
-# -- profiling ----------------------------------------------------------------------------------
-
-
-def listing(title: str, profiler: cProfile.Profile, limit: int = 35) -> str:
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.strip_dirs().sort_stats("cumulative").print_stats(limit)
-    stats.sort_stats("tottime").print_stats(limit // 2)
-    return f"\n=== cProfile: {title} ===\n{out.getvalue()}"
+        deletes.add(*timed_paint(watch, lambda: QTest.keyClick(view, Qt.Key.Key_Delete), profiler))
+        settle()
+    return adds, deletes
 
 
 # -- report -----------------------------------------------------------------------------------
 
 
-def machine_info() -> list[str]:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return [
-        f"Machine   {platform.platform()}; {cpu or 'CPU unknown'}; {os.cpu_count()} logical CPUs",
-        f"Python    {sys.version.split()[0]} ({platform.python_implementation()}); PySide6 "
-        f"{pyside_version}; Qt {qVersion()}; platform plugin {QApplication.platformName()}",
-        f"Code      {code_version()}",
-    ]
+def listing(title: str, profiler: cProfile.Profile, limit: int = 30) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(limit)
+    return f"\n=== cProfile: {title} ===\n{out.getvalue()}"
 
 
-def code_version() -> str:
-    """The commit measured, and whether the working tree differs from it (read-only git)."""
-    repo = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", "annotator"],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-        ).stdout.splitlines()
-    except OSError:
-        return "unknown (no git)"
-    if not commit:
-        return "unknown (not a git checkout)"
-    if not changed:
-        return f"commit {commit}, annotator/ unmodified"
-    paths = ", ".join(line[3:] for line in changed)
-    return f"commit {commit} + uncommitted changes to {paths}"
+def row(figure: str, value: str = "", reference: str = "", result: str = "") -> str:
+    return f"{figure:<58} {value:>9} {reference:>20}  {result}".rstrip()
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def row(
-    figure: str, value: str = "", reference: str = "", ratio: str = "", result: str = ""
-) -> str:
-    return f"{figure:<48} {value:>9} {reference:>17} {ratio:>7}  {result}".rstrip()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="100 KB, 500 annotations")
+    parser.add_argument("--quick", action="store_true", help="sizes divided by ten")
     parser.add_argument("--runs", type=int, default=5, help="timed opens and floors (median)")
-    parser.add_argument("--additions", type=int, default=50, help="timed additions (median)")
+    parser.add_argument("--edits", type=int, default=30, help="claims added and deleted")
     parser.add_argument("--seed", type=int, default=20220426)
-    parser.add_argument(
-        "--profile", action="store_true", help="after the figures, cProfile opens and additions"
-    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the largest edits")
     args = parser.parse_args(argv)
-    runs, additions = max(1, args.runs), max(1, args.additions)
+    runs, edits = max(1, args.runs), max(1, args.edits)
+    scale = 10 if args.quick else 1
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sandbox = tempfile.TemporaryDirectory(prefix="annotator-bench-")
     root = Path(sandbox.name)
     os.environ["XDG_CONFIG_HOME"] = str(root / "config")
     os.environ["XDG_DATA_HOME"] = str(root / "data")
-
-    target_chars, many, few = (100_000, 500, 100) if args.quick else (1_000_000, 5_000, 100)
     qInstallMessageHandler(quiet_messages)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("AnnotatorBench")
@@ -382,150 +392,147 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     began = time.perf_counter()
-    text = make_text(random.Random(args.seed), target_chars)
+    text = make_text(random.Random(args.seed), 1_000_000 // scale)
+    report = make_text(random.Random(args.seed + 2), 150_000 // scale)
     small_text = make_text(random.Random(args.seed + 1), 3_000)
     words = Words.of(text)
-    astral = sum(1 for ch in text if ord(ch) > 0xFFFF)
-    megabytes = len(text.encode("utf-8")) / 1e6
-    paragraphs = text.count("\n") + 1
-    progress(f"text: {megabytes:.2f} MB, {len(text.split()):,} words, {paragraphs:,} paragraphs")
-    big = build_project(root / "many.sqlite", text, small_text, words, many, args.seed)
-    progress(f"project A: {big.annotations:,} annotations ({big.seconds:.1f} s)")
-    small = build_project(root / "few.sqlite", text, small_text, words, few, args.seed)
-    progress(f"project B: {small.annotations:,} annotations ({small.seconds:.1f} s)")
+    counts = [n // scale for n in (500, 5_000, 50_000)]
+    report_count = 5_000 // scale
+    lines: list[str] = []
     profiles: list[str] = []
 
-    window, watch = open_window(big)
-    view_size = window.view.size()
-    window.hide()
-    settle()
-    progress(f"floor: {runs} runs")
-    floor = measure_floor(text, view_size, runs)
-    window.show()
-    wait_exposed(window)
-    progress(f"open with {many:,} annotations: {runs} runs")
-    open_many = measure_open(window, watch, big, runs)
-    progress(f"{additions} additions at {many:,}")
-    add_many = measure_additions(window, watch, big, words, additions, args.seed + 7)
-    grown = annotation_count(big)
-    if args.profile:
-        progress("profiling A (not part of the figures)")
-        profiler = cProfile.Profile()
-        measure_open(window, watch, big, 2, profiler)
-        profiles.append(listing(f"3 opens to first paint, {grown:,} annotations", profiler))
-        profiler = cProfile.Profile()
-        measure_additions(window, watch, big, words, 20, args.seed + 9, profiler)
-        profiles.append(listing(f"20 additions at ~{grown:,} annotations", profiler))
+    # Opening, and the edits at each count.
+    edit_timings: dict[int, tuple[Timing, Timing]] = {}
+    floors: dict[str, Timing] = {}
+    opened: dict[str, Timing] = {}
+    for n in counts:
+        progress(f"project with {n:,} annotations")
+        project = build(root / f"edits-{n}.sqlite", text, small_text, n, args.seed)
+        window = open_window(project)
+        window.open_document(project.big)
+        settle(300)
+        if n == counts[1]:
+            size = window.view.size()
+            progress(f"open with {n:,}: {runs} runs, and floors")
+            opened = measure_open(window, project, runs)
+            window.hide()
+            floors["open"] = measure_floor(DocumentView, text, size, runs)
+            window.show()
+            wait_exposed(window)
+            window.open_document(project.big)
+            settle(300)
+            floors["repaint"] = measure_repaint(window, 20)
+        progress(f"{edits} claims added and deleted at {n:,}")
+        edit_timings[n] = measure_edits(window, words, edits, args.seed + 7, None)
+        if args.profile and n == counts[-1]:
+            profiler = cProfile.Profile()
+            measure_edits(window, words, 10, args.seed + 9, profiler)
+            profiles.append(listing(f"10 claims added and deleted at {n:,}", profiler))
+        window.close()
+        window.deleteLater()
+        settle()
+        project.store.close()
+
+    progress(f"switching to a {len(report) // 1000} KB report with {report_count:,}: {runs} runs")
+    project = build(root / "report.sqlite", report, small_text, report_count, args.seed + 3)
+    window = open_window(project)
+    size = window.view.size()
+    switched = measure_open(window, project, runs)
     window.close()
     window.deleteLater()
     settle()
-    big.store.close()
+    project.store.close()
+    floors["switch"] = measure_floor(QPlainTextEdit, report, size, runs)
 
-    window, watch = open_window(small)
-    progress(f"open with {few} annotations: {runs} runs")
-    open_few = measure_open(window, watch, small, runs)
-    progress(f"{additions} additions at {few}")
-    add_few = measure_additions(window, watch, small, words, additions, args.seed + 7)
-    if args.profile:
-        progress("profiling B (not part of the figures)")
-        profiler = cProfile.Profile()
-        measure_additions(window, watch, small, words, 20, args.seed + 9, profiler)
-        profiles.append(listing(f"20 additions at ~{few + additions} annotations", profiler))
-    window.close()
-    window.deleteLater()
-    settle()
-    small.store.close()
-    total = time.perf_counter() - began
-
-    width, height = view_size.width(), view_size.height()
-    lines = [
+    lines += [
         "",
         f"Annotator workspace benchmark ({'quick' if args.quick else 'full'})",
-        *machine_info(),
-        f"Document  {megabytes:.2f} MB UTF-8: {len(text):,} code points, "
-        f"{len(text.split()):,} words, {paragraphs:,} paragraphs, {astral} astral code points",
-        f"Projects  A: {many:,} annotations + {big.links} links; B: {few} annotations + "
-        f"{small.links} links; same text, seed {args.seed};",
-        "          written through Session in one transaction each (history, undo log)",
-        f"Method    Opens and floor: median of {runs} runs after 1 warm-up. One window per "
-        f"project ({WINDOW_SIZE.width()}x{WINDOW_SIZE.height()},",
-        f"          view {width}x{height} px); opens alternate with a short document so "
-        "open_document() never",
-        "          returns early. Floor: a fresh DocumentView per run, no highlighter, same size.",
-        f"          Additions: {additions} per project, labels cycling Claim/Speaker/Target, "
-        "each on a word span",
-        "          in view at a random place (scrolling and selecting not timed); "
-        f"A grew {many:,} -> {grown:,}.",
-        "          Timed: from the call to the end of the event-loop pass that painted the view.",
+        f"Machine   {platform.platform()}; {os.cpu_count()} logical CPUs; Python "
+        f"{sys.version.split()[0]}; PySide6 {pyside_version}; Qt {qVersion()}; "
+        f"{QApplication.platformName()}",
+        f"Documents {len(text):,} code points ({text.count(chr(10)) + 1:,} paragraphs); report "
+        f"{len(report):,} ({report.count(chr(10)) + 1:,} paragraphs); window "
+        f"{WINDOW_SIZE.width()}x{WINDOW_SIZE.height()}",
+        f"Method    medians of {runs} opens after a warm-up; {edits} claims added by key and "
+        "deleted by key per count,",
+        "          each at a random place in view; timed to the end of the view's next paint.",
         "",
-        row("Figure", "ms", "floor / target", "ratio", "result"),
-        "-" * 92,
-        row("Floor: setPlainText + first paint (Qt alone)", f"{floor.median:.1f}"),
+        row("Figure", "ms", "floor / target", "result"),
+        "-" * 96,
     ]
-    limit = FLOOR_FACTOR * floor.median
-    for name, timing, counted in (
-        (f"A, {many:,}", open_many, True),
-        (f"B, {few}", open_few, False),
-    ):
-        lines.append(
-            row(
-                f"Open {name} annotations, to first paint" + ("" if counted else " (info)"),
-                f"{timing.median:.1f}",
-                f"<= {limit:.1f} (2x)",
-                f"{timing.median / floor.median:.1f}x",
-                verdict(timing.median <= limit),
-            )
-        )
-        lines.append(row("  of which the open_document() call", f"{timing.median_call:.1f}"))
-        lines.append(
-            row(
-                "  until table filled and every line highlighted",
-                f"{statistics.median(timing.settled):.1f}",
-                "(info)",
-            )
-        )
-    for n, timing in ((many, add_many), (few, add_few)):
-        lines.append(
-            row(
-                f"Add one annotation at {n:,}: median",
-                f"{timing.median:.2f}",
-                f"<= {FRAME_MS:.0f}",
-                f"{timing.median / FRAME_MS:.2f}",
-                verdict(timing.median <= FRAME_MS),
-            )
-        )
-        lines.append(row("  p90 (max)", f"{timing.p90:.2f}", f"({max(timing.samples):.2f})"))
-        lines.append(row("  of which the apply_label() call", f"{timing.median_call:.2f}"))
-    scaling = add_many.median / add_few.median
+    open_floor = floors["open"].median
+    lines.append(row("Floor: 1 MB setPlainText + first paint (Qt alone)", f"{open_floor:.1f}"))
     lines.append(
         row(
-            f"Add: median at {many:,} minus at {few}",
-            f"{add_many.median - add_few.median:+.2f}",
-            f"ratio <= {SCALING_TOLERANCE}",
-            f"{scaling:.2f}",
-            verdict(scaling <= SCALING_TOLERANCE),
+            f"Open 1 MB, {counts[1]:,} annotations, to first paint",
+            f"{opened['paint'].median:.1f}",
+            f"<= {FLOOR_FACTOR * open_floor:.1f} (2x)",
+            verdict(opened["paint"].median <= FLOOR_FACTOR * open_floor),
         )
     )
-    lines.append("-" * 92)
     lines.append(
-        f"The {many:,}-vs-{few} check allows {SCALING_TOLERANCE}x: medians of millisecond GUI "
-        "steps move 10-20% between runs."
+        row("  to the screen highlighted, table filled", f"{opened['visible'].median:.1f}")
     )
-    missed = sum(t.missed_paints for t in (floor, open_many, open_few, add_many, add_few))
+    lines.append(row("  to every line highlighted (background)", f"{opened['all'].median:.1f}"))
+    repaint = floors["repaint"].median
+    lines.append(row("Floor: the view repainted, nothing changed", f"{repaint:.2f}"))
+    for n in counts:
+        for name, timing in zip(
+            ("Add a claim by key", "Delete it by key"), edit_timings[n], strict=True
+        ):
+            lines.append(
+                row(
+                    f"{name} at {n:,}: median (p90)",
+                    f"{timing.median:.1f} ({timing.p90:.1f})",
+                    f"<= {FRAME_MS:.0f}",
+                    verdict(timing.median <= FRAME_MS),
+                )
+            )
+    for index, name in ((0, "add"), (1, "delete")):
+        ratio = edit_timings[counts[-1]][index].median / edit_timings[counts[0]][index].median
+        lines.append(
+            row(
+                f"  {name}: median at {counts[-1]:,} / at {counts[0]:,}",
+                f"{ratio:.2f}",
+                f"<= {SCALING_TOLERANCE}",
+                verdict(ratio <= SCALING_TOLERANCE),
+            )
+        )
+    switch_floor = floors["switch"].median
+    lines.append(
+        row(
+            f"Floor: {len(report) // 1000} KB in a bare QPlainTextEdit + paint",
+            f"{switch_floor:.1f}",
+        )
+    )
+    lines.append(
+        row(
+            f"Switch to the report ({report_count:,} annotations): first paint",
+            f"{switched['paint'].median:.1f}",
+        )
+    )
+    lines.append(
+        row(
+            "  to every line on screen highlighted, table filled",
+            f"{switched['visible'].median:.1f} ({max(switched['visible'].samples):.0f})",
+            "(max)",
+        )
+    )
+    lines.append(
+        row(
+            "  to every line highlighted (background, not waited for)",
+            f"{switched['all'].median:.1f}",
+        )
+    )
+    lines.append("-" * 96)
+    missed = sum(t.missed for t in [*floors.values(), *opened.values(), *switched.values()])
+    missed += sum(t.missed for pair in edit_timings.values() for t in pair)
     if missed:
-        lines.append(f"Warning: {missed} timed steps saw no paint within {PAINT_TIMEOUT_S:.0f} s.")
-
-    def samples(timing: Timing) -> str:
-        return " ".join(f"{s:.0f}" for s in timing.samples)
-
-    lines.append(
-        f"Samples (ms): floor {samples(floor)}; open A {samples(open_many)}; "
-        f"open B {samples(open_few)}"
-    )
-    lines.append(f"Wall time {total:.0f} s, generating the text and projects included.")
+        lines.append(f"Warning: {missed} timed steps timed out ({TIMEOUT_S:.0f} s).")
+    lines.append(f"Wall time {time.perf_counter() - began:.0f} s, projects included.")
     print("\n".join(lines))
-    for text_block in profiles:
-        print(text_block)
+    for block in profiles:
+        print(block)
     sandbox.cleanup()
     return 0
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QResizeEvent,
     QTextCursor,
     QTextOption,
 )
@@ -39,6 +40,8 @@ class DocumentView(QPlainTextEdit):
 
     #: A click (no drag) on the text, at this code-point offset.
     clicked = Signal(int)
+    #: Other lines may be on screen now (scrolled, resized, new text): see `visible_lines`.
+    lines_shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +67,7 @@ class DocumentView(QPlainTextEdit):
         self._press_pos: QPoint | None = None
         self._active: tuple[Span, QColor] | None = None
         self._hits: list[Span] = []
-        self.verticalScrollBar().valueChanged.connect(self._refresh_marks)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     # -- content ----------------------------------------------------------------------------
 
@@ -75,6 +78,16 @@ class DocumentView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.Start)
         self.setTextCursor(cursor)
+        self.lines_shown.emit()
+
+    def _on_scrolled(self) -> None:
+        # Before the paint the scroll asked for: what it draws is highlighted by then.
+        self.lines_shown.emit()
+        self._refresh_marks()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.lines_shown.emit()
 
     # -- positions and selection (code points) ----------------------------------------------
 

@@ -3,6 +3,11 @@
 The look of each piece of text comes from annotator.core.styling (shared with the printable
 reports). Formats are cached by the set of labels covering a segment: a long document with
 thousands of annotations reuses a handful of formats.
+
+A long document is highlighted where the analyst looks: with `lazy` content, a line is drawn
+with its annotations once it is on screen (`follow`: the view says when other lines come into
+view, before it paints them) or released by whoever highlights the rest in the background.
+Nothing has to wait for the lines off screen.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from annotator.core.records import Annotation, LabelId
 from annotator.core.segments import segments
 from annotator.core.span_index import SpanIndex
 from annotator.core.styling import segment_style
+from annotator.gui.reading.document_view import DocumentView
 from annotator.gui.reading.text_formats import char_format
 
 # (label, layer or "" when colouring by label) of each covering span, sorted: a span kind
@@ -56,10 +62,14 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         self._index, self._offsets = index, offsets
         self._released = set() if lazy else None
 
+    def follow(self, view: DocumentView) -> None:
+        """Highlight the lines `view` brings on screen, as they come (scrolling, resizing)."""
+        view.lines_shown.connect(lambda: self.release(view.visible_lines()))
+
     def release(self, lines: Iterable[int]) -> None:
         """Highlight these lines now (those not yet highlighted)."""
-        if self._released is None:
-            return
+        if self._released is None or self.document() is None:
+            return  # all released, or detached while a text is set: nothing is drawn yet
         fresh = set(lines) - self._released
         self._released |= fresh
         self.rehighlight_lines(fresh)
@@ -69,6 +79,13 @@ class AnnotationHighlighter(QSyntaxHighlighter):
         if self._released is None or self._index is None:
             return []
         return sorted(set(self._index.annotated_lines()) - self._released)
+
+    def waiting(self, lines: Iterable[int]) -> bool:
+        """Whether any of these lines has annotations not drawn yet."""
+        if self._released is None or self._index is None:
+            return False
+        annotated = self._index.on_line
+        return any(line not in self._released and annotated(line) for line in lines)
 
     def release_all(self) -> None:
         self._released = None

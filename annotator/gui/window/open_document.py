@@ -22,8 +22,9 @@ from annotator.gui.reading.highlighter import AnnotationHighlighter
 
 #: Code points read before the first paint: more than any screen shows at once.
 FIRST_SCREEN = 20_000
-#: Lines highlighted per event-loop turn after the first paint.
-HIGHLIGHT_BATCH = 200
+#: Lines highlighted per event-loop turn after the first paint, off screen (those on screen
+#: are highlighted as they come into view): small, so a key pressed meanwhile never waits long.
+HIGHLIGHT_BATCH = 50
 
 
 class OpenDocument(QObject):
@@ -36,6 +37,7 @@ class OpenDocument(QObject):
         self.view = view
         self.highlighter = AnnotationHighlighter(view.document())
         self.highlighter.set_codebook(store.codebook.get())
+        self.highlighter.follow(view)
         self.document: Document | None = None
         self.index = SpanIndex("")
         self.state = DocumentAnnotations([], [], store.codebook.get())
@@ -114,8 +116,9 @@ class OpenDocument(QObject):
         QTimer.singleShot(0, self._highlight_more)
 
     def settled(self) -> bool:
-        """True once the open document is fully loaded: table filled, every line highlighted."""
-        return not self._loading and not self.highlighter.unreleased_lines()
+        """True once the open document is read (table filled) and every line on screen is
+        highlighted; lines off screen follow in the background, and nothing waits for them."""
+        return not self._loading and not self.highlighter.waiting(self.view.visible_lines())
 
     def reload(self) -> None:
         """Read the open document again from the project (changed elsewhere, or restored)."""
