@@ -216,3 +216,53 @@ def test_a_symlink_target_writes_through_and_keeps_permissions(fresh_store, tmp_
     assert link.is_symlink()
     assert real.read_bytes().startswith(b"\xef\xbb\xbfannotation_id")
     assert real.stat().st_mode & 0o777 == 0o640
+
+
+# -- the helper every atomic write goes through (annotator.core.atomic_files) -----------------
+
+
+def test_replacing_syncs_the_new_file_before_the_rename_and_the_folder_after(
+    earlier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core import atomic_files
+
+    steps: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        steps.append("fsync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        steps.append("replace")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic_files.os, "fsync", fsync)
+    monkeypatch.setattr(atomic_files.os, "replace", replace)
+    atomic_files.write_text_atomically(earlier, "new\n")
+    assert steps == ["fsync file", "replace", "fsync folder"]
+    assert earlier.read_text() == "new\n"
+    assert os.listdir(earlier.parent) == [earlier.name]
+
+
+def test_replacing_leaves_the_earlier_file_when_the_block_fails(earlier: Path) -> None:
+    from annotator.core.atomic_files import replacing
+
+    with pytest.raises(RuntimeError, match="half-way"), replacing(earlier) as temp:
+        assert temp.parent == earlier.parent and temp != earlier
+        temp.write_bytes(b"half")
+        raise RuntimeError("half-way")
+    assert_untouched(earlier)
+
+
+def test_preferences_are_written_through_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.core import atomic_files, preferences
+
+    preferences.remember_analyst("Ana")
+    monkeypatch.setattr(
+        atomic_files.os, "replace", lambda *_a: (_ for _ in ()).throw(OSError(errno.EIO, "I/O"))
+    )
+    with pytest.raises(OSError):
+        preferences.remember_analyst("Bea")
+    assert preferences.remembered_analyst() == "Ana"
+    assert os.listdir(preferences.preferences_path().parent) == ["preferences.json"]
