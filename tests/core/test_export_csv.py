@@ -314,3 +314,51 @@ def test_source_cells_are_neutralised_unless_raw(fresh_store: Store, tmp_path: P
             assert raw_row[column][0] in "=@+-"
             assert row[column] == "'" + raw_row[column]
         assert row["page"] == ""
+
+
+def test_a_span_name_that_starts_a_formula_once_on_one_line_is_neutralised(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    doc = add_document(fresh_store, "Said\n=1+1 today.")
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    speaker = tag(session, doc, "Speaker", 4, 9)  # "\n=1+1": a formula once the break goes
+    claim = tag(session, doc, "Claim", 10, 15)
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    for table in (export_annotations_csv, export_claims_csv):
+        safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+        table(fresh_store, safe)
+        table(fresh_store, raw, raw=True)
+        assert rows(safe)[claim.id]["speaker"] == "'=1+1"
+        assert rows(raw)[claim.id]["speaker"] == "=1+1"
+    export_annotations_csv(fresh_store, tmp_path / "a.csv")
+    assert rows(tmp_path / "a.csv")[speaker.id]["speaker"] == "'=1+1"
+
+
+@pytest.mark.parametrize("table", [export_annotations_csv, export_claims_csv])
+def test_the_tables_read_all_documents_in_one_pass_not_one_query_each(
+    fresh_store: Store, tmp_path: Path, table: object
+) -> None:
+    assert callable(table)
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+
+    def add_coded(n: int) -> None:
+        published = "2022-04-26" if n % 3 else None  # dated and undated documents
+        text = f"Claim number {n} of many."
+        doc = add_sourced(fresh_store, text, title=f"T{n}", pages=bool(n % 2), published=published)
+        tag(session, doc, "Claim", 0, 5)
+
+    def statements() -> int:
+        seen: list[str] = []
+        fresh_store.conn.set_trace_callback(seen.append)
+        try:
+            table(fresh_store, tmp_path / "x.csv")
+        finally:
+            fresh_store.conn.set_trace_callback(None)
+        return len(seen)
+
+    add_coded(0)
+    one = statements()
+    for n in range(1, 8):
+        add_coded(n)
+    assert statements() == one
+    assert len(rows(tmp_path / "x.csv")) == 8
