@@ -1,31 +1,23 @@
 """Word boundaries for snapping selections, in code points, for any script.
 
 A word is a run of letters, digits and combining marks, with apostrophes allowed between
-letters ("China’s"). Ideographic scripts (Chinese, Japanese kana and kanji) write no spaces, so
-each of their characters is a word of its own: snapping never swallows a whole sentence.
+letters ("China’s"). The scripts written without spaces (`annotator.core.scripts`: Chinese,
+Japanese, Korean, Thai, Lao, Khmer, Burmese) have no word boundaries to snap to, so each of their
+characters, with its marks, is a word of its own: snapping never swallows a whole sentence.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+from annotator.core.scripts import is_spaceless
+
 _APOSTROPHES = frozenset("'’ʼ")
-_IDEOGRAPHIC = (
-    (0x3040, 0x30FF),  # hiragana, katakana
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0x20000, 0x3134F),  # CJK extensions B–G
-)
-
-
-def _ideographic(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _IDEOGRAPHIC)
 
 
 def is_word_char(ch: str) -> bool:
-    if _ideographic(ch):
+    """A letter, digit or mark that joins the characters around it into a word."""
+    if is_spaceless(ch):
         return False
     return ch.isalnum() or unicodedata.category(ch).startswith("M")
 
@@ -58,6 +50,11 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     if _joins(text, end - 1):
         while end < len(text) and _joins(text, end):
             end += 1
+    # Never part a character from its marks (a Thai vowel sign, an accent typed after its letter).
+    while start > 0 and _extends(text[start]):
+        start -= 1
+    while end < len(text) and _extends(text[end]):
+        end += 1
     return start, end
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from annotator.core.words import snap_to_words, word_end_after, word_start_before
@@ -59,3 +61,45 @@ def test_grapheme_steps_keep_emoji_flags_and_marks_whole() -> None:
     while back[-1] > 0:
         back.append(previous_grapheme(text, back[-1]))
     assert back[::-1] == stops
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "expected"),
+    [
+        ("ภาษาไทยเป็นภาษา", "ษ", "ษ"),  # Thai: no spaces, no dictionary: the character alone
+        ("ภาษาไทยเป็นภาษา", "ป", "ป็"),  # … with its vowel sign, never parted from it
+        ("한국어를 배우다", "국", "국"),  # Korean: syllable by syllable, as search finds them
+        ("ភាសាខ្មែរ", "ខ", "ខ្"),  # Khmer
+        ("ကမ္ဘာ", "က", "က"),  # Burmese
+        ("東京タワー", "タ", "タ"),
+    ],
+)
+def test_scripts_written_without_spaces_snap_character_by_character(
+    text: str, fragment: str, expected: str
+) -> None:
+    assert snapped(text, fragment, length=1) == expected
+
+
+def test_words_and_search_take_the_same_scripts_one_character_at_a_time() -> None:
+    from annotator.core.scripts import SPACELESS_RANGES
+    from annotator.core.store.search_tables import SEPARATOR, split_spaceless
+    from annotator.core.words import is_word_char
+
+    for low, high in SPACELESS_RANGES:
+        for code in range(ord(low), ord(high) + 1, 61):
+            ch = chr(code)
+            split = split_spaceless(f"a{ch}b")
+            if ch.isalnum() or unicodedata.category(ch)[0] == "M":
+                assert split == f"a{SEPARATOR}{ch}{SEPARATOR}b", hex(code)
+                assert not is_word_char(ch), hex(code)
+
+
+@pytest.mark.parametrize("text", ["ภาษาไทยเป็นภาษา ok", "한국어를 배우다", "ភាសាខ្មែរ ကမ္ဘာ"])
+def test_a_snapped_span_never_cuts_an_agreement_token(text: str) -> None:
+    from annotator.core.agreement import tokenise
+
+    tokens = tokenise(text)
+    for cut in range(len(text)):
+        start, end = snap_to_words(text, cut, cut + 1)
+        for t_start, t_end in tokens:
+            assert start <= t_start and t_end <= end or t_end <= start or end <= t_start

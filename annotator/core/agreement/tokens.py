@@ -5,8 +5,8 @@ TOKENISATION (quoted in the README; `TOKENISATION` below is this text):
 - A word is a run of letters, digits and combining marks, with an apostrophe (' ’ ʼ) allowed
   between two of them ("China’s" is one token). These are the words selection snaps to
   (annotator.core.words), so a tagged word is a whole token.
-- Each Chinese or Japanese character (CJK ideographs, hiragana, katakana) is a token of its own:
-  these scripts write no spaces between words.
+- Each character (with its marks) of a script written without spaces between words is a token
+  of its own: Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese (`annotator.core.scripts`).
 - Every other visible character (punctuation, symbols, an emoji with its modifiers and joiners,
   a flag) is a token of its own, as one user-perceived character.
 - Whitespace, and invisible format characters standing alone (zero-width space, byte-order
@@ -20,22 +20,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from annotator.core.scripts import SPACELESS_CLASS
 from annotator.core.words import is_word_char, next_grapheme
 
 TOKENISATION = (
     "A token is a word (a run of letters, digits and combining marks, with an apostrophe "
-    "allowed between two of them), a single Chinese or Japanese character, or any other single "
+    "allowed between two of them), a single character of a script written without spaces "
+    "(Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese), or any other single "
     "visible character (punctuation, a symbol, an emoji with its modifiers, a flag). Whitespace "
     "and lone invisible characters (zero-width space) are not tokens. Offsets are Unicode code "
     "points."
 )
 
 _APOSTROPHES = frozenset("'’ʼ")
-# Letters and digits of scripts written with spaces: \w less "_" and the ideographic ranges
-# of annotator.core.words (each of those characters is a token by itself).
-_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_LETTERS = re.compile(rf"[^\W_{_IDEOGRAPHS}]+")
-_TOKEN_START = re.compile(rf"(?P<word>[^\W_{_IDEOGRAPHS}]+)|\S")
+# Letters and digits of scripts written with spaces: \w less "_" and the scripts written
+# without spaces (each of those characters is a token by itself).
+_LETTERS = re.compile(rf"[^\W_{SPACELESS_CLASS}]+")
+_TOKEN_START = re.compile(rf"(?P<word>[^\W_{SPACELESS_CLASS}]+)|\S")
 
 Token = tuple[int, int]
 
