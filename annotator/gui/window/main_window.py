@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QInputDialog,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.records import Analyst, DocumentId
-from annotator.core.report import report_content, write_html_report
 from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.gui.dialogs.codebook_editor import CodebookEditor
-from annotator.gui.dialogs.export_dialog import ExportDialog
-from annotator.gui.dialogs.report_pdf import write_pdf_report
-from annotator.gui.dialogs.web_import import import_from_web
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.document_list import DocumentListPanel
 from annotator.gui.panels.inspector import Inspector
@@ -38,21 +30,15 @@ from annotator.gui.reading.document_view import DocumentView, reading_column, up
 from annotator.gui.reading.find_bar import FindBar
 from annotator.gui.reading.label_bar import LabelBar, bind_codebook_keys
 from annotator.gui.reading.plain_text import plain_label
-from annotator.gui.window import copies_flow, project_safety, projects
+from annotator.gui.window import copies_flow, document_flows, projects
 from annotator.gui.window import settings as app_settings
-from annotator.gui.window.actions import ACTIONS
+from annotator.gui.window.command_map import build_actions, command_handlers, context_menu
 from annotator.gui.window.import_flow import (
     FileDrops,
-    ReportDialog,
-    attention_line,
-    import_with_progress,
-    outcome_needs_attention,
-    outcome_text,
 )
 from annotator.gui.window.info_bar import InfoBar
 from annotator.gui.window.layers_menu import layers_menu, set_layer_shown
 from annotator.gui.window.review_mode import ReviewMode
-from annotator.gui.window.shortcut_sheet import ShortcutSheet
 from annotator.gui.window.workspace import Workspace
 
 if TYPE_CHECKING:  # the importers load on the first import
@@ -124,7 +110,7 @@ class MainWindow(QMainWindow):
         self.view = DocumentView(self)
         self._base_point_size = self.view.font().pointSize()
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.customContextMenuRequested.connect(partial(context_menu, self))
         self.label_bar = LabelBar(lambda label: self.workspace.apply_label(label), self)
         self.find_bar = FindBar(self.view, self)
         self.info_bar = InfoBar(self)
@@ -175,77 +161,9 @@ class MainWindow(QMainWindow):
         self._show_analyst()
 
     def _build_actions(self) -> None:
-        handlers: dict[str, Callable[[], object]] = {
-            "new_project": lambda: projects.new_project_dialog(self),
-            "open_project": lambda: projects.open_project_dialog(self),
-            "import_files": self.import_files_dialog,
-            "import_folder": self.import_folder_dialog,
-            "import_web": lambda: import_from_web(self),
-            "import_report": self.show_document_report,
-            "export": self.export_dialog,
-            "print_report": self.print_report_dialog,
-            "analyst": self.change_analyst,
-            "merge": lambda: project_safety.merge_dialog(self),
-            "backup": lambda: project_safety.back_up_now(self),
-            "restore": lambda: project_safety.restore_dialog(self),
-            "check": lambda: project_safety.check(self),
-            "quit": self.close,
-            "undo": self.workspace.undo,
-            "redo": self.workspace.redo,
-            "delete": self.workspace.delete,
-            "deselect": lambda: self.workspace.select(None),
-            "start_left": lambda: self.workspace.move_boundary("start", -1),
-            "start_right": lambda: self.workspace.move_boundary("start", 1),
-            "end_left": lambda: self.workspace.move_boundary("end", -1),
-            "end_right": lambda: self.workspace.move_boundary("end", 1),
-            "clear_sentiment": lambda: self.workspace.set_sentiment(None),
-            "codebook": self.edit_codebook,
-            "find": self.find_bar.open_bar,
-            "find_next": lambda: self.find_bar.step(1),
-            "find_previous": lambda: self.find_bar.step(-1),
-            "next_annotation": lambda: self.workspace.step(1),
-            "previous_annotation": lambda: self.workspace.step(-1),
-            "next_document": lambda: self.step_document(1),
-            "previous_document": lambda: self.step_document(-1),
-            "zoom_in": lambda: self.zoom(1),
-            "zoom_out": lambda: self.zoom(-1),
-            "zoom_reset": lambda: self.zoom(0),
-            "snap": self._toggle_snap,
-            "colour_by_layer": self._toggle_colour_by_layer,
-            "review": self.review.toggle,
-            "next_disagreement": lambda: self.review.step(1),
-            "previous_disagreement": lambda: self.review.step(-1),
-            "keep_first": lambda: self.review.decide("first"),
-            "keep_second": lambda: self.review.decide("second"),
-            "keep_both": lambda: self.review.decide("both"),
-            "reject": lambda: self.review.decide("reject"),
-            "keep_edit": lambda: self.review.decide("edit"),
-            "accept_agreed": self.review.accept_agreed,
-            "agreement": self.show_agreement,
-            "search": self.focus_search,
-            "refresh": lambda: self.refresh(force=True),
-            "shortcuts": self.show_shortcuts,
-            "about": self.show_about,
-        }
-        menus: dict[str, QMenu] = {}
-        for spec in ACTIONS:
-            action = QAction(spec.text, self)
-            action.setObjectName(f"action:{spec.id}")
-            action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
-            action.setCheckable(spec.checkable)
-            action.triggered.connect(handlers[spec.id])
-            if spec.scope == "view":
-                # Keys that act on the selected annotation work from the text and the table.
-                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-                for widget in self._annotation_widgets():
-                    widget.addAction(action)
-            else:
-                self.addAction(action)
-            if spec.menu:
-                if spec.menu not in menus:
-                    menus[spec.menu] = self.menuBar().addMenu(spec.menu)
-                menus[spec.menu].addAction(action)
-            self.actions_by_id[spec.id] = action
+        self.actions_by_id, menus = build_actions(
+            self, command_handlers(self), self._annotation_widgets()
+        )
         snap = bool(app_settings.settings().value("view/snap", True, type=bool))
         self.actions_by_id["snap"].setChecked(snap)
         self.view.snap_to_words = snap
@@ -270,27 +188,6 @@ class MainWindow(QMainWindow):
     def _annotation_widgets(self) -> list[QWidget]:
         """Where label, sentiment and edit keys apply: the reading view and the table."""
         return [self.view, self.table.view]
-
-    def _context_menu(self, point: QPoint) -> None:
-        """Tag, sentiment and delete on top of the view's own Copy / Select All."""
-        menu = QMenu(self.view)
-        codebook = self.store.codebook.get()
-        for label in codebook.labels:
-            text = f"Tag as {label.name}" + (f"\t{label.shortcut}" if label.shortcut else "")
-            action = menu.addAction(text)
-            action.triggered.connect(partial(self.workspace.apply_label, label))
-        if self.workspace.active is not None:
-            sentiment = menu.addMenu("Sentiment")
-            for value in (*codebook.sentiments, None):
-                action = sentiment.addAction(value or "None")
-                action.triggered.connect(partial(self.workspace.set_sentiment, value))
-            menu.addAction(self.actions_by_id["delete"])
-        menu.addSeparator()
-        standard = self.view.createStandardContextMenu(point)
-        for action in standard.actions():
-            menu.addAction(action)
-        menu.exec(self.view.viewport().mapToGlobal(point))
-        standard.deleteLater()
 
     # -- documents --------------------------------------------------------------------------
 
@@ -411,97 +308,20 @@ class MainWindow(QMainWindow):
     def import_paths(
         self, paths: list[Path], *, encoding: str | None = None, open_existing: bool = True
     ) -> IngestOutcome | None:
-        """Import, refresh the list, open the first new document (else, with `open_existing`,
-        the first already there), report what needs attention."""
-        try:
-            outcome = import_with_progress(
-                self, self.store, paths, analyst_id=self.analyst.id, encoding=encoding
-            )
-        except AnnotatorError as exc:
-            self.show_error("Import failed", str(exc))
-            return None
-        self.show_import_outcome(outcome, open_existing=open_existing)
-        return outcome
+        """Import `paths` as File ▸ Import does (see `document_flows.import_paths`)."""
+        return document_flows.import_paths(
+            self, paths, encoding=encoding, open_existing=open_existing
+        )
 
     def show_import_outcome(self, outcome: IngestOutcome, *, open_existing: bool = True) -> None:
-        """After an import (files or web addresses): the list refreshed, the first new document
-        open (else, with `open_existing`, the first already there), what needs attention."""
-        self.reload_documents()
-        # The import's own commits (its worker's connection) are not news for F5.
-        self._data_version = self.store.data_version()
-        opened = [doc for doc, _report in outcome.added]
-        if not opened and open_existing:
-            opened = [doc for _p, doc in outcome.duplicates]
-        if opened:
-            self.open_document(opened[0].id)
-        status = outcome.summary().splitlines()[0]
-        if not outcome.added and outcome.duplicates:
-            status = f"Already in the project: {outcome.duplicates[0][1].title}"
-        self.statusBar().showMessage(status, 8000)
-        if outcome_needs_attention(outcome):
-            self.info_bar.show_message(
-                attention_line(outcome), title="Import report", details=outcome_text(outcome)
-            )
-
-    def import_files_dialog(self) -> None:
-        from annotator.core.importing import SUPPORTED_SUFFIXES  # loaded when first needed
-
-        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", projects.folder(self), f"Articles ({patterns});;All files (*)"
-        )
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Import a folder of articles", projects.folder(self)
-        )
-        if folder:
-            self.import_paths([Path(folder)])
-
-    def show_document_report(self) -> None:
-        if self.current_document is None:
-            return
-        document = self.store.documents.get(self.current_document)
-        from annotator.core.importing import ImportReport
-
-        text = ImportReport.from_json(document.import_report).summary()
-        ReportDialog(f"Import report — {document.title}", text, self).show()
-
-    def export_dialog(self) -> None:
-        dialog = ExportDialog(self.store, self.current_document, self)
-        if dialog.exec() and dialog.result_ is not None:
-            self.statusBar().showMessage(dialog.result_.summary(), 10000)
-
-    def print_report_dialog(self) -> None:
-        """The open document with its highlights, legend and list, as PDF or HTML."""
-        if self.current_document is None:
-            return
-        document = self.store.documents.get(self.current_document)
-        suggested = str(Path(projects.folder(self)) / f"{document.title[:60]}.pdf")
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Printable report", suggested, "PDF (*.pdf);;HTML (*.html)"
-        )
-        if path:
-            self.write_report(Path(path), html="HTML" in chosen or path.endswith(".html"))
+        document_flows.show_import_outcome(self, outcome, open_existing=open_existing)
 
     def write_report(self, path: Path, *, html: bool) -> None:
-        if self.current_document is None:
-            return
-        document = self.store.documents.get(self.current_document)
-        # The report shows what the window shows: the layers hidden from view stay out.
-        hidden = self.workspace.hidden_layers
-        layers = [a.id for a in self.store.layers() if a.id not in hidden] if hidden else None
-        try:
-            if html:
-                write_html_report(self.store, document, path, layers=layers)
-            else:
-                write_pdf_report(report_content(self.store, document, layers=layers), path)
-        except AnnotatorError as exc:
-            self.show_error("Report not written", str(exc))
-            return
-        self.statusBar().showMessage(f"Wrote the report to {path}", 10000)
+        document_flows.write_report(self, path, html=html)
+
+    def take_own_changes(self) -> None:
+        """What this window's own background work committed is not news for F5."""
+        self._data_version = self.store.data_version()
 
     @property
     def closed(self) -> bool:
@@ -557,23 +377,15 @@ class MainWindow(QMainWindow):
             self.view.zoomOut(-steps)
         update_column_width(self.view)
 
-    def _toggle_snap(self) -> None:
+    def toggle_snap(self) -> None:
         snap = self.actions_by_id["snap"].isChecked()
         self.view.snap_to_words = snap
         app_settings.settings().setValue("view/snap", snap)
 
-    def _toggle_colour_by_layer(self) -> None:
+    def toggle_colour_by_layer(self) -> None:
         by_layer = self.actions_by_id["colour_by_layer"].isChecked()
         self.workspace.show_layers(self.workspace.hidden_layers, colour_by_layer=by_layer)
         app_settings.settings().setValue("view/colour_by_layer", by_layer)
-
-    def show_agreement(self) -> None:
-        from annotator.gui.dialogs.agreement_dialog import AgreementDialog
-
-        AgreementDialog(self.store, document_id=self.current_document, parent=self).exec()
-
-    def show_shortcuts(self) -> None:
-        ShortcutSheet(self.store.codebook.get(), self).show()
 
     def _update_undo_actions(self, undo_text: str, redo_text: str) -> None:
         for key, text in (("undo", undo_text), ("redo", redo_text)):
@@ -591,16 +403,6 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("errorMessage")
-        box.open()
-
-    def show_about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About Annotator",
-            f"Annotator {__version__}\nProject: {self.store.path}",
-            parent=self,
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -1,0 +1,156 @@
+"""The window's command map: every action (menu entry, shortcut, the text's context menu)
+and what it runs.
+
+The actions themselves — text, shortcuts, menu, scope — are listed in `actions.ACTIONS`; this
+module binds each id to its handler and builds the QActions and menus from that list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
+
+from annotator import __version__
+from annotator.gui.dialogs.web_import import import_from_web
+from annotator.gui.window import document_flows, project_safety, projects
+from annotator.gui.window.actions import ACTIONS
+from annotator.gui.window.shortcut_sheet import ShortcutSheet
+
+if TYPE_CHECKING:
+    from annotator.gui.window.main_window import MainWindow
+
+Handlers = dict[str, Callable[[], object]]
+
+
+def command_handlers(window: MainWindow) -> Handlers:
+    """What each action id runs in `window`."""
+    return {
+        "new_project": lambda: projects.new_project_dialog(window),
+        "open_project": lambda: projects.open_project_dialog(window),
+        "import_files": lambda: document_flows.import_files_dialog(window),
+        "import_folder": lambda: document_flows.import_folder_dialog(window),
+        "import_web": lambda: import_from_web(window),
+        "import_report": lambda: document_flows.show_document_report(window),
+        "export": lambda: document_flows.export_dialog(window),
+        "print_report": lambda: document_flows.print_report_dialog(window),
+        "analyst": window.change_analyst,
+        "merge": lambda: project_safety.merge_dialog(window),
+        "backup": lambda: project_safety.back_up_now(window),
+        "restore": lambda: project_safety.restore_dialog(window),
+        "check": lambda: project_safety.check(window),
+        "quit": window.close,
+        "undo": window.workspace.undo,
+        "redo": window.workspace.redo,
+        "delete": window.workspace.delete,
+        "deselect": lambda: window.workspace.select(None),
+        "start_left": lambda: window.workspace.move_boundary("start", -1),
+        "start_right": lambda: window.workspace.move_boundary("start", 1),
+        "end_left": lambda: window.workspace.move_boundary("end", -1),
+        "end_right": lambda: window.workspace.move_boundary("end", 1),
+        "clear_sentiment": lambda: window.workspace.set_sentiment(None),
+        "codebook": window.edit_codebook,
+        "find": window.find_bar.open_bar,
+        "find_next": lambda: window.find_bar.step(1),
+        "find_previous": lambda: window.find_bar.step(-1),
+        "next_annotation": lambda: window.workspace.step(1),
+        "previous_annotation": lambda: window.workspace.step(-1),
+        "next_document": lambda: window.step_document(1),
+        "previous_document": lambda: window.step_document(-1),
+        "zoom_in": lambda: window.zoom(1),
+        "zoom_out": lambda: window.zoom(-1),
+        "zoom_reset": lambda: window.zoom(0),
+        "snap": window.toggle_snap,
+        "colour_by_layer": window.toggle_colour_by_layer,
+        "review": window.review.toggle,
+        "next_disagreement": lambda: window.review.step(1),
+        "previous_disagreement": lambda: window.review.step(-1),
+        "keep_first": lambda: window.review.decide("first"),
+        "keep_second": lambda: window.review.decide("second"),
+        "keep_both": lambda: window.review.decide("both"),
+        "reject": lambda: window.review.decide("reject"),
+        "keep_edit": lambda: window.review.decide("edit"),
+        "accept_agreed": window.review.accept_agreed,
+        "agreement": lambda: show_agreement(window),
+        "search": window.focus_search,
+        "refresh": lambda: window.refresh(force=True),
+        "shortcuts": lambda: show_shortcuts(window),
+        "about": lambda: show_about(window),
+    }
+
+
+def build_actions(
+    window: QMainWindow, handlers: Handlers, annotation_widgets: list[QWidget]
+) -> tuple[dict[str, QAction], dict[str, QMenu]]:
+    """One QAction per entry of `ACTIONS`, in the window's menu bar, by id and by menu title.
+
+    Keys that act on the selected annotation ("view" scope) work from the widgets given (the
+    text and the table); the others from anywhere in the window.
+    """
+    actions: dict[str, QAction] = {}
+    menus: dict[str, QMenu] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, window)
+        action.setObjectName(f"action:{spec.id}")
+        action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+        action.setCheckable(spec.checkable)
+        action.triggered.connect(handlers[spec.id])
+        if spec.scope == "view":
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            for widget in annotation_widgets:
+                widget.addAction(action)
+        else:
+            window.addAction(action)
+        if spec.menu:
+            if spec.menu not in menus:
+                menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+            menus[spec.menu].addAction(action)
+        actions[spec.id] = action
+    return actions, menus
+
+
+def context_menu(window: MainWindow, point: QPoint) -> None:
+    """Tag, sentiment and delete on top of the view's own Copy / Select All."""
+    menu = QMenu(window.view)
+    codebook = window.store.codebook.get()
+    for label in codebook.labels:
+        text = f"Tag as {label.name}" + (f"\t{label.shortcut}" if label.shortcut else "")
+        action = menu.addAction(text)
+        action.triggered.connect(partial(window.workspace.apply_label, label))
+    if window.workspace.active is not None:
+        sentiment = menu.addMenu("Sentiment")
+        for value in (*codebook.sentiments, None):
+            action = sentiment.addAction(value or "None")
+            action.triggered.connect(partial(window.workspace.set_sentiment, value))
+        menu.addAction(window.actions_by_id["delete"])
+    menu.addSeparator()
+    standard = window.view.createStandardContextMenu(point)
+    for action in standard.actions():
+        menu.addAction(action)
+    menu.exec(window.view.viewport().mapToGlobal(point))
+    standard.deleteLater()
+
+
+def show_agreement(window: MainWindow) -> None:
+    from annotator.gui.dialogs.agreement_dialog import AgreementDialog
+
+    AgreementDialog(window.store, document_id=window.current_document, parent=window).exec()
+
+
+def show_shortcuts(window: MainWindow) -> None:
+    ShortcutSheet(window.store.codebook.get(), window).show()
+
+
+def show_about(window: MainWindow) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "About Annotator",
+        f"Annotator {__version__}\nProject: {window.store.path}",
+        parent=window,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.open()
