@@ -1,4 +1,5 @@
-"""Bytes → text: an explicit encoding, else BOMs and strict UTF-8, else charset-normalizer.
+"""Bytes → text: an explicit encoding, else BOMs and strict UTF-8, else charset-normalizer,
+checked against how each common code page reads (`code_pages`: short text fools detectors).
 
 Binary data is refused rather than decoded into garbage. For HTML, a `<meta charset>`
 declaration is honoured unless the bytes contradict it (see `decode_html_bytes`).
@@ -9,12 +10,14 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  -- lets users name the "sloppy-windows-*" codecs
 from charset_normalizer import from_bytes
 
 from annotator.core.errors import ImportRefused
+from annotator.core.importing.code_pages import LANGUAGES, rank, sample_of
 
 BINARY = "looks like a binary file, not text"
 # Share of control characters above which decoded "text" is taken to be binary data.
@@ -97,22 +100,30 @@ def decode_bytes(
     data: bytes, *, encoding: str | None = None, source: Path
 ) -> tuple[str, str, bool]:
     """Decode file bytes; return (text, encoding name, whether the encoding was guessed)."""
+    return decode_text(data, encoding=encoding, source=source)[:3]
+
+
+def decode_text(
+    data: bytes, *, encoding: str | None = None, source: Path
+) -> tuple[str, str, bool, list[str]]:
+    """Like `decode_bytes`, and a warning when the guess is uncertain (it names the
+    encodings the text reads as well in)."""
     if encoding is not None:
-        return _override(data, encoding, source)
+        return (*_override(data, encoding, source), [])
     bom = bom_encoding(data)
     if bom is not None:
-        return _checked(_decode_strictly(data, bom, source), source), bom, False
+        return _checked(_decode_strictly(data, bom, source), source), bom, False, []
     if b"\x00" in data:
         # Text in single-byte or UTF-8 encodings never contains NUL; UTF-16 usually does.
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise ImportRefused(source, BINARY)
         try:
-            return _checked(data.decode(utf16), source), utf16, True
+            return _checked(data.decode(utf16), source), utf16, True, []
         except UnicodeDecodeError:
             raise ImportRefused(source, BINARY) from None
     try:
-        return _checked(data.decode("utf-8"), source), "utf-8", False
+        return _checked(data.decode("utf-8"), source), "utf-8", False, []
     except UnicodeDecodeError:
         pass
     matches = from_bytes(data)
@@ -125,9 +136,37 @@ def decode_bytes(
     tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
     best = next((m for m in tied if m.encoding == "cp1252"), best)
     text, name = str(best), codecs.lookup(best.encoding).name
+    # On little text it cannot tell (Big5 for a French line): each reading is looked at.
+    readings = rank(data, name)
+    notes: list[str] = []
+    for reading in readings:
+        if reading.codec == name:
+            break  # the detector's pick reads as well as any
+        try:
+            text, name = data.decode(reading.codec), reading.codec
+        except UnicodeDecodeError:
+            continue  # fits the sample, not the whole text
+        break
+    doubts = [r for r in readings if r.codec != name and r.key == readings[0].key]
     if name != "cp1252" and _same_as_cp1252(data, text):
         name = "cp1252"  # the same text either way: name the likelier code page
-    return _checked(text, source), name, True
+    chosen = sample_of(data).decode(name, "replace")
+    others = list(dict.fromkeys(r.codec for r in doubts if r.text != chosen))
+    if others:
+        notes.append(_doubt(name, others))
+    return _checked(text, source), name, True, notes
+
+
+def _doubt(name: str, others: Sequence[str]) -> str:
+    def described(codec: str) -> str:
+        language = LANGUAGES.get(codec)
+        return f"{codec} ({language})" if language else codec
+
+    also = ", ".join(described(codec) for codec in others[:3])
+    return (
+        f"encoding uncertain: the text was read as {described(name)}, but it reads as well "
+        f"as {also}; if letters look wrong, import it again with that encoding (--encoding)"
+    )
 
 
 def _same_as_cp1252(data: bytes, text: str) -> bool:
@@ -157,7 +196,7 @@ def decode_html_bytes(
     """Like `decode_bytes`, but honouring a declared charset; also returns warnings."""
     declared = None if encoding or bom_encoding(data) else declared_html_charset(data)
     if declared is None:
-        return (*decode_bytes(data, encoding=encoding, source=source), [])
+        return decode_text(data, encoding=encoding, source=source)
     if declared != "utf-8" and not data.isascii():
         # Valid UTF-8 with non-ASCII bytes is practically never another encoding: the
         # declaration is stale (a common CMS fault) and obeying it would make mojibake.
@@ -171,9 +210,9 @@ def decode_html_bytes(
     try:
         text = data.decode(declared)
     except UnicodeDecodeError:
-        text, name, detected = decode_bytes(data, source=source)
+        text, name, detected, notes = decode_text(data, source=source)
         warning = f"declared charset {declared} does not fit the bytes; used {name} instead"
-        return text, name, detected, [warning]
+        return text, name, detected, [warning, *notes]
     if "\x00" in text:
         raise ImportRefused(source, BINARY)
     return _checked(text, source), declared, False, []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.core import limits
 from annotator.core.errors import ImportRefused
-from annotator.core.importing.decoding import decode_bytes, decode_html_bytes
+from annotator.core.importing.decoding import decode_html_bytes, decode_text
 from annotator.core.importing.docx_text import docx_to_text
 from annotator.core.importing.mojibake import repair_mojibake
 from annotator.core.importing.names import readable_path
@@ -216,7 +216,7 @@ def read_source(
         if encoding is not None:
             warnings.append(f"encoding {encoding!r} ignored: PDFs carry their own")
     else:
-        body, codec, detected = decode_bytes(data, encoding=encoding, source=source)
+        body, codec, detected, warnings = decode_text(data, encoding=encoding, source=source)
         pieces = [body]
 
     text, page_starts, repairs, cleaned = _assemble(pieces, joins)
