@@ -1,19 +1,274 @@
 """The operations a step of work is made of, as stored in the undo log.
 
-Each step is a list of forward operations and the list that reverts it: put/remove of
-annotations, links, comments and review decisions, all JSON-ready dicts.
+A step is a list of forward operations and the list that reverts it. Each operation is a typed
+object that knows the three things a step needs of it: how it is written in the undo log
+(`to_json`, read back by `from_json`), how it is applied (`apply`, which notes what it changed
+for the views), and how to tell that the project still holds what it produced (`check`: replay
+is refused when someone else changed those rows since).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from annotator.core.records import AnnotationId
+from annotator.core.errors import ValidationError
+from annotator.core.records import (
+    AnalystId,
+    Annotation,
+    AnnotationId,
+    Comment,
+    CommentId,
+    DecisionId,
+    Link,
+    LinkId,
+    ReviewDecision,
+)
 from annotator.core.store import Store
 from annotator.core.store.annotations import row_of
 from annotator.core.store.comments import comment_row
+from annotator.core.store.reviews import decision_of, decision_row
 
-Op = dict[str, Any]
+
+@dataclass
+class Effects:
+    """What applying operations changed, for the views to refresh."""
+
+    touched: set[AnnotationId] = field(default_factory=set)  # created or modified
+    removed: set[AnnotationId] = field(default_factory=set)
+    threads: set[AnnotationId] = field(default_factory=set)  # annotations whose comments changed
+    links: bool = False
+    decisions: bool = False
+
+
+class Op(ABC):
+    #: The operation's name in the undo log.
+    KIND: ClassVar[str]
+
+    @classmethod
+    @abstractmethod
+    def from_json(cls, data: dict[str, Any]) -> Op:
+        """The operation as written in the undo log (see `to_json`)."""
+
+    @abstractmethod
+    def to_json(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        """Make the change (with its history entry), inside the caller's transaction."""
+
+    @abstractmethod
+    def check(self, store: Store) -> None:
+        """Raise ValidationError unless the project holds what this operation produced."""
+
+
+@dataclass(frozen=True)
+class PutAnnotation(Op):
+    KIND = "put"
+    annotation: Annotation
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutAnnotation:
+        return cls(Annotation(**data["annotation"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "annotation": row_of(self.annotation)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        store.annotations.put(self.annotation, analyst_id=analyst_id)
+        effects.touched.add(self.annotation.id)
+        effects.removed.discard(self.annotation.id)
+
+    def check(self, store: Store) -> None:
+        current = store.annotations.find(self.annotation.id)
+        if current is None:
+            raise ValidationError("the annotation was deleted since")
+        if row_of(current) != row_of(self.annotation):
+            raise ValidationError("the annotation was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveAnnotation(Op):
+    KIND = "remove"
+    id: AnnotationId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveAnnotation:
+        return cls(AnnotationId(data["id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "id": self.id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        gone = store.annotations.remove(self.id, analyst_id=analyst_id)
+        effects.removed.add(gone.id)
+        effects.touched.discard(gone.id)
+        effects.links = True  # its links went with it
+
+    def check(self, store: Store) -> None:
+        if store.annotations.find(self.id) is not None:
+            raise ValidationError("the annotation was restored since")
+
+
+@dataclass(frozen=True)
+class PutLink(Op):
+    KIND = "put_link"
+    link: Link
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutLink:
+        return cls(Link(**data["link"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "link": row_of(self.link)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        store.annotations.put_link(self.link, analyst_id=analyst_id)
+        effects.links = True
+
+    def check(self, store: Store) -> None:
+        current = store.annotations.find_link(self.link.id)
+        if current is None or row_of(current) != row_of(self.link):
+            raise ValidationError("a link was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveLink(Op):
+    KIND = "remove_link"
+    id: LinkId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveLink:
+        return cls(LinkId(data["id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "id": self.id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        store.annotations.remove_link(self.id, analyst_id=analyst_id)
+        effects.links = True
+
+    def check(self, store: Store) -> None:
+        if store.annotations.find_link(self.id) is not None:
+            raise ValidationError("a link was restored since")
+
+
+@dataclass(frozen=True)
+class PutComment(Op):
+    KIND = "put_comment"
+    comment: Comment
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutComment:
+        return cls(Comment(**data["comment"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "comment": comment_row(self.comment)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        store.comments.put(self.comment, analyst_id=analyst_id)
+        effects.threads.add(self.comment.annotation_id)
+
+    def check(self, store: Store) -> None:
+        current = store.comments.find(self.comment.id)
+        if current is None or comment_row(current) != comment_row(self.comment):
+            raise ValidationError("a comment was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveComment(Op):
+    KIND = "remove_comment"
+    id: CommentId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveComment:
+        return cls(CommentId(data["id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "id": self.id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        effects.threads.add(store.comments.remove(self.id, analyst_id=analyst_id).annotation_id)
+
+    def check(self, store: Store) -> None:
+        if store.comments.find(self.id) is not None:
+            raise ValidationError("a comment was restored since")
+
+
+@dataclass(frozen=True)
+class PutDecision(Op):
+    KIND = "put_decision"
+    decision: ReviewDecision
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutDecision:
+        return cls(decision_of(data["decision"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "decision": decision_row(self.decision)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        store.reviews.put(self.decision, analyst_id=analyst_id)
+        effects.decisions = True
+
+    def check(self, store: Store) -> None:
+        current = store.reviews.find(self.decision.id)
+        if current is None or decision_row(current) != decision_row(self.decision):
+            raise ValidationError("a review decision was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveDecision(Op):
+    KIND = "remove_decision"
+    id: DecisionId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveDecision:
+        return cls(DecisionId(data["id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "id": self.id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        store.reviews.remove(self.id, analyst_id=analyst_id)
+        effects.decisions = True
+
+    def check(self, store: Store) -> None:
+        if store.reviews.find(self.id) is not None:
+            raise ValidationError("a review decision was restored since")
+
+
+_KINDS: dict[str, type[Op]] = {
+    kind.KIND: kind
+    for kind in (
+        PutAnnotation,
+        RemoveAnnotation,
+        PutLink,
+        RemoveLink,
+        PutComment,
+        RemoveComment,
+        PutDecision,
+        RemoveDecision,
+    )
+}
+
+
+def from_json(data: dict[str, Any]) -> Op:
+    """An operation as read back from the undo log."""
+    kind = _KINDS.get(data.get("op", ""))
+    if kind is None:
+        raise ValueError(f"unknown undo operation {data.get('op')!r}")
+    return kind.from_json(data)
+
+
+def apply_all(store: Store, analyst_id: AnalystId, ops: Iterable[Op]) -> Effects:
+    """Apply operations in order; what they changed, for the views."""
+    effects = Effects()
+    for op in ops:
+        op.apply(store, analyst_id, effects)
+    return effects
 
 
 def removal_ops(store: Store, annotation_id: AnnotationId) -> tuple[list[Op], list[Op]]:
@@ -24,10 +279,10 @@ def removal_ops(store: Store, annotation_id: AnnotationId) -> tuple[list[Op], li
     annotation = store.annotations.get(annotation_id)
     links = store.annotations.links_touching(annotation_id)
     comments = store.comments.thread(annotation_id)
-    forward: list[Op] = [{"op": "remove_link", "id": link.id} for link in links]
-    forward += [{"op": "remove_comment", "id": c.id} for c in comments]
-    forward.append({"op": "remove", "id": annotation_id})
-    inverse: list[Op] = [{"op": "put", "annotation": row_of(annotation)}]
-    inverse += [{"op": "put_link", "link": row_of(link)} for link in links]
-    inverse += [{"op": "put_comment", "comment": comment_row(c)} for c in comments]
+    forward: list[Op] = [RemoveLink(link.id) for link in links]
+    forward += [RemoveComment(c.id) for c in comments]
+    forward.append(RemoveAnnotation(annotation_id))
+    inverse: list[Op] = [PutAnnotation(annotation)]
+    inverse += [PutLink(link) for link in links]
+    inverse += [PutComment(c) for c in comments]
     return forward, inverse

@@ -7,13 +7,23 @@ The undo log lives in the project file, so undo and redo survive a restart.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.errors import ValidationError
-from annotator.core.ops import Op, removal_ops
+from annotator.core.ops import (
+    Op,
+    PutAnnotation,
+    PutComment,
+    PutLink,
+    RemoveAnnotation,
+    RemoveComment,
+    RemoveLink,
+    apply_all,
+    from_json,
+    removal_ops,
+)
 from annotator.core.records import (
     Analyst,
     AnalystId,
@@ -21,19 +31,13 @@ from annotator.core.records import (
     AnnotationId,
     Comment,
     CommentId,
-    DecisionId,
     DocumentId,
     LabelId,
     Link,
-    LinkId,
     ReviewDecision,
-    now_iso,
 )
 from annotator.core.review import Item, review_ops
-from annotator.core.store import Store
-from annotator.core.store.annotations import row_of
-from annotator.core.store.comments import comment_row
-from annotator.core.store.reviews import decision_of, decision_row
+from annotator.core.store import Store, history
 
 #: Undo steps kept per analyst; older ones are dropped.
 UNDO_LIMIT = 1000
@@ -85,8 +89,8 @@ class Session:
         change = self._do(
             f"Tag “{_short(annotation.quote)}” as {label}",
             document_id,
-            [{"op": "put", "annotation": row_of(annotation)}],
-            [{"op": "remove", "id": annotation.id}],
+            [PutAnnotation(annotation)],
+            [RemoveAnnotation(annotation.id)],
         )
         return annotation, change
 
@@ -116,10 +120,8 @@ class Session:
         return self._do(
             f"Change {what} of “{_short(before.quote)}”",
             before.document_id,
-            [{"op": "remove_link", "id": link.id} for link in stale]
-            + [{"op": "put", "annotation": row_of(after)}],
-            [{"op": "put", "annotation": row_of(before)}]
-            + [{"op": "put_link", "link": row_of(link)} for link in stale],
+            [*(RemoveLink(link.id) for link in stale), PutAnnotation(after)],
+            [PutAnnotation(before), *(PutLink(link) for link in stale)],
         )
 
     def delete_annotation(self, annotation_id: AnnotationId) -> Change:
@@ -137,8 +139,8 @@ class Session:
         change = self._do(
             f"Comment on “{_short(annotation.quote)}”",
             annotation.document_id,
-            [{"op": "put_comment", "comment": comment_row(comment)}],
-            [{"op": "remove_comment", "id": comment.id}],
+            [PutComment(comment)],
+            [RemoveComment(comment.id)],
         )
         return comment, change
 
@@ -151,8 +153,8 @@ class Session:
         return self._do(
             f"Delete comment on “{_short(annotation.quote)}”",
             annotation.document_id,
-            [{"op": "remove_comment", "id": comment_id}],
-            [{"op": "put_comment", "comment": comment_row(comment)}],
+            [RemoveComment(comment_id)],
+            [PutComment(comment)],
         )
 
     def set_link(
@@ -169,8 +171,8 @@ class Session:
             for link in self.store.annotations.links_touching(source_id)
             if link.source_id == source_id and link.kind == kind
         ]
-        forward: list[Op] = [{"op": "remove_link", "id": link.id} for link in old]
-        inverse: list[Op] = [{"op": "put_link", "link": row_of(link)} for link in old]
+        forward: list[Op] = [RemoveLink(link.id) for link in old]
+        inverse: list[Op] = [PutLink(link) for link in old]
         if target_id is not None or (name and name.strip()):
             link = self.store.annotations.new_link(
                 source_id=source_id,
@@ -179,8 +181,8 @@ class Session:
                 target_id=target_id,
                 name=name if target_id is None else None,
             )
-            forward.append({"op": "put_link", "link": row_of(link)})
-            inverse.insert(0, {"op": "remove_link", "id": link.id})
+            forward.append(PutLink(link))
+            inverse.insert(0, RemoveLink(link.id))
         if not forward:
             raise ValidationError("Nothing to change.")
         verb = "Attribute" if kind == "said_by" else "Set target of"
@@ -219,54 +221,45 @@ class Session:
     # -- undo / redo ------------------------------------------------------------------------
 
     def undo_description(self) -> str | None:
-        row = self._top(undone=0)
-        return None if row is None else str(row[1])
+        step = history.next_step(self.store.conn, self.analyst.id, undone=False)
+        return None if step is None else step.description
 
     def redo_description(self) -> str | None:
-        row = self._top(undone=1)
-        return None if row is None else str(row[1])
+        step = history.next_step(self.store.conn, self.analyst.id, undone=True)
+        return None if step is None else step.description
 
     def undo(self) -> Change | None:
         """Revert the analyst's latest step (saved at once); None when there is nothing."""
-        return self._replay(undone=0)
+        return self._replay(undo=True)
 
     def redo(self) -> Change | None:
-        return self._replay(undone=1)
+        return self._replay(undo=False)
 
     # -- internals --------------------------------------------------------------------------
 
-    def _top(self, *, undone: int) -> tuple[Any, ...] | None:
-        # Undo takes the newest done step; redo the oldest undone one.
-        order = "DESC" if undone == 0 else "ASC"
-        row: tuple[Any, ...] | None = self.store.conn.execute(
-            "SELECT seq, description, forward, inverse, document_id FROM undo_log "
-            f"WHERE analyst_id = ? AND undone = ? ORDER BY seq {order} LIMIT 1",
-            [self.analyst.id, undone],
-        ).fetchone()
-        return row
-
-    def _replay(self, *, undone: int) -> Change | None:
-        row = self._top(undone=undone)
-        if row is None:
+    def _replay(self, *, undo: bool) -> Change | None:
+        conn = self.store.conn
+        step = history.next_step(conn, self.analyst.id, undone=not undo)
+        if step is None:
             return None
-        seq, description, forward, inverse, document_id = row
-        done, ops = (forward, inverse) if undone == 0 else (inverse, forward)
+        done, ops = (step.forward, step.inverse) if undo else (step.inverse, step.forward)
         try:
             with self.store.transaction():
                 # Replaying is only safe on exactly the state this step left behind: anyone's
                 # later edit of the same rows must not be overwritten or brought back.
-                self._check_state(json.loads(done))
-                change = self._apply(description, DocumentId(document_id), json.loads(ops))
-                self.store.conn.execute(
-                    "UPDATE undo_log SET undone = ? WHERE seq = ?", [1 - undone, seq]
+                for op in map(from_json, done):
+                    op.check(self.store)
+                change = self._apply(
+                    step.description, DocumentId(step.document_id), [from_json(o) for o in ops]
                 )
+                history.mark_step(conn, step.seq, undone=undo)
         except ValidationError as exc:
             # The annotation was changed elsewhere (another window, a merge): this step can no
             # longer be replayed. Drop it rather than block every step behind it.
             with self.store.transaction():
-                self.store.conn.execute("DELETE FROM undo_log WHERE seq = ?", [seq])
-            verb = "undo" if undone == 0 else "redo"
-            raise ValidationError(f"Cannot {verb} “{description}”: {exc}") from exc
+                history.drop_step(conn, step.seq)
+            verb = "undo" if undo else "redo"
+            raise ValidationError(f"Cannot {verb} “{step.description}”: {exc}") from exc
         return change
 
     def _do(
@@ -274,111 +267,27 @@ class Session:
     ) -> Change:
         with self.store.transaction():
             change = self._apply(description, document_id, forward)
-            conn = self.store.conn
-            conn.execute(
-                "DELETE FROM undo_log WHERE analyst_id = ? AND undone = 1", [self.analyst.id]
-            )
-            conn.execute(
-                "INSERT INTO undo_log (analyst_id, at, description, document_id, forward, "
-                "inverse) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    self.analyst.id,
-                    now_iso(),
-                    description,
-                    document_id,
-                    json.dumps(forward, ensure_ascii=False),
-                    json.dumps(inverse, ensure_ascii=False),
-                ],
-            )
-            conn.execute(
-                "DELETE FROM undo_log WHERE analyst_id = ? AND seq <= "
-                "(SELECT seq FROM undo_log WHERE analyst_id = ? ORDER BY seq DESC "
-                "LIMIT 1 OFFSET ?)",
-                [self.analyst.id, self.analyst.id, UNDO_LIMIT],
+            history.record_step(
+                self.store.conn,
+                self.analyst.id,
+                description=description,
+                document_id=document_id,
+                forward=[op.to_json() for op in forward],
+                inverse=[op.to_json() for op in inverse],
+                keep=UNDO_LIMIT,
             )
         return change
 
-    def _check_state(self, ops: list[Op]) -> None:
-        """Refuse unless the project holds what `ops` produced (rows equal, removed ones gone)."""
-        annotations = self.store.annotations
-        for op in ops:
-            kind = op["op"]
-            if kind == "put":
-                current = annotations.find(AnnotationId(op["annotation"]["id"]))
-                if current is None:
-                    raise ValidationError("the annotation was deleted since")
-                if row_of(current) != op["annotation"]:
-                    raise ValidationError("the annotation was changed since")
-            elif kind == "remove" and annotations.find(AnnotationId(op["id"])) is not None:
-                raise ValidationError("the annotation was restored since")
-            elif kind == "put_link":
-                link = annotations.find_link(LinkId(op["link"]["id"]))
-                if link is None or row_of(link) != op["link"]:
-                    raise ValidationError("a link was changed since")
-            elif kind == "remove_link" and annotations.find_link(LinkId(op["id"])) is not None:
-                raise ValidationError("a link was restored since")
-            elif kind == "put_comment":
-                comment = self.store.comments.find(CommentId(op["comment"]["id"]))
-                if comment is None or comment_row(comment) != op["comment"]:
-                    raise ValidationError("a comment was changed since")
-            elif kind == "remove_comment" and self.store.comments.find(CommentId(op["id"])):
-                raise ValidationError("a comment was restored since")
-            elif kind == "put_decision":
-                decision = self.store.reviews.find(DecisionId(op["decision"]["id"]))
-                if decision is None or decision_row(decision) != op["decision"]:
-                    raise ValidationError("a review decision was changed since")
-            elif kind == "remove_decision" and self.store.reviews.find(DecisionId(op["id"])):
-                raise ValidationError("a review decision was restored since")
-
     def _apply(self, description: str, document_id: DocumentId, ops: list[Op]) -> Change:
-        annotations = self.store.annotations
-        who = self.analyst.id
-        touched: set[AnnotationId] = set()
-        removed: set[AnnotationId] = set()
-        threads: set[AnnotationId] = set()
-        links = decisions = False
-        for op in ops:
-            kind = op["op"]
-            if kind == "put":
-                annotation = Annotation(**op["annotation"])
-                annotations.put(annotation, analyst_id=who)
-                touched.add(annotation.id)
-                removed.discard(annotation.id)
-            elif kind == "remove":
-                gone = annotations.remove(AnnotationId(op["id"]), analyst_id=who)
-                removed.add(gone.id)
-                touched.discard(gone.id)
-                links = True  # its links went with it
-            elif kind == "put_link":
-                annotations.put_link(Link(**op["link"]), analyst_id=who)
-                links = True
-            elif kind == "remove_link":
-                annotations.remove_link(LinkId(op["id"]), analyst_id=who)
-                links = True
-            elif kind == "put_comment":
-                comment = Comment(**op["comment"])
-                self.store.comments.put(comment, analyst_id=who)
-                threads.add(comment.annotation_id)
-            elif kind == "remove_comment":
-                threads.add(
-                    self.store.comments.remove(CommentId(op["id"]), analyst_id=who).annotation_id
-                )
-            elif kind == "put_decision":
-                self.store.reviews.put(decision_of(op["decision"]), analyst_id=who)
-                decisions = True
-            elif kind == "remove_decision":
-                self.store.reviews.remove(DecisionId(op["id"]), analyst_id=who)
-                decisions = True
-            else:
-                raise ValueError(f"unknown undo operation {kind!r}")
+        effects = apply_all(self.store, self.analyst.id, ops)
         return Change(
             description,
             document_id,
-            frozenset(touched),
-            frozenset(removed),
-            links,
-            frozenset(threads - removed),
-            decisions,
+            frozenset(effects.touched),
+            frozenset(effects.removed),
+            effects.links,
+            frozenset(effects.threads - effects.removed),
+            effects.decisions,
         )
 
 

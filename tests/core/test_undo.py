@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_store_annotations import TEXT, add_document, label, tag
 
+from annotator.core import ops
 from annotator.core.errors import ValidationError
 from annotator.core.records import DocumentId
 from annotator.core.session import Session
@@ -203,3 +206,58 @@ def test_relabelling_drops_links_and_names_the_new_role_cannot_carry(
     session.undo()
     assert store.annotations.get(speaker.id).speaker_name == "Wei Fenghe"
     assert [lk.target_id for lk in store.annotations.links_for_document(doc)] == [speaker.id]
+
+
+def _logged_steps(store: Store) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    rows = store.conn.execute("SELECT forward, inverse FROM undo_log ORDER BY seq").fetchall()
+    return [(json.loads(forward), json.loads(inverse)) for forward, inverse in rows]
+
+
+def test_every_kind_of_operation_is_logged_as_before_and_read_back_as_itself(
+    fresh_store: Store, session: Session, doc: DocumentId
+) -> None:
+    from test_review import compare_layers, state
+
+    claim = tag(session, doc, "Claim", 15, 50)
+    start = TEXT.index("Wei Fenghe")
+    speaker = tag(session, doc, "Speaker", start, start + 10)
+    session.set_link(source_id=claim.id, kind="said_by", target_id=speaker.id)
+    session.add_comment(claim.id, "check this")
+    olga = Session(fresh_store, fresh_store.ensure_analyst("Olga"))
+    tag(olga, doc, "Claim", 15, 50, sentiment="positive")
+    s = state(fresh_store, doc)
+    item = next(i for i in compare_layers(s, session.analyst.id, olga.analyst.id) if i.start == 15)
+    session.review(
+        s, [(item, "first")], first_layer=session.analyst.id, second_layer=olga.analyst.id
+    )
+    session.delete_annotation(claim.id)
+    logged = [op for forward, inverse in _logged_steps(fresh_store) for op in forward + inverse]
+    # The undo log's format is part of the project file: steps saved by earlier releases replay.
+    assert {op["op"] for op in logged} == {
+        "put", "remove", "put_link", "remove_link", "put_comment", "remove_comment",
+        "put_decision", "remove_decision",
+    }  # fmt: skip
+    shapes = {op["op"]: sorted(op) for op in logged}
+    assert shapes["put"] == ["annotation", "op"] and shapes["remove"] == ["id", "op"]
+    assert shapes["put_link"] == ["link", "op"] and shapes["put_comment"] == ["comment", "op"]
+    assert shapes["put_decision"] == ["decision", "op"]
+    for data in logged:
+        op = ops.from_json(data)
+        assert data["op"] == type(op).KIND and op.to_json() == data
+
+
+def test_an_unknown_operation_in_the_log_is_named(session: Session) -> None:
+    with pytest.raises(ValueError, match="unknown undo operation 'rename'"):
+        ops.from_json({"op": "rename", "id": "x"})
+
+
+def test_undo_checks_every_kind_of_row_it_would_overwrite(
+    fresh_store: Store, session: Session, doc: DocumentId
+) -> None:
+    # A comment removed by someone else since: undoing its creation must not run blind.
+    claim = tag(session, doc, "Claim", 15, 50)
+    comment, _change = session.add_comment(claim.id, "first thought")
+    fresh_store.comments.remove(comment.id, analyst_id=None)
+    with pytest.raises(ValidationError, match="a comment was changed since"):
+        session.undo()
+    assert session.undo_description() == f"Tag “{TEXT[15:50]}” as Claim"  # the step was dropped

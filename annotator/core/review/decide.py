@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.errors import ValidationError
-from annotator.core.ops import Op, removal_ops
+from annotator.core.ops import (
+    Op,
+    PutAnnotation,
+    PutDecision,
+    PutLink,
+    RemoveAnnotation,
+    RemoveDecision,
+    RemoveLink,
+    removal_ops,
+)
 from annotator.core.records import (
     DECISIONS,
     REVIEWED_LAYER_ID,
@@ -31,8 +40,6 @@ from annotator.core.records import (
 )
 from annotator.core.review.compare import Item
 from annotator.core.store import Store
-from annotator.core.store.annotations import row_of
-from annotator.core.store.reviews import decision_row
 
 REVIEWED = AnalystId(REVIEWED_LAYER_ID)
 
@@ -105,8 +112,8 @@ def review_ops(
             for result in previous.results:
                 if result not in still_used and result not in sources:
                     remove(result)
-            forward.append({"op": "remove_decision", "id": previous.id})
-            inverse.insert(0, {"op": "put_decision", "decision": decision_row(previous)})
+            forward.append(RemoveDecision(previous.id))
+            inverse.insert(0, PutDecision(previous))
         keep = _kept(item, decision, edit_side)
         sides = [(n, a) for n, a in (("first", item.first), ("second", item.second)) if a]
         # Reviewed spans not kept go first, so that nothing kept is matched to them.
@@ -133,11 +140,11 @@ def review_ops(
             )
             reviewed[_content(copy)] = copy.id
             results.append(copy.id)
-            forward.append({"op": "put", "annotation": row_of(copy)})
-            inverse.insert(0, {"op": "remove", "id": copy.id})
+            forward.append(PutAnnotation(copy))
+            inverse.insert(0, RemoveAnnotation(copy.id))
             for link in _links_of_copy(state, side, copy, reviewed):
-                forward.append({"op": "put_link", "link": row_of(link)})
-                inverse.insert(0, {"op": "remove_link", "id": link.id})
+                forward.append(PutLink(link))
+                inverse.insert(0, RemoveLink(link.id))
         record = ReviewDecision(
             id=DecisionId(new_id()),
             document_id=document_id,
@@ -150,8 +157,8 @@ def review_ops(
             results=tuple(dict.fromkeys(results)),
         )
         records.append(record)
-        forward.append({"op": "put_decision", "decision": decision_row(record)})
-        inverse.insert(0, {"op": "remove_decision", "id": record.id})
+        forward.append(PutDecision(record))
+        inverse.insert(0, RemoveDecision(record.id))
     return ReviewStep(forward, inverse, records)
 
 

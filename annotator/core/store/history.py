@@ -1,13 +1,15 @@
-"""The append-only change history: every change to annotations, links, documents and labels."""
+"""The append-only change history (every change to annotations, links, documents and labels)
+and the undo log (each analyst's steps, replayable)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from annotator.core.store.database import Database
 
 from annotator.core.records import now_iso
 
@@ -75,3 +77,75 @@ def entries(db: Database, *, entity_id: str | None = None) -> list[HistoryEntry]
         )
         for r in rows
     ]
+
+
+# -- the undo log -----------------------------------------------------------------------------
+#
+# Each analyst's steps, newest last: a description and the forward and inverse operations as
+# JSON (`annotator.core.ops` reads and writes them). Undo takes the newest step not undone; redo
+# the oldest undone one. A new step discards the analyst's undone ones.
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    seq: int
+    description: str
+    document_id: str
+    forward: list[dict[str, Any]]
+    inverse: list[dict[str, Any]]
+
+
+def next_step(conn: sqlite3.Connection, analyst_id: str, *, undone: bool) -> UndoStep | None:
+    """The step undo (undone=False) or redo (undone=True) would replay for this analyst."""
+    order = "ASC" if undone else "DESC"
+    row = conn.execute(
+        "SELECT seq, description, document_id, forward, inverse FROM undo_log "
+        f"WHERE analyst_id = ? AND undone = ? ORDER BY seq {order} LIMIT 1",
+        [analyst_id, int(undone)],
+    ).fetchone()
+    if row is None:
+        return None
+    seq, description, document_id, forward, inverse = row
+    return UndoStep(seq, description, document_id, json.loads(forward), json.loads(inverse))
+
+
+def record_step(
+    conn: sqlite3.Connection,
+    analyst_id: str,
+    *,
+    description: str,
+    document_id: str,
+    forward: list[dict[str, Any]],
+    inverse: list[dict[str, Any]],
+    keep: int,
+) -> None:
+    """Append a step (inside the transaction that made it): the analyst's undone steps are
+    discarded, and only their `keep` newest steps are kept."""
+    conn.execute("DELETE FROM undo_log WHERE analyst_id = ? AND undone = 1", [analyst_id])
+    conn.execute(
+        "INSERT INTO undo_log (analyst_id, at, description, document_id, forward, inverse) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            analyst_id,
+            now_iso(),
+            description,
+            document_id,
+            json.dumps(forward, ensure_ascii=False),
+            json.dumps(inverse, ensure_ascii=False),
+        ],
+    )
+    conn.execute(
+        "DELETE FROM undo_log WHERE analyst_id = ? AND seq <= "
+        "(SELECT seq FROM undo_log WHERE analyst_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+        [analyst_id, analyst_id, keep],
+    )
+
+
+def mark_step(conn: sqlite3.Connection, seq: int, *, undone: bool) -> None:
+    """Note that a step was undone (or redone)."""
+    conn.execute("UPDATE undo_log SET undone = ? WHERE seq = ?", [int(undone), seq])
+
+
+def drop_step(conn: sqlite3.Connection, seq: int) -> None:
+    """Forget a step that can no longer be replayed."""
+    conn.execute("DELETE FROM undo_log WHERE seq = ?", [seq])
