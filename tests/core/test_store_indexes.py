@@ -34,3 +34,13 @@ def test_names_offered_for_completion_come_from_partial_indexes(fresh_store: Sto
 def test_the_document_catalog_reads_the_listing_index_only(fresh_store: Store) -> None:
     shown = plans_of(fresh_store, fresh_store.documents.catalog)
     assert "COVERING INDEX documents_listing" in shown, shown
+
+
+def test_the_next_undo_and_redo_steps_come_from_the_analysts_index(fresh_store: Store) -> None:
+    from annotator.core.session import Session
+
+    session = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    for call in (session.undo_description, session.redo_description):
+        shown = plans_of(fresh_store, call)
+        assert "INDEX undo_log_by_analyst" in shown, shown
+        assert "SCAN undo_log" not in shown and "TEMP B-TREE" not in shown, shown
