@@ -150,7 +150,7 @@ def note_copies(
             row = {
                 "document_id": doc_id,
                 "original_id": original_id,
-                "similarity": similarity,
+                "similarity": float(similarity),
                 "found_at": found.found_at,
             }
             db.table("document_copies").insert(row)

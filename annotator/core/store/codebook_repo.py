@@ -25,7 +25,7 @@ from annotator.core.records import AnalystId, LabelId, new_id
 from annotator.core.store import history, safeguard
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from annotator.core.store.database import Database
 
     from annotator.core.store.project import Store
 

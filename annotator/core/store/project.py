@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
+from annotator.core.store.database import Database
 
 from annotator.core.errors import DamagedProject, ProjectError, ValidationError, is_damage
 from annotator.core.records import REVIEWED_LAYER_ID, Analyst, AnalystId, new_id, now_iso
