@@ -8,7 +8,10 @@ what is held and says which lines to draw again; the views are refreshed by the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from annotator.core.attribution import DocumentAnnotations
 from annotator.core.offsets import OffsetMap
@@ -22,9 +25,33 @@ from annotator.gui.reading.highlighter import AnnotationHighlighter
 
 #: Code points read before the first paint: more than any screen shows at once.
 FIRST_SCREEN = 20_000
+#: How long the full load waits for a window that is not on screen yet to paint.
+NOT_SHOWN_WAIT_MS = 1000
 #: Lines highlighted per event-loop turn after the first paint, off screen (those on screen
 #: are highlighted as they come into view): small, so a key pressed meanwhile never waits long.
 HIGHLIGHT_BATCH = 50
+
+
+class _AfterFirstPaint(QObject):
+    """Runs `then` in the event-loop turn after a widget's next paint (its first on screen)."""
+
+    def __init__(self, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._then = then
+        self._watched: QWidget | None = None
+
+    def arm(self, widget: QWidget) -> None:
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+        self._watched = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self._watched and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._watched = None
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 class OpenDocument(QObject):
@@ -50,6 +77,7 @@ class OpenDocument(QObject):
         #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
         self.hidden_layers: frozenset[str] = frozenset()
         self.colour_by_layer = False
+        self._after_first_paint = _AfterFirstPaint(self.finish, self)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -69,10 +97,18 @@ class OpenDocument(QObject):
         self.view.show_text(document.text, offsets)
         self.highlighter.setDocument(self.view.document())
         self.highlighter.release(self.view.visible_lines())
-        # Paint the first screen now; the table and the rest follow once it is on screen.
-        self.view.viewport().repaint()
+        # Paint the first screen now; the table and the rest follow once it is on screen. A
+        # window not on screen yet (the start) paints when it is exposed: the rest waits for
+        # that paint rather than delaying it.
         self._loading = True
-        QTimer.singleShot(0, self.finish)
+        viewport = self.view.viewport()
+        handle = self.view.window().windowHandle()
+        if handle is not None and handle.isExposed():
+            viewport.repaint()
+            QTimer.singleShot(0, self.finish)
+        else:
+            self._after_first_paint.arm(viewport)
+            QTimer.singleShot(NOT_SHOWN_WAIT_MS, self.finish)  # a window kept hidden
 
     def finish(self) -> None:
         """Read everything about the open document that the first paint did not need."""
