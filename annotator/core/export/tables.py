@@ -245,7 +245,11 @@ def _export(
 ) -> ExportResult:
     with read_snapshot(store.conn):
         scope = Scope(store, flt, roles=roles)  # refuses unknown names before any file exists
-        with atomic_text_file(Path(path), encoding="utf-8-sig" if bom else "utf-8") as out:
+        # The mark written by hand: the "utf-8-sig" codec encodes in Python, row by row,
+        # where "utf-8" takes the text layer's C path.
+        with atomic_text_file(Path(path), encoding="utf-8") as out:
+            if bom:
+                out.write("\ufeff")
             count, documents = write_table(scope, out, columns, raw=raw, progress=progress)
     return ExportResult(Path(path), fmt, count, documents)
 

@@ -1,17 +1,17 @@
 """The CSV tables' rows, streamed in one query per export (two: dated, then undated documents).
 
 Why one query: a query per document costs its preparation, its joins' setup and a round of
-fetches, which at thousands of documents outweighs the rows themselves. The documents'
-listing index (published, title, id) gives the export order without sorting the annotations:
-SQLite walks the documents in that order and each one's annotations through
-`annotations_by_document`, sorting only the few that share a start. No Python functions are
-registered: what SQL cannot do cheaply (a span's quote on one line, comment threads, the page)
-comes back raw in `Stream` fields for the caller to finish.
+fetches, which at thousands of documents outweighs the rows themselves. The documents' listing
+index (published, title, id) gives the export order without sorting the annotations: SQLite
+walks the documents in that order and each one's annotations through an index holding
+document_id, sorting only the few that share a start. No Python functions are registered: what
+SQL cannot do cheaply comes back raw for the caller to finish (a quote naming a span that is
+not on one line yet, comment threads, reviewers; the page is the caller's too).
 
-A row is `Stream.FIELDS` (document id, start, speaker quote, target quote, thread, review) and
-then one value per requested cell. The speaker/target quote is set when the name comes from
-a span's quote, to be put on one line (the cell itself is then NULL). The thread is a JSON list
-of [author, created, body] in thread order; the review a JSON [reviewer, decided].
+A row is FIELDS (document id, start, speaker quote, target quote, thread, review), then one
+value per requested cell. The speaker/target quote is set when the name is a span's quote still
+to be put on one line (the cell itself is then NULL). The thread is a JSON list of [author,
+created, body] in thread order; the review a JSON [reviewer, decided].
 """
 
 from __future__ import annotations
@@ -50,16 +50,59 @@ def _span_join(alias: str, link: str) -> str:
     )
 
 
+#: Characters spreadsheets skip before a formula (" =1+1" is still one).
+_LEADING = (32, 160)
+
+
+#: What `str.split` splits on besides the space: a quote holding none of these, no two spaces
+#: in a row and no space at either end is already on one line (tests/core/test_export_csv.py
+#: checks the list against Python's).
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACED = f"*[{SPACES}]*"
+
+
+def _on_one_line(quote: str) -> str:
+    return (
+        f"({quote} NOT GLOB :spaced AND instr({quote}, '  ') = 0 AND unicode({quote}) <> 32 "
+        f"AND substr({quote}, -1) <> ' ')"
+    )
+
+
+def _name(alias: str, cell: _Cells, *, span: str = "") -> str:
+    """A span's name as a cell: its speaker_name, or its quote when that is on one line
+    already (else NULL, and `_spaced_name` hands the quote to the caller)."""
+    present = span or f"{alias}.id"
+    quote = f"{alias}.quote"
+    return (
+        f"CASE WHEN {present} IS NOT NULL THEN coalesce({cell(f'{alias}.speaker_name')}, "
+        f"CASE WHEN {_on_one_line(quote)} THEN {cell(quote)} END) END"
+    )
+
+
+def _spaced_name(alias: str) -> str:
+    """The quote naming a span when it still has to be put on one line, else NULL."""
+    quote = f"{alias}.quote"
+    return f"CASE WHEN {alias}.speaker_name IS NULL AND NOT {_on_one_line(quote)} THEN {quote} END"
+
+
 class _Cells:
     def __init__(self, formula_codes: Sequence[int] | None) -> None:
         self.codes = None if formula_codes is None else ", ".join(map(str, formula_codes))
+        self.suspect = ", ".join(map(str, [*(formula_codes or ()), *_LEADING]))
 
     def __call__(self, expression: str) -> str:
-        """The expression as a cell: with a leading ' before a formula start (unless raw)."""
+        """The expression as a cell: with a leading ' before a formula start (unless raw).
+
+        The first test settles nearly every cell with one look at its first character; only
+        a cell starting with a space looks further (ltrim copies the whole text)."""
         if self.codes is None:
             return expression
         return (
-            f"CASE WHEN unicode({expression}) IN ({self.codes}) "
+            f"CASE WHEN unicode({expression}) NOT IN ({self.suspect}) THEN {expression} "
+            f"WHEN unicode({expression}) IN ({self.codes}) "
             f"OR unicode(ltrim({expression}, ' ' || char(160))) IN ({self.codes}) "
             f"THEN '''' || {expression} ELSE {expression} END"
         )
@@ -104,9 +147,9 @@ def table_sql(
         "end": 'a."end"',
         "quote": cell("a.quote"),
         "sentiment": cell("a.sentiment"),
-        "speaker": f"coalesce({cell('ls.name')}, {cell('sp.speaker_name')}, "
-        f"CASE WHEN l.role = 'speaker' THEN {cell('a.speaker_name')} END)",
-        "target": f"coalesce({cell('lt.name')}, {cell('tg.speaker_name')})",
+        "speaker": f"coalesce({cell('ls.name')}, {_name('sp', cell)}, "
+        f"CASE WHEN l.role = 'speaker' THEN {_name('a', cell, span='a.id')} END)",
+        "target": f"coalesce({cell('lt.name')}, {_name('tg', cell)})",
         "note": cell("a.note"),
         "created": "a.created",
         "modified": "a.modified",
@@ -115,14 +158,15 @@ def table_sql(
     fields = [
         "d.id",
         "a.start",
-        "CASE WHEN ls.name IS NULL AND sp.id IS NOT NULL AND sp.speaker_name IS NULL "
-        "THEN sp.quote "
-        "WHEN l.role = 'speaker' AND a.speaker_name IS NULL THEN a.quote END",
-        "CASE WHEN lt.name IS NULL AND tg.speaker_name IS NULL THEN tg.quote END",
+        "CASE WHEN ls.name IS NOT NULL THEN NULL "
+        f"WHEN sp.id IS NOT NULL THEN {_spaced_name('sp')} "
+        f"WHEN l.role = 'speaker' THEN {_spaced_name('a')} END",
+        f"CASE WHEN lt.name IS NULL THEN {_spaced_name('tg')} END",
         _THREAD if threads else "NULL",
         _REVIEW if reviews else "NULL",
     ]
     condition, params = where.sql()
+    params["spaced"] = _SPACED
     if documents:
         condition += " AND d.id IN (SELECT value FROM json_each(:documents))"
     condition += " AND d.published IS NOT NULL" if dated else " AND d.published IS NULL"
