@@ -66,3 +66,31 @@ def test_no_password_leaves_the_refusal_in_the_report(open_window, tmp_path: Pat
     assert outcome is not None and not outcome.added and len(prompts) == 1
     assert "password-protected" in outcome.refused[0].reason
     assert window.store.documents.list() == []
+
+
+def test_the_file_name_in_the_password_prompt_is_plain_text(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    window: MainWindow = open_window()
+    pdf = tmp_path / "<b>statement<i>.pdf"
+    pdf.write_bytes(
+        make_pdf([statement_page], encrypt=StandardEncryption("secret", ownerPassword="o"))
+    )
+    formats: list[Qt.TextFormat] = []
+    texts: list[str] = []
+
+    def look() -> None:
+        dialog = find_top_level(QInputDialog)
+        if dialog is None:
+            QTimer.singleShot(50, look)
+            return
+        for label in dialog.findChildren(QLabel):
+            if label.text():
+                formats.append(label.textFormat())
+                texts.append(label.text())
+        QTest.keyClick(dialog.findChild(QLineEdit), Qt.Key.Key_Escape)
+
+    QTimer.singleShot(50, look)
+    window.import_paths([pdf])
+    assert any("<b>statement<i>.pdf" in text for text in texts)
+    assert formats and all(f == Qt.TextFormat.PlainText for f in formats)

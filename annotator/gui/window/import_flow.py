@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -83,6 +84,19 @@ def _run_import(
 PASSWORD_TRIES = 3
 
 
+def _ask_password(parent: QWidget | None, prompt: str) -> tuple[str, bool]:
+    """QInputDialog.getText for a password, with the prompt (a file's name) as plain text: a
+    name like `<b>x.pdf` is shown as written, never as markup."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Password-protected PDF")
+    dialog.setLabelText(prompt)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    for label in dialog.findChildren(QLabel):
+        label.setTextFormat(Qt.TextFormat.PlainText)
+    given = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue(), given
+
+
 def _with_passwords(
     parent: QWidget | None,
     store: Store,
@@ -98,11 +112,8 @@ def _with_passwords(
     for refusal in [r for r in outcome.refused if isinstance(r, PasswordRequired)]:
         last = refusal
         for _try in range(PASSWORD_TRIES):
-            password, given = QInputDialog.getText(
-                parent,
-                "Password-protected PDF",
-                f"{refusal.path.name}: {last.reason.split(':')[0]}.\nPassword:",
-                QLineEdit.EchoMode.Password,
+            password, given = _ask_password(
+                parent, f"{refusal.path.name}: {last.reason.split(':')[0]}.\nPassword:"
             )
             if not given or not password:
                 break
