@@ -31,16 +31,17 @@ def import_annotations_command(
     re-anchored by quote and context. Whatever cannot be placed is listed by name as an
     orphan (exit status 1); nothing is dropped silently. Importing a file twice adds nothing.
     """
-    from annotator.core.interchange import import_annotations, read_annotation_file
+    from annotator.core.interchange import import_annotation_file
 
     db_path, analyst_name = settings(ctx, db, analyst)
     with open_store(db_path) as store:
         try:
-            parsed = read_annotation_file(file)
             target = store.documents.resolve(onto).id if onto else None
-            report = import_annotations(
+            # Read as it is applied: memory stays small for any length, and a file found
+            # broken part-way is refused as a whole (one transaction).
+            report = import_annotation_file(
                 store,
-                parsed,
+                file,
                 analyst_fallback=analyst_name or os_user_name() or "analyst",
                 onto=target,
             )

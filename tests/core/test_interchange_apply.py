@@ -16,8 +16,7 @@ from annotator.core.interchange import InterchangeReport, import_annotations, re
 from annotator.core.interchange.report import shorten
 from annotator.core.records import Annotation, DocumentId
 from annotator.core.session import Session
-from annotator.core.store import Store
-from annotator.core.store.annotations import Annotations
+from annotator.core.store import Store, bulk
 from support import SAMPLE
 
 ORIGINAL = SAMPLE.read_text(encoding="utf-8")
@@ -230,16 +229,18 @@ def test_a_failure_midway_leaves_the_project_unchanged(
 ) -> None:
     add(fresh_store, "Another article.", title="Other")
     before = snapshot(fresh_store)
-    original = Annotations.put
+    # One annotation a batch: two are written (with their history) before the third fails.
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 1)
+    original = bulk.AnnotationWriter.flush
     calls = []
 
-    def put(self: Annotations, annotation: Annotation, *, analyst_id: Any) -> None:
-        calls.append(annotation.id)
+    def flush(self: bulk.AnnotationWriter) -> None:
+        calls.append(1)
         if len(calls) == 3:
             raise OSError("disk unplugged")
-        original(self, annotation, analyst_id=analyst_id)
+        original(self)
 
-    monkeypatch.setattr(Annotations, "put", put)
+    monkeypatch.setattr(bulk.AnnotationWriter, "flush", flush)
     with pytest.raises(OSError, match="disk unplugged"):
         run(fresh_store, exported(source, tmp_path / "a.jsonl"))
     assert len(calls) == 3

@@ -354,8 +354,8 @@ def normalise(text: str) -> str:
 
 def _context_score(expected: str, found: str) -> float:
     """Similarity of stored and found context, both normalised (see `normalise`)."""
-    if not expected:
-        return 1.0  # at the start or end of the text: nothing to contradict
+    if not expected or expected == found:
+        return 1.0  # nothing to contradict (at the start or end of the text), or the same
     expected, found = normalise(expected), normalise(found)
     if expected == found:
         return 1.0

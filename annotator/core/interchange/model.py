@@ -3,10 +3,15 @@
 Reading never touches a project; every value here has passed `fields.Fields` (types, lengths,
 UUIDs, offsets), so applying it only has to decide where each annotation, comment and review
 decision goes.
+
+A file is read as a stream of records (`AnnotationStream`): a document, then what belongs to
+it (`OnDocument`), and comments, in file order. `ParsedFile` is the same gathered in memory.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,3 +148,73 @@ class ParsedFile:
     @property
     def label_names(self) -> frozenset[str]:
         return frozenset(a.label for doc in self.documents for a in doc.annotations)
+
+
+@dataclass(frozen=True)
+class OnDocument:
+    """An annotation or review decision of the document with this text, which came earlier in
+    the stream."""
+
+    text_sha256: str
+    record: ParsedAnnotation | ParsedDecision
+
+
+#: What a stream yields, in file order: a document always before what is on it.
+StreamItem = ParsedDocument | OnDocument | ParsedComment
+
+
+@dataclass
+class AnnotationStream:
+    """A file being read: its records come as `items` is iterated, each checked on the way,
+    so a broken one raises AnnotationFileError only when it is reached. The documents it
+    yields carry no annotations or decisions (those come as `OnDocument`)."""
+
+    path: Path
+    format: str  # "jsonl" (Annotator JSON Lines) or "w3c"
+    items: Iterator[StreamItem]
+
+
+def stream_of(parsed: ParsedFile) -> AnnotationStream:
+    """The records of a file read whole, as a stream: each document and what is on it, then
+    the comments."""
+
+    def items() -> Iterator[StreamItem]:
+        for doc in parsed.documents:
+            yield dataclasses.replace(doc, annotations=(), decisions=())
+            for annotation in doc.annotations:
+                yield OnDocument(doc.text_sha256, annotation)
+            for decision in doc.decisions:
+                yield OnDocument(doc.text_sha256, decision)
+        yield from parsed.comments
+
+    return AnnotationStream(parsed.path, parsed.format, items())
+
+
+def gathered(stream: AnnotationStream) -> ParsedFile:
+    """The whole stream read into a ParsedFile (documents with their annotations and
+    decisions, in the order they first appear)."""
+    documents: dict[str, ParsedDocument] = {}
+    annotations: dict[str, list[ParsedAnnotation]] = {}
+    decisions: dict[str, list[ParsedDecision]] = {}
+    comments: list[ParsedComment] = []
+    for item in stream.items:
+        if isinstance(item, ParsedDocument):
+            documents[item.text_sha256] = item
+            annotations[item.text_sha256], decisions[item.text_sha256] = [], []
+        elif isinstance(item, ParsedComment):
+            comments.append(item)
+        elif isinstance(item.record, ParsedAnnotation):
+            annotations[item.text_sha256].append(item.record)
+        else:
+            decisions[item.text_sha256].append(item.record)
+    return ParsedFile(
+        stream.path,
+        stream.format,
+        tuple(
+            dataclasses.replace(
+                doc, annotations=tuple(annotations[sha]), decisions=tuple(decisions[sha])
+            )
+            for sha, doc in documents.items()
+        ),
+        tuple(comments),
+    )

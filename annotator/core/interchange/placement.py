@@ -16,9 +16,9 @@ from urllib.parse import unquote
 
 from annotator.core.errors import ValidationError
 from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
-from annotator.core.interchange.model import ParsedDocument, ParsedFile
+from annotator.core.interchange.model import ParsedDocument
 from annotator.core.records import AnalystId, DocumentId, new_id
-from annotator.core.store import Store
+from annotator.core.store import Store, matching
 
 
 @dataclass(frozen=True)
@@ -31,56 +31,48 @@ class Placement:
 
 def place(
     store: Store,
-    parsed: ParsedFile,
+    path: Path,
     doc: ParsedDocument,
     *,
     onto: DocumentId | None,
     analyst_id: AnalystId,
 ) -> Placement:
     """Find (or create) the local document for `doc`; call inside the import's transaction."""
-    conn = store.conn
-    row = conn.execute(
-        "SELECT id, title FROM documents WHERE text_hash = ?", [doc.text_sha256]
-    ).fetchone()
-    if row:
-        return Placement(DocumentId(row[0]), row[1], "same text")
+    found = matching.document_by_text(store, doc.text_sha256)
+    if found:
+        return Placement(*found, "same text")
     if onto is not None:
         return Placement(onto, store.documents.summary(onto).title, "chosen")
-    if doc.id is not None:
-        row = conn.execute("SELECT id, title FROM documents WHERE id = ?", [doc.id]).fetchone()
-        if row:
-            return Placement(DocumentId(row[0]), row[1], "same id")
-    if doc.url:
-        # As written, or as stored before a W3C export percent-encoded it (新闻 → %E6%96%B0…).
-        row = conn.execute(
-            "SELECT id, title FROM documents WHERE url IN (?, ?) ORDER BY url = ? DESC",
-            [doc.url, unquote(doc.url), doc.url],
-        ).fetchone()
-        if row:
-            return Placement(DocumentId(row[0]), row[1], "same address")
+    if doc.id is not None and (found := matching.document_by_id(store, doc.id)):
+        return Placement(*found, "same id")
+    # As written, or as stored before a W3C export percent-encoded it (新闻 → %E6%96%B0…).
+    if doc.url and (found := matching.document_by_address(store, doc.url, unquote(doc.url))):
+        return Placement(*found, "same address")
     if doc.title:
-        rows = conn.execute(
-            "SELECT id, title, published FROM documents WHERE title = ?", [doc.title]
-        ).fetchall()
+        rows = matching.documents_by_title(store, doc.title)
         # Two articles may share a title ("Daily briefing"): a different date rules one out.
         rows = [r for r in rows if r[2] is None or doc.published is None or r[2] == doc.published]
         if len(rows) == 1:
-            return Placement(DocumentId(rows[0][0]), rows[0][1], "same title")
+            return Placement(rows[0][0], rows[0][1], "same title")
     if doc.text is not None:
-        return Placement(create(store, parsed.path, doc, analyst_id), doc.name, "created")
+        return Placement(create(store, path, doc, analyst_id), doc.name, "created")
     return Placement(None, doc.name, "not found")
 
 
-def check_onto(store: Store, parsed: ParsedFile, onto: DocumentId | None) -> None:
-    """`onto` names one local document, and the file holds annotations of one document only."""
-    if onto is None:
-        return
-    store.documents.summary(onto)  # raises ProjectError for an unknown id
-    if len(parsed.documents) > 1:
-        raise ValidationError(
-            f"{parsed.path.name} holds annotations of {len(parsed.documents)} documents; "
-            "annotations can be put onto a chosen document only from a file about one."
-        )
+def check_onto(store: Store, onto: DocumentId | None) -> None:
+    """`onto` names one local document (raises ProjectError for an unknown id)."""
+    if onto is not None:
+        store.documents.summary(onto)
+
+
+def onto_refused(path: Path, documents: int | None) -> ValidationError:
+    """Why annotations of a file about several documents cannot go onto one (`documents`:
+    how many, if known)."""
+    count = "more than one" if documents is None else f"{documents}"
+    return ValidationError(
+        f"{path.name} holds annotations of {count} documents; "
+        "annotations can be put onto a chosen document only from a file about one."
+    )
 
 
 def create(store: Store, path: Path, doc: ParsedDocument, analyst_id: AnalystId) -> DocumentId:

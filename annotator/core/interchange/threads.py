@@ -18,13 +18,14 @@ again, or the decision undone) is listed, not brought back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from annotator.core.errors import ValidationError
 from annotator.core.interchange.fields import later
 from annotator.core.interchange.model import ParsedComment, ParsedDecision
 from annotator.core.interchange.placement import Placement
 from annotator.core.interchange.report import OrphanComment, OrphanDecision
+from annotator.core.interchange.run import ImportRun
 from annotator.core.records import (
     AnnotationId,
     Comment,
@@ -32,13 +33,12 @@ from annotator.core.records import (
     DecisionId,
     ReviewDecision,
 )
-
-if TYPE_CHECKING:
-    from annotator.core.interchange.apply import ImportRun
+from annotator.core.store import matching
 
 
-def apply_comments(run: ImportRun, comments: tuple[ParsedComment, ...]) -> None:
+def apply_comments(run: ImportRun, comments: Sequence[ParsedComment]) -> None:
     """Add or update each comment of the file (in file order), or list it as an orphan."""
+    run.writer.flush()
     in_file = {comment.id: comment for comment in comments}
     for parsed in comments:
         _comment(run, parsed, _thread_of(run, parsed.annotation_id, in_file))
@@ -50,9 +50,7 @@ def _thread_of(run: ImportRun, target: str, in_file: dict[str, ParsedComment]) -
     seen: set[str] = set()
     while target not in seen:  # a loop of replies ends where it started
         seen.add(target)
-        if target in run.present or target in run.orphaned:
-            return target
-        if run.store.annotations.find(AnnotationId(target)) is not None:
+        if target in run.orphaned or run.is_here(target):
             return target
         answered = in_file.get(target) or run.store.comments.find(CommentId(target))
         if answered is None:
@@ -116,12 +114,8 @@ def _comment(run: ImportRun, parsed: ParsedComment, annotation_id: str) -> None:
 def _edited(run: ImportRun, comment: Comment) -> str:
     """When our version of the comment was last changed: its newest edit, else its writing.
     (The same time an export writes as the comment's `modified`.)"""
-    row = run.store.conn.execute(
-        "SELECT max(at) FROM history WHERE entity = 'comment' AND entity_id = ? "
-        "AND action = 'update'",
-        [comment.id],
-    ).fetchone()
-    return comment.created if row[0] is None else str(row[0])
+    edited = matching.last_change(run.store, "comment", comment.id, "update")
+    return comment.created if edited is None else edited
 
 
 def apply_decision(run: ImportRun, parsed: ParsedDecision, placement: Placement) -> None:

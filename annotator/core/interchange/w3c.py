@@ -19,6 +19,7 @@ text body (or `bodyValue`) the comment.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,12 @@ from annotator.core.interchange.fields import (
     Fields,
 )
 from annotator.core.interchange.model import (
+    OnDocument,
     ParsedAnnotation,
     ParsedComment,
     ParsedDocument,
-    ParsedFile,
     ParsedLink,
+    StreamItem,
 )
 from annotator.core.records import LINK_KINDS, REVIEWED_LAYER_ID
 
@@ -92,41 +94,31 @@ def items(path: Path, container: dict[str, Any]) -> list[tuple[str, Any]]:
     return [(f"item {i}", raw) for i, raw in enumerate(listed, start=1)]
 
 
-def parse(path: Path, entries: list[tuple[str, Any]]) -> ParsedFile:
-    """Check every annotation and group them by the text they annotate; replies apart."""
-    by_text: dict[str, list[ParsedAnnotation]] = {}
-    first_place: dict[str, str] = {}
-    addresses: dict[str, str] = {}
-    comments: list[ParsedComment] = []
+def records(path: Path, entries: Iterable[tuple[str, Any]]) -> Iterator[StreamItem]:
+    """Check each annotation as it comes: a document (by the text it annotates, with the
+    address of its first annotation) the first time its text is named, then the annotation
+    on it; replies as comments. Only ids and text hashes are kept from one item to the next."""
+    documents: set[str] = set()
     seen: set[str] = set()
     for where, raw in entries:
         fields = Fields(raw, path=path, where=where)
         if not is_annotation(fields.raw):
             raise fields.error("This is not a Web Annotation (its “type” is not “Annotation”).")
+        item: StreamItem
         if is_reply(fields.raw):
-            comment = _reply(fields)
-            item_id = comment.id
-            comments.append(comment)
+            item = _reply(fields)
+            item_id = item.id
         else:
             sha, address, annotation = _annotation(fields)
             item_id = annotation.id
-            by_text.setdefault(sha, []).append(annotation)
-            first_place.setdefault(sha, where)
-            if address:
-                addresses.setdefault(sha, address)
+            if sha not in documents:
+                documents.add(sha)
+                yield ParsedDocument(where=where, text_sha256=sha, url=address)
+            item = OnDocument(sha, annotation)
         if item_id in seen:
             raise fields.error(f"The annotation id {item_id} appears twice in the file.")
         seen.add(item_id)
-    documents = tuple(
-        ParsedDocument(
-            where=first_place[sha],
-            text_sha256=sha,
-            url=addresses.get(sha, ""),
-            annotations=tuple(annotations),
-        )
-        for sha, annotations in by_text.items()
-    )
-    return ParsedFile(path, "w3c", documents, tuple(comments))
+        yield item
 
 
 def is_reply(raw: dict[str, Any]) -> bool:

@@ -27,6 +27,7 @@ from annotator.core.records import (
 from annotator.core.store import history
 
 if TYPE_CHECKING:
+    from annotator.core.codebook import Codebook
     from annotator.core.store.project import Store
 
 _COLUMNS = (
@@ -39,6 +40,35 @@ EDITABLE = frozenset({"label_id", "start", "end", "sentiment", "speaker_name", "
 
 def row_of(record: Annotation | Link) -> dict[str, Any]:
     return dataclasses.asdict(record)
+
+
+def checked(annotation: Annotation, *, text: str, codebook: Codebook) -> Annotation:
+    """`annotation` checked against its document's text and the codebook (offsets, label,
+    sentiment, speaker name), with quote and context re-read from the text.
+
+    What `Annotations.validated` does, for callers that hold the text and the codebook
+    already (a bulk import checks thousands of annotations of one text)."""
+    if not 0 <= annotation.start < annotation.end <= len(text):
+        raise ValidationError(
+            f"The span {annotation.start}–{annotation.end} is outside the document "
+            f"(0–{len(text)}) or empty."
+        )
+    try:
+        label = codebook.by_id(annotation.label_id)
+    except KeyError:
+        raise ValidationError("That label is not in the project's codebook.") from None
+    if annotation.sentiment is not None and annotation.sentiment not in codebook.sentiments:
+        allowed = ", ".join(codebook.sentiments)
+        raise ValidationError(
+            f"Sentiment “{annotation.sentiment}” is not in the codebook ({allowed})."
+        )
+    speaker_name = " ".join(annotation.speaker_name.split()) if annotation.speaker_name else None
+    if speaker_name and label.role != "speaker":
+        raise ValidationError("Only speaker spans carry a canonical speaker name.")
+    quote, prefix, suffix = anchor(text, annotation.start, annotation.end)
+    return dataclasses.replace(
+        annotation, quote=quote, prefix=prefix, suffix=suffix, speaker_name=speaker_name
+    )
 
 
 class Annotations:
@@ -113,30 +143,7 @@ class Annotations:
     def validated(self, annotation: Annotation) -> Annotation:
         """Check offsets, label and attributes; recompute quote and context from the text."""
         text = self._store.documents.text(annotation.document_id)
-        if not 0 <= annotation.start < annotation.end <= len(text):
-            raise ValidationError(
-                f"The span {annotation.start}–{annotation.end} is outside the document "
-                f"(0–{len(text)}) or empty."
-            )
-        codebook = self._store.codebook.get()
-        try:
-            label = codebook.by_id(annotation.label_id)
-        except KeyError:
-            raise ValidationError("That label is not in the project's codebook.") from None
-        if annotation.sentiment is not None and annotation.sentiment not in codebook.sentiments:
-            allowed = ", ".join(codebook.sentiments)
-            raise ValidationError(
-                f"Sentiment “{annotation.sentiment}” is not in the codebook ({allowed})."
-            )
-        speaker_name = (
-            " ".join(annotation.speaker_name.split()) if annotation.speaker_name else None
-        )
-        if speaker_name and label.role != "speaker":
-            raise ValidationError("Only speaker spans carry a canonical speaker name.")
-        quote, prefix, suffix = anchor(text, annotation.start, annotation.end)
-        return dataclasses.replace(
-            annotation, quote=quote, prefix=prefix, suffix=suffix, speaker_name=speaker_name
-        )
+        return checked(annotation, text=text, codebook=self._store.codebook.get())
 
     def new(
         self,
