@@ -173,17 +173,23 @@ def test_most_recently_added_first_and_limit(project: Project) -> None:
     assert [h.annotation_id for h in hits] == [latest.id, project.a["minister"].id]
 
 
+@pytest.mark.parametrize("max_names", [0, 5_000])
 @pytest.mark.parametrize("common_name", [0, 10_000])
 def test_common_and_rare_speaker_names_find_the_same_claims(
-    project: Project, monkeypatch: pytest.MonkeyPatch, common_name: int
+    project: Project, monkeypatch: pytest.MonkeyPatch, common_name: int, max_names: int
 ) -> None:
-    # How the speaker: condition is written depends on how common the name is; not the result.
+    # How the speaker: condition is written depends on how common the name is, and typed names
+    # are matched as names or through the links' index; not the result.
     monkeypatch.setattr("annotator.core.search.annotations.COMMON_NAME", common_name)
+    monkeypatch.setattr("annotator.core.search.typed_names.MAX_NAMES", max_names)
     assert found(project, 'label:Claim sentiment:negative speaker:"Wei Fenghe"') == {
         "forces",
         "warned",
     }
     assert found(project, "speaker:lavrov OR target:kazakhstan") == {"welcomed", "values"}
+    assert found(project, "speaker:serg* target:astana") == {"welcomed"}
+    assert found(project, "speaker:王") == {"wangyi"}
+    assert found(project, 'speaker:"lavrov sergey"') == set()
     plan = _plan(project, 'speaker:"Wei Fenghe"')
     driver = "SCAN a" if common_name == 0 else "INDEX sqlite_autoindex_annotations_1 (id=?)"
     assert driver in plan, plan
@@ -228,8 +234,13 @@ def _plan(project: Project, query: str) -> str:
         # A rare name: its links and spans by the indexes, then the claims by id.
         ('speaker:"Wei Fenghe" label:Claim', [
             "INDEX sqlite_autoindex_annotations_1 (id=?)",
-            "search_links VIRTUAL TABLE INDEX 0:M",
             "search_annotations VIRTUAL TABLE INDEX 0:M",
+            "SEARCH l USING INDEX links_by_target (target_id=?)",
+        ]),
+        # A typed name: the links carrying it by their names' index.
+        ("speaker:lavrov label:Claim", [
+            "INDEX sqlite_autoindex_annotations_1 (id=?)",
+            "SEARCH l USING INDEX links_by_name (name=?)",
             "SEARCH l USING INDEX links_by_target (target_id=?)",
         ]),
         ("analyst:Ana", ["INDEX annotations_by_analyst (analyst_id=?)"]),

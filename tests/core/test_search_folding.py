@@ -155,6 +155,8 @@ def test_annotations_and_speaker_names_are_folded_too(fresh_store: Store) -> Non
     assert quotes("walesa") == {"שָׁלוֹם"}
     assert quotes("speaker:walesa label:Claim") == {"Łódź"}
     assert quotes("speaker:שלום") == {"Łódź"}
+    session.set_link(source_id=claim.id, kind="about", name="Łukasz Ærø")
+    assert quotes("target:lukasz") == {"Łódź"} == quotes('target:"lukasz aeroe"')
 
 
 def test_folded_rows_leave_no_stale_tokens_when_edited_or_deleted(fresh_store: Store) -> None:

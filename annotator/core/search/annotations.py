@@ -23,7 +23,8 @@ from annotator.core.search.fts import Compiler, Plan, Sql, Tables, run, term_mat
 from annotator.core.search.index import sync_index
 from annotator.core.search.query import Node, Term, check_fields, parse
 from annotator.core.search.sources import SOURCE_FIELDS, register, source_condition
-from annotator.core.store.search_results import AnnotationHit, annotation_hits
+from annotator.core.search.typed_names import matching_names
+from annotator.core.store.search_results import AnnotationHit, annotation_hits, named_links
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -137,28 +138,41 @@ class _Fields:
         A name most claims share is better tested claim by claim, newest first, until enough
         are found; a rare one is better looked up and its few claims fetched: which of the two
         SQLite does follows from how the condition is written, chosen here from a capped count.
+        Typed names are matched as a handful of different names (`typed_names`) where they
+        can be; a span is tested by its rowid, read from the id index without its row.
         """
         _require_text(term)
         free = Term(term.text, phrase=term.phrase, prefix=term.prefix)
         typed_match = term_match(free)
         spans_match = term_match(free, ("quote", "speaker_name"))
-        typed = _LINKS.condition(typed_match)
-        spans = _SPANS.condition(spans_match)
-        links = (
-            f"l.kind = ? AND (({typed.sql}) OR l.target_id IN "
-            f"(SELECT s.id FROM annotations s WHERE {spans.sql}))"
-        )
-        params = (kind, *typed.params, *spans.params)
+        names = matching_names(self.conn, typed_match)
+        typed: Sql | None
+        if names is None:
+            typed = _LINKS.condition(typed_match)
+            typed_count = _capped_count(self.conn, "search_links", typed_match.expr)
+        else:
+            typed = _in("l.name", names) if names else None
+            typed_count = named_links(self.conn, names, COMMON_NAME + 1)
         common = (
-            _capped_count(self.conn, "search_links", typed_match.expr)
-            + _capped_count(self.conn, "search_annotations", spans_match.expr)
+            typed_count + _capped_count(self.conn, "search_annotations", spans_match.expr)
             > COMMON_NAME
         )
+        either = f"({typed.sql}) OR " if typed else ""
+        typed_params = typed.params if typed else ()
         if common:
+            # The span's rowid comes from the id index; its row is never read.
             return Sql(
-                f"EXISTS (SELECT 1 FROM links l WHERE l.source_id = a.id AND {links})", params
+                "EXISTS (SELECT 1 FROM links l WHERE l.source_id = a.id AND l.kind = ? "
+                f"AND ({either}(SELECT s.rowid FROM annotations s WHERE s.id = l.target_id) "
+                "IN (SELECT rowid FROM search_annotations WHERE search_annotations MATCH ?)))",
+                (kind, *typed_params, spans_match.expr),
             )
-        return Sql(f"a.id IN (SELECT l.source_id FROM links l WHERE {links})", params)
+        spans = _SPANS.condition(spans_match)
+        return Sql(
+            "a.id IN (SELECT l.source_id FROM links l WHERE l.kind = ? AND "
+            f"({either}l.target_id IN (SELECT s.id FROM annotations s WHERE {spans.sql})))",
+            (kind, *typed_params, *spans.params),
+        )
 
     def _document(self, term: Term) -> Sql:
         _require_text(term)
