@@ -83,3 +83,18 @@ def test_merge_a_colleagues_project(tmp_path: Path) -> None:
     assert "2 added" in text
     code, text = invoke("merge", str(tmp_path / "missing.sqlite"), "--db", str(ours))
     assert code == 1 and "missing.sqlite" in text and "Traceback" not in text
+
+
+def test_a_file_cut_off_after_good_lines_imports_nothing(tmp_path: Path) -> None:
+    source, target = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    _tagged_project(source)
+    out = tmp_path / "ana.jsonl"
+    invoke("export", "--format", "jsonl", "-o", str(out), "--db", str(source))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    out.write_text("\n".join(lines) + "\n" + lines[-1][:30], encoding="utf-8")  # cut off
+    code, text = invoke("import-annotations", str(out), "--db", str(target))
+    assert code == 1 and "Traceback" not in text
+    assert f"line {len(lines) + 1}" in text and "Nothing was imported" in text
+    with Store.open(target) as store:
+        assert store.documents.list() == []
+        assert store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0

@@ -13,6 +13,7 @@ from annotator.core.interchange.apply import import_annotation_file, import_anno
 from annotator.core.interchange.model import (
     AnnotationFileError,
     AnnotationStream,
+    OnDocument,
     ParsedAnnotation,
     ParsedDocument,
     ParsedFile,
@@ -34,6 +35,7 @@ __all__ = [
     "AnnotationStream",
     "DocumentOutcome",
     "InterchangeReport",
+    "OnDocument",
     "Orphan",
     "ParsedAnnotation",
     "ParsedDocument",

@@ -68,7 +68,7 @@ def check_onto(store: Store, onto: DocumentId | None) -> None:
 def onto_refused(path: Path, documents: int | None) -> ValidationError:
     """Why annotations of a file about several documents cannot go onto one (`documents`:
     how many, if known)."""
-    count = "more than one" if documents is None else f"{documents}"
+    count = "several" if documents is None else f"{documents}"
     return ValidationError(
         f"{path.name} holds annotations of {count} documents; "
         "annotations can be put onto a chosen document only from a file about one."
