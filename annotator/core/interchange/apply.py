@@ -17,6 +17,8 @@ so what such an analyst made is listed, not imported.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,32 +96,52 @@ def _apply(
     documents: int | None,
 ) -> InterchangeReport:
     report = InterchangeReport(stream.path, stream.format)
-    with store.transaction():
+    with _closing(stream), store.transaction():
         run = ImportRun(store, report, store.ensure_analyst(analyst_fallback).id)
-        targets: dict[str, _Target] = {}  # by the file's text hash
-        annotations = _Annotations(run)
-        decisions: list[tuple[ParsedDecision, Placement]] = []
-        comments: list[ParsedComment] = []
-        for item in stream.items:
-            if isinstance(item, ParsedDocument):
-                annotations.apply()
-                if onto is not None and targets:
-                    raise onto_refused(stream.path, documents)
-                placement = place(store, stream.path, item, onto=onto, analyst_id=run.importer)
-                report.documents.append(DocumentOutcome(placement.title, placement.how))
-                targets[item.text_sha256] = _Target(placement)
-            elif isinstance(item, ParsedComment):
-                comments.append(item)
-            elif isinstance(item.record, ParsedAnnotation):
-                annotations.add(item.record, targets[item.text_sha256])
-            else:
-                decisions.append((item.record, targets[item.text_sha256].placement))
-        annotations.apply()
+        comments, decisions = _documents_and_annotations(run, stream, onto, documents)
         apply_links(run)
         apply_comments(run, comments)
         for decision, placement in decisions:
             apply_decision(run, decision, placement)
     return report
+
+
+def _documents_and_annotations(
+    run: ImportRun, stream: AnnotationStream, onto: DocumentId | None, documents: int | None
+) -> tuple[list[ParsedComment], list[tuple[ParsedDecision, Placement]]]:
+    """Place each document and apply its annotations as they come; return the comments and
+    the review decisions (with where their documents went), applied once links are in."""
+    targets: dict[str, _Target] = {}  # by the file's text hash
+    annotations = _Annotations(run)
+    comments: list[ParsedComment] = []
+    decisions: list[tuple[ParsedDecision, Placement]] = []
+    for item in stream.items:
+        if isinstance(item, ParsedDocument):
+            annotations.apply()
+            if onto is not None and targets:
+                raise onto_refused(stream.path, documents)
+            placement = place(run.store, stream.path, item, onto=onto, analyst_id=run.importer)
+            run.report.documents.append(DocumentOutcome(placement.title, placement.how))
+            targets[item.text_sha256] = _Target(placement)
+        elif isinstance(item, ParsedComment):
+            comments.append(item)
+        elif isinstance(item.record, ParsedAnnotation):
+            annotations.add(item.record, targets[item.text_sha256])
+        else:
+            decisions.append((item.record, targets[item.text_sha256].placement))
+    annotations.apply()
+    return comments, decisions
+
+
+@contextmanager
+def _closing(stream: AnnotationStream) -> Iterator[None]:
+    """A stream left part-way (an error, a refusal) closes its file now, not when collected."""
+    try:
+        yield
+    finally:
+        close = getattr(stream.items, "close", None)
+        if close is not None:
+            close()
 
 
 class _Annotations:
