@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.store.database import Database
-
 from annotator.core.records import now_iso
+from annotator.core.store.database import Database
 
 
 @dataclass(frozen=True)
