@@ -4,18 +4,20 @@ and listed by their file's name while the rest merges."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_export_comments import build_reviewed
 from test_merge import colleague, tag
 from test_store_annotations import add_document
 
 from annotator.core.interchange.fields import MAX_NOTE_CHARS
 from annotator.core.merge import MergeReport, Refused, merge_project
-from annotator.core.records import Annotation, AnnotationId
+from annotator.core.records import Annotation, AnnotationId, Comment, ReviewDecision
 from annotator.core.session import Session
 from annotator.core.store import Store
 
@@ -231,3 +233,180 @@ def test_nothing_in_their_file_is_applied_to_an_annotation_id_they_reuse(
     assert fresh_store.annotations.get(AnnotationId(mine.id)) == mine
     [yours] = report.yours
     assert "given to Bob" in yours.reason
+
+
+# -- merge-guard-2: only I make or delete my records; comments and decisions guarded alike ----
+
+
+def test_their_file_cannot_add_annotations_under_my_name(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    fresh_store.ensure_analyst("Alice")
+    theirs, ben, doc = colleague(tmp_path / "bob.sqlite")
+    bens = tag(ben, doc, "Claim", CLAIM)
+    as_me = Session(theirs, theirs.ensure_analyst(" Alice "))  # spaced: still my name here
+    forged = [
+        tag(as_me, doc, name, q)
+        for name, q in (
+            ("Speaker", "Wei Fenghe"),
+            ("Target", "Kazakhstan"),
+            ("Claim", "values the partnership"),
+        )
+    ]
+    theirs.close()
+    report = merge_project(fresh_store, tmp_path / "bob.sqlite", analyst="Alice")
+    assert all(fresh_store.annotations.find(a.id) is None for a in forged)
+    assert report.added == 1 and fresh_store.annotations.find(bens.id) is not None
+    assert {a.ident for a in report.absent} == {a.id for a in forged}
+    assert {a.reason for a in report.absent} == {"never in this project (not made by you here)"}
+    assert not report.complete
+    assert (
+        "bob.sqlite holds 3 annotations under your name that your project does not have "
+        "(deleted here, or not made by you): not added:"
+    ) in report.summary()
+
+
+def test_an_annotation_i_deleted_is_not_brought_back_by_their_later_version(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    mine, bob = bobs_copy_of_mine(tmp_path, fresh_store)
+    Session(fresh_store, fresh_store.ensure_analyst("Alice")).delete_annotation(mine.id)
+    with Store.open(bob) as theirs:  # Bob edits it after my deletion: still mine in his file
+        Session(theirs, theirs.ensure_analyst("Bob")).update_annotation(mine.id, note="Bob's")
+    report = merge_project(fresh_store, bob, analyst="Alice")
+    assert fresh_store.annotations.find(mine.id) is None
+    [absent] = report.absent
+    assert absent.ident == mine.id and absent.quote == CLAIM
+    assert absent.reason.startswith("deleted in this project on ")
+    assert report.added == 0 and not report.orphans
+    assert "holds 1 annotation under your name" in report.summary()
+
+
+def test_a_round_trip_of_my_project_lists_nothing_of_mine(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    """I send my project to Bob, he merges it, adds his own and sends his back: mine are
+    unchanged, nothing of mine is listed."""
+    mine, bob = bobs_copy_of_mine(tmp_path, fresh_store)
+    alice = Session(fresh_store, fresh_store.ensure_analyst("Alice"))
+    alice.add_comment(mine.id, "Mine")
+    with Store.open(bob) as theirs:
+        merge_project(theirs, fresh_store.path, analyst="Bob")
+        bob_session = Session(theirs, theirs.ensure_analyst("Bob"))
+        bob_session.add_comment(mine.id, "Bob's reply")
+    report = merge_project(fresh_store, bob, analyst="Alice")
+    assert report.complete, report.summary()
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
+    assert (report.comments_added, report.comments_unchanged) == (1, 1)
+    assert not (report.absent or report.yours or report.reowned or report.refused)
+
+
+def discussed(tmp_path: Path, ours: Store) -> tuple[Comment, Comment, Path]:
+    """My comment and Carol's on my claim, and Bob's project, which merged ours."""
+    mine, _ = bobs_copy_of_mine(tmp_path, ours)
+    my_comment, _ = Session(ours, ours.ensure_analyst("Alice")).add_comment(mine.id, "Mine")
+    carols, _ = Session(ours, ours.ensure_analyst("Carol")).add_comment(mine.id, "Carol's")
+    bob = tmp_path / "bob.sqlite"
+    with Store.open(bob) as theirs:
+        merge_project(theirs, ours.path, analyst="Bob")
+    return my_comment, carols, bob
+
+
+def test_their_later_version_of_my_comment_is_listed_not_applied(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    my_comment, _, bob = discussed(tmp_path, fresh_store)
+    with Store.open(bob) as theirs:
+        theirs_copy = theirs.comments.get(my_comment.id)  # my name, their id for it
+        edited = dataclasses.replace(theirs_copy, body="Bob's words in my mouth")
+        theirs.comments.put(edited, analyst_id=None)
+    report = merge_project(fresh_store, bob, analyst="Alice")
+    assert fresh_store.comments.get(my_comment.id) == my_comment
+    assert report.comments_updated == 0
+    [yours] = report.yours
+    assert (yours.what, yours.ident, yours.quote) == ("comment", my_comment.id, edited.body)
+    assert "bob.sqlite changes 1 of your comments: not applied" in report.summary()
+
+
+def test_their_file_cannot_give_a_comment_to_another_author(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    _, carols, bob = discussed(tmp_path, fresh_store)
+    with Store.open(bob) as theirs:
+        taken = dataclasses.replace(
+            carols, author_id=theirs.ensure_analyst("Bob").id, body="Bob's now"
+        )
+        theirs.comments.put(taken, analyst_id=None)
+    report = merge_project(fresh_store, bob, analyst="Alice")
+    assert fresh_store.comments.get(carols.id) == carols
+    [reowned] = report.reowned
+    assert reowned.what == "comment" and "Carol" in reowned.reason and "Bob" in reowned.reason
+    assert "bob.sqlite gives 1 comment(s) to another analyst: not applied" in report.summary()
+
+
+def test_comments_under_my_name_or_dated_in_the_future_are_not_added(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    my_comment, _, bob = discussed(tmp_path, fresh_store)
+    claim = my_comment.annotation_id
+    with Store.open(bob) as theirs:
+        forged, _ = Session(theirs, theirs.ensure_analyst("Alice")).add_comment(claim, "Forged")
+        dated, _ = Session(theirs, theirs.ensure_analyst("Bob")).add_comment(claim, "From 2999")
+        fine, _ = Session(theirs, theirs.ensure_analyst("Bob")).add_comment(claim, "Bob's")
+    forge(bob, "UPDATE comments SET created = '2999-01-01T00:00:00.000Z' WHERE id = ?", dated.id)
+    report = merge_project(fresh_store, bob, analyst="Alice")
+    assert [c.body for c in fresh_store.comments.thread(claim)] == ["Mine", "Carol's", "Bob's"]
+    assert [(a.what, a.ident) for a in report.absent] == [("comment", forged.id)]
+    assert report.absent[0].reason == "never in this project (not made by you here)"
+    [refused] = report.refused
+    assert refused.ident == dated.id and "in the future" in refused.reason
+    text = report.summary()
+    assert "bob.sqlite holds 1 comment under your name" in text and "From 2999" in text
+
+
+def reviewed_by_me(tmp_path: Path, ours: Store) -> tuple[ReviewDecision, Path]:
+    """Our project reviewed by @mei (the analyst merging, below), and Bob's, which merged it."""
+    decision = build_reviewed(ours).decisions[0]
+    bob = tmp_path / "bob.sqlite"
+    with Store.open(bob) as theirs:
+        merge_project(theirs, ours.path, analyst="Bob")
+    return decision, bob
+
+
+@pytest.mark.parametrize(
+    ("change", "merging", "listed"),
+    [
+        ("decided", "@mei", "changes 1 of your review decisions: not applied"),
+        ("reviewer", "Ana", "gives 1 review decision(s) to another analyst: not applied"),
+        ("future", "Ana", "in the future"),
+        ("deleted", "@mei", "holds 1 review decision under your name"),
+    ],
+)
+def test_their_file_cannot_rewrite_review_decisions(
+    tmp_path: Path, fresh_store: Store, change: str, merging: str, listed: str
+) -> None:
+    decision, bob = reviewed_by_me(tmp_path, fresh_store)
+    if change == "deleted":  # I undo my decision after Bob took my project
+        fresh_store.reviews.remove(decision.id, analyst_id=None)
+    with Store.open(bob) as theirs:
+        version = theirs.reviews.find(decision.id)
+        assert version is not None
+        theirs_now = dataclasses.replace(
+            version,
+            decision="second",
+            decided="2999-01-01T00:00:00.000Z" if change == "future" else soon(1),
+        )
+        if change == "reviewer":
+            theirs_now = dataclasses.replace(
+                theirs_now, reviewer_id=theirs.ensure_analyst("Bob").id
+            )
+        theirs.reviews.put(theirs_now, analyst_id=None)
+    before = fresh_store.reviews.find(decision.id)
+    report = merge_project(fresh_store, bob, analyst=merging)
+    assert fresh_store.reviews.find(decision.id) == before
+    assert (report.decisions_added, report.decisions_updated) == (0, 0)
+    assert listed in report.summary() and not report.complete
+    listed_ids = [
+        r.ident for r in (*report.yours, *report.reowned, *report.refused, *report.absent)
+    ]
+    assert listed_ids == [decision.id]

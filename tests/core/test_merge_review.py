@@ -22,12 +22,13 @@ TABLES = ("annotations", "links", "comments", "review_decisions", "analysts", "d
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """History times one second apart: which edit is later never depends on the machine."""
+    """History times one second apart: which edit is later never depends on the machine.
+    In the past: a merge refuses dates beyond this computer's clock (plus a day)."""
     seconds = itertools.count()
 
     def tick() -> str:
         n = next(seconds)
-        return f"2030-01-01T{n // 3600:02}:{n // 60 % 60:02}:{n % 60:02}.000Z"
+        return f"2025-01-01T{n // 3600:02}:{n // 60 % 60:02}:{n % 60:02}.000Z"
 
     monkeypatch.setattr(history, "now_iso", tick)
     yield

@@ -163,7 +163,8 @@ def merge_project(
             raise
         report = MergeReport.of(other, applied)
         report.refused = [*unexported, *damaged, *guarded.refused]
-        report.yours, report.reowned, report.cleaned = guarded.yours, guarded.reowned, cleaned
+        report.yours, report.reowned, report.absent = guarded.yours, guarded.reowned, guarded.absent
+        report.cleaned = cleaned
         return report
 
 

@@ -4,6 +4,8 @@ not allowed to do, each listed with their file's name and the annotation it conc
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,13 +37,17 @@ class MergeReport(InterchangeReport):
     """An `InterchangeReport` naming the colleague's file, with what their file could not do:
 
     `refused`: records skipped as damaged, dated in the future, or pointing to a document,
-    label or analyst their file does not hold; `yours`: changes to annotations of the analyst
-    merging, not applied; `reowned`: changes that would give an annotation to another analyst,
-    not applied; `cleaned`: names and notes from which control characters were removed."""
+    label or analyst their file does not hold; `yours`: changes to annotations, comments and
+    review decisions of the analyst merging, not applied; `reowned`: changes that would give an
+    annotation, comment or decision to another analyst, not applied; `absent`: annotations,
+    comments and decisions under the merging analyst's name that this project does not have
+    (deleted here, or never made here), not added; `cleaned`: names and notes from which
+    control characters were removed."""
 
     refused: list[Refused] = field(default_factory=list)
     yours: list[Refused] = field(default_factory=list)
     reowned: list[Refused] = field(default_factory=list)
+    absent: list[Refused] = field(default_factory=list)
     cleaned: int = 0
 
     @classmethod
@@ -51,7 +57,8 @@ class MergeReport(InterchangeReport):
 
     @property
     def complete(self) -> bool:
-        return super().complete and not (self.refused or self.yours or self.reowned)
+        lists = (self.refused, self.yours, self.reowned, self.absent)
+        return super().complete and not any(lists)
 
     def summary(self) -> str:
         name = self.path.name
@@ -61,11 +68,16 @@ class MergeReport(InterchangeReport):
                 f"Control characters (NUL, escapes…) removed from {self.cleaned} name(s) and "
                 f"note(s) of {name}, as importing does."
             )
+        yours = _counted(self.yours, lambda n, what: f"{n} of your {what}s")
+        reowned = _counted(self.reowned, lambda n, what: f"{n} {what}(s)")
+        absent = _counted(self.absent, lambda n, what: f"{n} {what}{'' if n == 1 else 's'}")
         sections = (
-            (self.yours, f"{name} changes {len(self.yours)} of your annotations: not applied"),
+            (self.yours, f"{name} changes {yours}: not applied"),
+            (self.reowned, f"{name} gives {reowned} to another analyst: not applied"),
             (
-                self.reowned,
-                f"{name} gives {len(self.reowned)} annotation(s) to another analyst: not applied",
+                self.absent,
+                f"{name} holds {absent} under your name that your project does not have "
+                "(deleted here, or not made by you): not added",
             ),
             (self.refused, f"Not merged from {name} ({len(self.refused)})"),
         )
@@ -76,3 +88,10 @@ class MergeReport(InterchangeReport):
                 if len(entries) > SHOWN:
                     lines.append(f"  … and {len(entries) - SHOWN} more")
         return "\n".join(lines)
+
+
+def _counted(entries: list[Refused], phrase: Callable[[int, str], str]) -> str:
+    """“2 annotations and 1 comment”: how many of each kind, in the order first listed."""
+    counts = Counter(entry.what for entry in entries)
+    parts = [phrase(n, what) for what, n in counts.items()]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
