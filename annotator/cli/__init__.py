@@ -11,6 +11,7 @@ from annotator.cli import (  # noqa: F401  (registers commands)
     exchange,
     export,
     fetching,
+    qdpx,
     safety,
     search,
 )

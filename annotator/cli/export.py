@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,6 +12,9 @@ from annotator.cli.base import cli, project_options, settings
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
+
+if TYPE_CHECKING:
+    from annotator.core.export.scope import ExportFilter, ExportResult, Progress
 
 
 def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lines: bool) -> str:
@@ -26,16 +30,35 @@ def _export_option_problem(fmt: str, no_bom: bool, raw: bool, no_text: bool, lin
     return ""
 
 
+def _qdpx_export(
+    store: Store,
+    path: Path | str,
+    format: str,
+    *,
+    filter: ExportFilter | None = None,
+    progress: Progress | None = None,
+    **_options: Any,
+) -> ExportResult:
+    """`core.export.export`'s call, written as a REFI-QDA project (the filter and the
+    progress apply; the other formats' options are refused before)."""
+    from annotator.core.qdpx import export_qdpx
+
+    if filter is None:
+        return export_qdpx(store, path, progress=progress)
+    return export_qdpx(store, path, filter=filter, progress=progress)
+
+
 @cli.command("export")
 @click.option(
     "--format",
     "-f",
     "fmt",
     required=True,
-    type=click.Choice(["csv", "claims", "jsonl", "w3c"]),
+    type=click.Choice(["csv", "claims", "jsonl", "w3c", "qdpx"]),
     help="csv: one row per annotation; claims: one row per claim with speaker, target and "
     "sentiment; jsonl: every field, links and documents, for re-import; w3c: W3C Web "
-    "Annotations (JSON-LD).",
+    "Annotations (JSON-LD); qdpx: a REFI-QDA project with the texts (NVivo, ATLAS.ti, "
+    "MAXQDA, QualCoder).",
 )
 @click.option(
     "--output",
@@ -131,6 +154,9 @@ def export_command(
     result of reviews), which carries its reviewer; --by and --layer together take both.
     """
     from annotator.core.export import ExportFilter, export
+
+    if fmt == "qdpx":  # same filters and progress; the format's own writer
+        export = _qdpx_export
 
     problem = _export_option_problem(fmt, no_bom, raw, no_text, lines)
     if problem:

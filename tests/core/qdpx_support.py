@@ -126,3 +126,21 @@ def content(store: Store) -> dict[str, Any]:
         "labels": [(lb.name, lb.role, lb.color) for lb in labels.values()],
         "sentiments": store.codebook.get().sentiments,
     }
+
+
+def write_qdpx(path: Path, xml: str | bytes, files: dict[str, bytes] | None = None) -> Path:
+    """A .qdpx with this project.qde and these other members (name → bytes)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml if isinstance(xml, bytes) else xml.encode("utf-8"))
+        for name, data in (files or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def project_state(store: Store) -> tuple[Any, ...]:
+    """What an import could change: documents, annotations, analysts, codebook, comments."""
+    conn = store.conn
+    return tuple(
+        conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("documents", "annotations", "analysts", "labels", "comments", "links")
+    ) + (store.meta("sentiments"),)

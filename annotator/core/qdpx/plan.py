@@ -110,6 +110,10 @@ def plan(project: Project, report: QdpxReport) -> Plan:
         report.left_out.append(
             f"The names of {plural(named, 'selection')} (Annotator names speaker spans only)."
         )
+    ours = {SENTIMENT_SET, *(ROLE_SET.format(role) for role in ROLES)}
+    for name, members in project.sets.items():
+        if name not in ours:
+            report.left_out.append(f"The set “{name}” ({plural(len(members), 'code')}).")
     sentiments = list(dict.fromkeys(value for _label, value in sentiment_of.values()))
     return Plan(users, labels, sentiments, sources, links)
 
