@@ -410,3 +410,33 @@ def test_their_file_cannot_rewrite_review_decisions(
         r.ident for r in (*report.yours, *report.reowned, *report.refused, *report.absent)
     ]
     assert listed_ids == [decision.id]
+
+
+def test_links_under_my_name_are_not_added_nor_brought_back(
+    tmp_path: Path, fresh_store: Store
+) -> None:
+    alice = Session(fresh_store, fresh_store.ensure_analyst("Alice"))
+    doc = add_document(fresh_store)
+    claim = tag(alice, doc, "Claim", CLAIM)
+    alice.set_link(
+        source_id=claim.id, kind="said_by", target_id=tag(alice, doc, "Speaker", "Wei Fenghe").id
+    )
+    [deleted] = fresh_store.annotations.links_touching(claim.id)
+    bob = tmp_path / "bob.sqlite"
+    with Store.open(bob) as theirs:
+        merge_project(theirs, fresh_store.path, analyst="Bob")
+        [bob_doc] = theirs.documents.list()
+        bens = Session(theirs, theirs.ensure_analyst("Bob"))
+        bens_claim = tag(bens, bob_doc.id, "Claim", "values the partnership")
+        as_me = Session(theirs, theirs.ensure_analyst("Alice"))  # Bob links as me
+        as_me.set_link(source_id=bens_claim.id, kind="about", name="Kazakhstan")
+        [forged] = theirs.annotations.links_touching(bens_claim.id)
+    alice.set_link(source_id=claim.id, kind="said_by")  # I clear mine after sending
+    report = merge_project(fresh_store, bob, analyst="Alice")
+    assert fresh_store.annotations.links_touching(claim.id) == []
+    assert fresh_store.annotations.links_touching(bens_claim.id) == []
+    assert report.added == 1 and report.links_added == 0
+    reasons = {a.ident: a.reason for a in report.absent}
+    assert reasons[deleted.id].startswith("deleted in this project on ")
+    assert reasons[forged.id] == "never in this project (not made by you here)"
+    assert "holds 2 links under your name" in report.summary()

@@ -7,9 +7,9 @@
 - An annotation of the analyst merging ("yours") is never changed by their file: a later
   version of it, or links added to it, are left out and listed. Edits of other analysts'
   annotations (their own, say) apply as before: the later `modified` wins.
-- Only the analyst merging makes or deletes their annotations: one of their file under the
-  merging analyst's name that this project does not have (deleted here, or never made here)
-  is left out and listed, never added or brought back.
+- Only the analyst merging makes or deletes their annotations and links: one of their file
+  under the merging analyst's name that this project does not have (deleted here, or never
+  made here) is left out and listed, never added or brought back.
 - Comments and review decisions follow the same rules (see `guard_threads`).
 
 An incoming version that changes nothing (not later, no new links) goes through, so that it
@@ -24,10 +24,11 @@ from datetime import datetime
 
 from annotator.core.interchange import ParsedAnnotation, ParsedFile
 from annotator.core.interchange.fields import later
+from annotator.core.interchange.model import ParsedLink
 from annotator.core.merge.guard_threads import comment, decision
 from annotator.core.merge.report import Refused
 from annotator.core.merge.rules import CLOCK_SKEW, Guarded, Rules
-from annotator.core.records import Annotation, AnnotationId
+from annotator.core.records import Annotation, AnnotationId, LinkId
 from annotator.core.store import Store
 
 __all__ = ["CLOCK_SKEW", "Guarded", "guard"]
@@ -57,12 +58,17 @@ def _annotation(rules: Rules, parsed: ParsedAnnotation) -> ParsedAnnotation | No
     if dated is not None:
         out.refused.append(_entry(parsed, dated))
         return None
-    links = tuple(k for k in parsed.links if not rules.future(k.created))
+    links: list[ParsedLink] = []
     for link in parsed.links:
-        if link not in links:
+        if rules.future(link.created):
             reason = f"created {link.created}: {rules.ahead()}"
             out.refused.append(Refused("link", link.id, parsed.quote, reason))
-    parsed = dataclasses.replace(parsed, links=links)
+        elif rules.is_mine(link.analyst, reviewed=link.reviewed) and not _here(rules, link):
+            reason = rules.absence("link", link.id)
+            out.absent.append(Refused("link", link.id, parsed.quote, reason))
+        else:
+            links.append(link)
+    parsed = dataclasses.replace(parsed, links=tuple(links))
     existing = rules.store.annotations.find(AnnotationId(parsed.id))
     if existing is None:
         if rules.is_mine(parsed.analyst, reviewed=parsed.reviewed):
@@ -92,6 +98,10 @@ def _changes(rules: Rules, parsed: ParsedAnnotation, existing: Annotation) -> bo
         return True
     here = {k.id for k in rules.store.annotations.links_touching(existing.id)}
     return any(link.id not in here for link in parsed.links)
+
+
+def _here(rules: Rules, link: ParsedLink) -> bool:
+    return rules.store.annotations.find_link(LinkId(link.id)) is not None
 
 
 def _entry(parsed: ParsedAnnotation, reason: str, existing: Annotation | None = None) -> Refused:
