@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from qdpx_support import NS, TEXT, rich_project, validate
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import ExportFilter
 from annotator.core.qdpx import export_qdpx
 from annotator.core.store import Store
-from qdpx_support import NS, TEXT, rich_project, validate
 
 
 def _source_text(qdpx: Path, root: etree._Element) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qdpx_support import write_qdpx
+
 from annotator.core.qdpx import import_qdpx
 from annotator.core.store import Store
-from qdpx_support import write_qdpx
 
 ANA = "{2B7963B6-AA9E-491A-B001-0DED2D35620F}"
 BEN = "98d6fc34-102d-4215-8c58-b7170e6321b3"
@@ -83,8 +84,10 @@ def _project_xml() -> str:
         <Coding guid="{_g(11)}"><CodeRef targetGUID="{_g(99)}"/></Coding>
       </PlainTextSelection>
       <Coding guid="{_g(12)}"><CodeRef targetGUID="{TONE}"/></Coding>
-      <VariableValue><VariableRef targetGUID="{OUTLET}"/><TextValue>Xinhua</TextValue></VariableValue>
-      <VariableValue><VariableRef targetGUID="{REGION}"/><TextValue>Asia</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{OUTLET}"/>
+        <TextValue>Xinhua</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="{REGION}"/>
+        <TextValue>Asia</TextValue></VariableValue>
     </TextSource>
     <PictureSource guid="{_g(20)}" name="Photo" path="internal://{_g(20)}.jpg">
       <PictureSelection guid="{_g(21)}" firstX="1" firstY="1" secondX="9" secondY="9"/>

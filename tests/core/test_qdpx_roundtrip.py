@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qdpx_support import content, project_state, rich_project, validate
+
 from annotator.core.qdpx import export_qdpx, import_qdpx
 from annotator.core.records import REVIEWED_LAYER_ID
 from annotator.core.store import Store
-from qdpx_support import content, project_state, rich_project, validate
 
 
 def _import(path: Path, qdpx: Path) -> Store:

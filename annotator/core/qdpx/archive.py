@@ -25,6 +25,10 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 100
 _SMALL = 1024 * 1024
 _CHUNK = 1 << 16
+_DOCTYPE = (
+    "its project.qde declares a DOCTYPE; REFI-QDA files have none, and entity declarations "
+    "can expand without end or read other files."
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -128,6 +132,10 @@ class QdpxArchive:
 
 def parse_xml(data: bytes, archive: QdpxArchive) -> etree._Element:
     """project.qde as a tree: no DTD, no entities, no network, no huge-tree mode."""
+    # Said before parsing, whatever libxml2 would make of the entities: the same message for
+    # expansion bombs and external entities (the check after parsing catches other encodings).
+    if b"<!DOCTYPE" in data[:_CHUNK]:
+        raise archive.refused(_DOCTYPE)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -143,10 +151,7 @@ def parse_xml(data: bytes, archive: QdpxArchive) -> etree._Element:
         raise archive.refused(f"its project.qde is not well-formed XML ({exc}).") from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise archive.refused(
-            "its project.qde declares a DOCTYPE; REFI-QDA files have none, and entity "
-            "declarations can expand without end or read other files."
-        )
+        raise archive.refused(_DOCTYPE)
     if etree.QName(root).localname != "Project":
         raise archive.refused(
             f"its project.qde holds a <{etree.QName(root).localname}>, not a REFI-QDA <Project>."
