@@ -7,9 +7,16 @@ transaction (`apply`), listing whatever it cannot take. The mapping both ways is
 `model`.
 """
 
-from annotator.core.qdpx.apply import QdpxCancelled, import_qdpx
+from annotator.core.qdpx.apply import QdpxCancelled, import_qdpx, reread_codebook
 from annotator.core.qdpx.archive import QdpxRefused
 from annotator.core.qdpx.export import export_qdpx
 from annotator.core.qdpx.report import QdpxReport
 
-__all__ = ["QdpxCancelled", "QdpxRefused", "QdpxReport", "export_qdpx", "import_qdpx"]
+__all__ = [
+    "QdpxCancelled",
+    "QdpxRefused",
+    "QdpxReport",
+    "export_qdpx",
+    "import_qdpx",
+    "reread_codebook",
+]

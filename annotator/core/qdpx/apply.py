@@ -66,9 +66,15 @@ def import_qdpx(
             _Writer(store, planned, report, analyst_id, fallback_analyst).write(progress)
     except BaseException:
         # The codebook read inside the rolled-back transaction must not be remembered.
-        store.codebook = CodebookRepo(store)
+        reread_codebook(store)
         raise
     return report
+
+
+def reread_codebook(store: Store) -> None:
+    """Make `store` read its codebook afresh: another connection (an import in a worker
+    thread) may have added labels since it last read it."""
+    store.codebook = CodebookRepo(store)
 
 
 class _Writer:

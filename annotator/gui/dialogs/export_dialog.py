@@ -29,13 +29,16 @@ from annotator.core.store import Store
 from annotator.gui.background import JobProgress, own_store, run_with_progress
 from annotator.gui.reading.plain_text import plain_label
 
-_SUFFIX = {"csv": ".csv", "claims": ".csv", "jsonl": ".jsonl", "w3c": ".jsonld"}
+_SUFFIX = {"csv": ".csv", "claims": ".csv", "jsonl": ".jsonl", "w3c": ".jsonld", "qdpx": ".qdpx"}
 _TITLES = {
     "csv": "Annotations CSV",
     "claims": "Claims CSV",
     "jsonl": "Annotator JSON Lines",
     "w3c": "W3C Web Annotation",
+    "qdpx": "REFI-QDA project",
 }
+#: Offered after the core's FORMATS: written by annotator.core.qdpx (texts included).
+_QDPX = "project with the texts for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx)"
 
 
 def _checklist(values: list[str], name: str) -> QListWidget:
@@ -74,6 +77,7 @@ class ExportDialog(QDialog):
         self.format.setObjectName("exportFormat")
         for key, description in FORMATS.items():
             self.format.addItem(f"{_TITLES[key]} — {description}", key)
+        self.format.addItem(f"{_TITLES['qdpx']} — {_QDPX}", "qdpx")
         self.only_current = QRadioButton("Only the open document", self)
         self.only_current.setObjectName("exportOnlyCurrent")
         everything = QRadioButton("All documents", self)
@@ -171,6 +175,10 @@ class ExportDialog(QDialog):
             # Its own connection, in one read transaction: a consistent snapshot while the
             # window goes on saving.
             with own_store(project) as own:
+                if format == "qdpx":
+                    from annotator.core.qdpx import export_qdpx
+
+                    return export_qdpx(own, path, filter=scope, progress=step)
                 return export(
                     own,
                     path,

@@ -27,6 +27,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "Import &files…", ("Ctrl+O",), "&File"),
     ActionSpec("import_folder", "Import f&older…", ("Ctrl+Shift+O",), "&File"),
     ActionSpec("import_web", "Import from &web addresses…", (), "&File"),
+    ActionSpec("import_qda", "Import Q&DA project (.qdpx)…", (), "&File"),
     ActionSpec("import_report", "Import &report of this document", (), "&File"),
     ActionSpec("merge", "&Merge colleague's project…", (), "&File"),
     ActionSpec("export", "&Export annotations…", ("Ctrl+E",), "&File"),

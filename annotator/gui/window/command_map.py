@@ -35,6 +35,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "import_files": lambda: document_flows.import_files_dialog(window),
         "import_folder": lambda: document_flows.import_folder_dialog(window),
         "import_web": lambda: import_from_web(window),
+        "import_qda": lambda: document_flows.import_qda_dialog(window),
         "import_report": lambda: document_flows.show_document_report(window),
         "export": lambda: document_flows.export_dialog(window),
         "print_report": lambda: document_flows.print_report_dialog(window),

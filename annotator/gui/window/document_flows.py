@@ -1,5 +1,5 @@
-"""Flows the window runs on documents: import (files, folders), the import report, export,
-and the printable report (PDF or HTML)."""
+"""Flows the window runs on documents: import (files, folders, a QDA project), the import
+report, export, and the printable report (PDF or HTML)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import report_content, write_html_report
+from annotator.gui.background import JobProgress, own_store, run_with_progress
 from annotator.gui.dialogs.export_dialog import ExportDialog
 from annotator.gui.dialogs.report_pdf import write_pdf_report
 from annotator.gui.window import projects
@@ -23,6 +24,7 @@ from annotator.gui.window.import_flow import (
 
 if TYPE_CHECKING:
     from annotator.core.ingest import IngestOutcome
+    from annotator.core.qdpx import QdpxReport
     from annotator.gui.window.main_window import MainWindow
 
 
@@ -86,6 +88,54 @@ def import_folder_dialog(window: MainWindow) -> None:
     )
     if folder:
         import_paths(window, [Path(folder)])
+
+
+def import_qda_dialog(window: MainWindow) -> None:
+    """File ▸ Import QDA project…: a REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
+    path, _ = QFileDialog.getOpenFileName(
+        window,
+        "Import a QDA project",
+        projects.folder(window),
+        "REFI-QDA projects (*.qdpx);;All files (*)",
+    )
+    if path:
+        import_qda_project(window, Path(path))
+
+
+def import_qda_project(window: MainWindow, path: Path) -> QdpxReport | None:
+    """Import `path` in a worker thread (one transaction: Cancel or a refusal stores nothing),
+    then show the window afresh and the report of what was and was not taken."""
+    project, analyst = window.store.path, window.analyst
+
+    def work(progress: JobProgress) -> QdpxReport:
+        from annotator.core.qdpx import import_qdpx
+        from annotator.core.search import sync_index
+
+        def step(index: int, total: int, name: str) -> bool:
+            text = f"Importing {name} ({index + 1} of {total})" if name else ""
+            return progress(index, total, text)
+
+        with own_store(project) as own:
+            report = import_qdpx(
+                own, path, analyst_id=analyst.id, fallback_analyst=analyst.name, progress=step
+            )
+            progress(0, 0, "Indexing the new documents for search…")
+            sync_index(own)
+            return report
+
+    try:
+        report = run_with_progress(window, "Importing QDA project", work)
+    except AnnotatorError as exc:
+        window.show_error("QDA project not imported", str(exc))
+        return None
+    from annotator.core.qdpx import reread_codebook
+
+    reread_codebook(window.store)  # the import's new labels, committed by the worker
+    window.use_store(window.store)  # codebook, documents and the open document afresh
+    window.take_own_changes()
+    window.statusBar().showMessage(report.summary().splitlines()[0], 10000)
+    ReportDialog(f"QDA import — {path.name}", report.summary(), window).show()
+    return report
 
 
 def show_document_report(window: MainWindow) -> None:
