@@ -98,7 +98,7 @@ def _unknown_format(path: Path) -> AnnotationFileError:
 
 def loads(text: str) -> Any:
     """json.loads refusing what JSON does not allow (NaN, Infinity) and duplicate keys."""
-    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    return _DECODER.decode(text)
 
 
 def loads_line(path: Path, number: int, line: str, *, last: bool = False) -> Any:
@@ -129,6 +129,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+# One decoder for every line (json.loads with these options would make one a line).
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
 
 
 def _reason(exc: BaseException) -> str:

@@ -43,9 +43,14 @@ _ANNOTATION_FIELDS, _INSERT_ANNOTATION, _UPDATE_ANNOTATION = _statements("annota
 _LINK_FIELDS, _INSERT_LINK, _ = _statements("links", Link)
 
 
+#: What `history.record` writes (json.dumps with ensure_ascii=False), without making an
+#: encoder for every row.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json(record: object, fields: tuple[str, ...]) -> str:
     # Not dataclasses.asdict: it deep-copies every value, and these are all plain scalars.
-    return json.dumps({name: getattr(record, name) for name in fields}, ensure_ascii=False)
+    return _ENCODER.encode({name: getattr(record, name) for name in fields})
 
 
 class _Batches:
