@@ -63,3 +63,33 @@ def test_importing_the_same_file_twice_adds_nothing(fresh_store: Store, tmp_path
         assert project_state(copy) == before
         assert report.annotations == 0 and report.annotations_present == 4
         assert report.documents_present == 1
+
+
+def test_the_sample_project_exports_valid_and_imports_back_unchanged(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    from annotator.core.ingest import import_paths
+    from annotator.core.session import Session
+    from support import SAMPLES
+
+    outcome = import_paths(fresh_store, sorted(SAMPLES.glob("*.txt")), analyst_id=None)
+    assert len(outcome.added) >= 2
+    labels = {label.name: label.id for label in fresh_store.codebook.get().labels}
+    ana = Session(fresh_store, fresh_store.ensure_analyst("Ana"))
+    for summary, _report in outcome.added:
+        text = fresh_store.documents.text(summary.id)
+        words = [i for i in range(1, len(text) - 12) if text[i - 1] == " "][:30]
+        for n, start in enumerate(words[::3]):
+            label = ("Claim", "Speaker", "Target")[n % 3]
+            ana.create_annotation(
+                document_id=summary.id,
+                label_id=labels[label],
+                start=start,
+                end=start + 10,
+                sentiment="neutral" if label == "Claim" else None,
+            )
+    out = tmp_path / "sample.qdpx"
+    export_qdpx(fresh_store, out)
+    validate(out)
+    with _import(tmp_path / "copy.annotator", out) as copy:
+        assert content(copy) == content(fresh_store)
