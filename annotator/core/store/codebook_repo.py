@@ -26,7 +26,6 @@ from annotator.core.store import history, safeguard
 
 if TYPE_CHECKING:
     from annotator.core.store.database import Database
-
     from annotator.core.store.project import Store
 
 

@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.core.store.database import Database
-
 from annotator.core.errors import DamagedProject, ProjectError, ValidationError, is_damage
 from annotator.core.records import REVIEWED_LAYER_ID, Analyst, AnalystId, new_id, now_iso
 from annotator.core.store import history
@@ -16,6 +14,7 @@ from annotator.core.store.annotations import Annotations
 from annotator.core.store.codebook_repo import CodebookRepo
 from annotator.core.store.comments import Comments
 from annotator.core.store.connection import begin_write, open_connection
+from annotator.core.store.database import Database
 from annotator.core.store.documents import Documents
 from annotator.core.store.reviews import ReviewDecisions
 
