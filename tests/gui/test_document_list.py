@@ -483,15 +483,16 @@ def test_show_original_is_disabled_where_only_the_text_was_kept(
 
 
 def test_a_damaged_original_is_reported_not_shown(
-    sourced: tuple[DocumentListPanel, Store], monkeypatch: pytest.MonkeyPatch
+    sourced: tuple[DocumentListPanel, Store],
 ) -> None:
     panel, store = sourced
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
     store.conn.execute("DROP TRIGGER originals_are_immutable")
     store.conn.execute("UPDATE originals SET data = ?", [zlib.compress(b"altered")])
     menu, action = open_row_menu(panel, shown(panel).index("Moscow view"))
     action.trigger()
     menu.close()
     assert panel.original_dialog is None
-    assert len(warnings) == 1 and "SHA-256" in warnings[0]
+    boxes = panel.findChildren(QMessageBox)
+    assert len(boxes) == 1 and "SHA-256" in boxes[0].text()
+    assert boxes[0].textFormat() == Qt.TextFormat.PlainText  # it quotes the file's name
+    boxes[0].close()

@@ -114,16 +114,19 @@ def test_save_a_copy_writes_the_exact_bytes(
 def test_a_copy_that_cannot_be_written_leaves_the_earlier_file_and_says_so(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    missing = tmp_path / "no such folder" / "copy.html"
+    missing = tmp_path / "<b>no such folder" / "copy.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(missing), ""))
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
     dialog = dialog_for(qtbot, stored(b"<p>x</p>", "text/html", "page.html"))
     assert dialog.save_copy() is None
-    assert len(warnings) == 1 and "does not exist" in warnings[0]
+    boxes = dialog.findChildren(QMessageBox)
+    assert len(boxes) == 1 and "does not exist" in boxes[0].text()
+    # The path is quoted as written, never read as markup.
+    assert "<b>no such folder" in boxes[0].text()
+    assert boxes[0].textFormat() == Qt.TextFormat.PlainText
+    boxes[0].close()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: ("", ""))
     assert dialog.save_copy() is None  # cancelled: nothing asked, nothing written
-    assert len(warnings) == 1
+    assert len(dialog.findChildren(QMessageBox)) == 1
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.atomic import write_bytes_atomically
 from annotator.core.store.documents import StoredOriginal
-from annotator.gui.reading.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label, plain_message
 
 SAVE_COPY = "Save a copy…"
 #: Media types shown as text besides text/*: markup, feeds, saved pages.
@@ -200,7 +199,7 @@ class OriginalDialog(QDialog):
         try:
             write_bytes_atomically(path, self.original.data)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Save a copy", str(exc))
+            plain_message(self, "Save a copy", str(exc))
             return None
         self.status.setText(f"Saved a copy to {path} ({_size(len(self.original.data))}).")
         return path

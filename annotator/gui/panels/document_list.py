@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -43,6 +42,7 @@ from annotator.core.errors import ProjectError
 from annotator.core.records import DocumentId, DocumentSummary
 from annotator.core.store.documents import CatalogEntry, Documents
 from annotator.gui.dialogs.original_dialog import OriginalDialog
+from annotator.gui.reading.plain_text import plain_message
 from annotator.gui.reading.text_formats import wrapping_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -500,14 +500,15 @@ class DocumentListPanel(QWidget):
             original = self._documents.original(doc_id)
             title = self._documents.summary(doc_id).title
         except ProjectError as exc:
-            QMessageBox.warning(self, "Show original", str(exc))
+            plain_message(self, "Show original", str(exc))
             return
         if original is None:
-            QMessageBox.information(
+            plain_message(
                 self,
                 "Show original",
                 "Only the text of this document was kept (it came from an annotation file or "
                 "an import made before originals were kept).",
+                warning=False,
             )
             return
         self.original_dialog = OriginalDialog(original, title, self)

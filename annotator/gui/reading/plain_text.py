@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 
 def plain_label(text: str = "") -> QLabel:
@@ -17,3 +17,15 @@ def plain_label(text: str = "") -> QLabel:
 def tooltip_text(text: str) -> str:
     """Tooltips guess rich text from content; escape so `<b>` in an article stays literal."""
     return str(GuiQt.convertFromPlainText(text))
+
+
+def plain_message(
+    parent: QWidget | None, title: str, text: str, *, warning: bool = True
+) -> QMessageBox:
+    """A message box (shown, not waited for) whose text is never interpreted as HTML:
+    messages quote file names, titles and paths."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.open()
+    return box
