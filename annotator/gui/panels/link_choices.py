@@ -101,7 +101,7 @@ def link_box(parent: QWidget, name: str, choices: SpanChoices, names: QCompleter
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     # Sized by a fixed number of characters, not by reading every entry.
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(24)
+    box.setMinimumContentsLength(12)  # the inspector stays as narrow as before: names elide
     view = box.view()
     if hasattr(view, "setUniformItemSizes"):
         view.setUniformItemSizes(True)  # the popup lays out the rows it shows, not all
