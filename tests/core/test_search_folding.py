@@ -18,6 +18,7 @@ from annotator.core.search.spellings import spellings
 from annotator.core.session import Session
 from annotator.core.store import Store, migrations
 from annotator.core.store.search_copies import DROPPED, FOLD_TABLE, fold, index_value
+from annotator.core.store.search_tables import SEARCH_SOURCES, fill_split_copies
 
 TEXTS = {
     "polish": "Spotkanie w Łódź odbyło się w poniedziałek.",
@@ -202,7 +203,12 @@ def test_query_spellings() -> None:
 # -- the migration that brought folding to existing projects -----------------------------------
 
 
-def test_an_existing_project_is_refolded_when_upgraded(db_path: Path) -> None:
+@pytest.mark.parametrize("rebuild_share", [0.0, 1.0])
+def test_an_existing_project_is_refolded_when_upgraded(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild_share: float
+) -> None:
+    # Whole indexes rebuilt (many foldable rows), or the few rows reindexed one by one.
+    monkeypatch.setattr(FOLDING, "REBUILD_SHARE", rebuild_share)
     conn = sqlite3.connect(db_path, isolation_level=None)
     migrations.apply(conn, stop_before="0009_search_folding")
     conn.execute("INSERT INTO analysts (id, name, created) VALUES ('a1', 'Old', '2025')")
@@ -221,22 +227,38 @@ def test_an_existing_project_is_refolded_when_upgraded(db_path: Path) -> None:
         "prefix, suffix, note, created, modified) VALUES ('n1', 'd1', 'a1', 'l1', 12, 16, "
         "'Łódź', '', '', 'كَتَبَ', '2025', '2025')"
     )
-    # Indexed as schema 8 indexed it: without folding.
-    conn.execute("INSERT INTO search_documents (search_documents) VALUES ('rebuild')")
-    conn.execute("INSERT INTO search_annotations (search_annotations) VALUES ('rebuild')")
+    # Indexed as schema 8 indexed it: split, not folded.
+    for table, index, split, _content, columns, _unique in SEARCH_SOURCES:
+        fill_split_copies(conn, table, split, columns)
+        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
     conn.execute("DELETE FROM search_queue")
+    # Changes waiting in the queue when the upgrade comes: an edited folded row (its old
+    # values are what the index holds), a new one.
+    conn.execute(
+        'INSERT INTO annotations (id, document_id, analyst_id, label_id, start, "end", quote, '
+        "prefix, suffix, note, created, modified) VALUES ('n2', 'd1', 'a1', 'l1', 0, 9, "
+        "'Spotkanie', '', '', 'Ελλάδα', '2025', '2025')"
+    )
+    conn.execute("UPDATE annotations SET note = 'Ἀθῆναι' WHERE id = 'n1'")  # queued: old كَتَبَ
+    assert conn.execute("SELECT count(*) FROM search_queue").fetchone()[0] > 0
     conn.close()
     with Store.open(db_path) as store:
+        assert {h.quote for h in search_annotations(store, "ελλαδα")} == {"Spotkanie"}
         assert titles(store, "lodz") == {"Ελλάδα"} == titles(store, "ελλαδα")
         assert titles(store, "שלום") == {"Ελλάδα"} == titles(store, "一带")
-        assert {h.quote for h in search_annotations(store, "note:كتب")} == {"Łódź"}
+        assert {h.quote for h in search_annotations(store, "note:αθηναι")} == {"Łódź"}
+        assert search_annotations(store, "note:كتب") == []
         assert_indexes_match_the_tables(store)
         # Edits afterwards take out exactly what the migration put in.
         Session(store, store.ensure_analyst("Ana")).update_annotation("n1", note="none")
-        assert search_annotations(store, "كتب") == []
+        with store.transaction():
+            store.conn.execute("UPDATE documents SET title = 'Plain' WHERE id = 'd1'")
+        assert search_annotations(store, "αθηναι") == []
+        assert titles(store, "ελλαδα") == set() and titles(store, "lodz") == {"Plain"}
         assert_indexes_match_the_tables(store)
 
 
+FOLDING = importlib.import_module("annotator.core.store.migrations.0009_search_folding")
 SAMPLES = (
     "", "plain", "Łódź", "Ἀθῆναι", "كَتَبَ", "العـربي", "שָׁלוֹם", "Ole\u0301", "一带一路 Łódź",
     "東京ᾳ", "ﻻ", "ß æ ø œ",
@@ -244,7 +266,7 @@ SAMPLES = (
 
 
 def test_the_live_folding_is_the_one_the_indexes_were_built_with() -> None:
-    frozen = importlib.import_module("annotator.core.store.migrations.0009_search_folding")
+    frozen = FOLDING
     assert frozen.FOLD_TABLE == FOLD_TABLE, (
         "The fold changed: add a migration that rebuilds the search indexes with a frozen copy "
         "of the new one and compare with it here."

@@ -132,7 +132,7 @@ def fill_search_copies(
 
 def rebuild_search_indexes(conn: sqlite3.Connection) -> None:
     """Every index and its copies from scratch, the queue emptied (inside the caller's
-    transaction): a repair, and what migration 0009 does."""
+    transaction): a repair."""
     for table, index, split, _content, columns, _unique in SEARCH_SOURCES:
         conn.execute(f"DELETE FROM {split}")
         fill_search_copies(conn, table, split, columns)

@@ -5,7 +5,8 @@ niqqud and some combining accents, so "lodz" did not find "Łódź" nor "ελλ�
 with them get a copy in `search_<table>_split` (beside the splitting of scripts without
 spaces), folded code point for code point: letters to the bare letter, marks to U+0301 (a mark
 unicode61 drops), so a copy has the value's length and offsets found in it hold for the text.
-Every index is rebuilt from the new copies.
+Only the rows holding such characters are reindexed (in a project of English or Chinese text,
+next to none); a table with many of them has its whole index rebuilt, which is then faster.
 
 `fold` and `index_value` below are a frozen copy of the live ones
 (`annotator.core.store.search_copies`); a test checks the two agree, since an index row can
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from typing import Any
 
 SQL = ""
 
@@ -91,7 +93,11 @@ _SPACELESS_CHAR = re.compile(f"((?![{SPACELESS_PUNCTUATION}])[{_CLASS}])")
 _SEPARATORS = re.compile(f"{SEPARATOR}{{2,}}")
 _NEEDLESS = re.compile(rf"^{SEPARATOR}|{SEPARATOR}$|{SEPARATOR}(?=\s)|(?<=\s){SEPARATOR}")
 _FOLDED = "".join(chr(code) for code in sorted(FOLD_TABLE))
+_FOLD_GLOB = f"*[{_FOLDED}]*"
 _GLOB = f"*[{_CLASS}{_FOLDED}]*"
+#: Share of a table's rows beyond which rebuilding its index beats reindexing them one by one.
+REBUILD_SHARE = 0.02
+_SLOTS = ("a", "b", "c")
 _SOURCES = (
     ("documents", "search_documents", "search_documents_split", ("title", "text")),
     (
@@ -115,23 +121,101 @@ def index_value(value: str | None) -> str | None:
     return _NEEDLESS.sub("", _SEPARATORS.sub(SEPARATOR, split))
 
 
+def _split(value: str | None) -> str | None:
+    """The splitting alone: what the indexes were given before this migration."""
+    if not value or _SPACELESS_CHAR.search(value) is None:
+        return value
+    split = _SPACELESS_CHAR.sub(SEPARATOR + r"\1" + SEPARATOR, value)
+    return _NEEDLESS.sub("", _SEPARATORS.sub(SEPARATOR, split))
+
+
 def after(conn: sqlite3.Connection) -> None:
-    """New copies of the rows that need one, then every index rebuilt and the queue emptied
-    (the rebuild covers whatever it held)."""
+    """Reindex the rows that hold a foldable character (the others are indexed as they should
+    be): one by one where they are few, else the whole index, which is then faster."""
     for table, index, split, columns in _SOURCES:
         cols = ", ".join(columns)
-        candidates = " OR ".join(f"{c} GLOB ?" for c in columns)
-        conn.execute(f"DELETE FROM {split}")
+        foldable = " OR ".join(f"{c} GLOB ?" for c in columns)
         rows = conn.execute(
-            f"SELECT rowid, {cols} FROM {table} WHERE {candidates}", [_GLOB] * len(columns)
+            f"SELECT rowid, {cols} FROM {table} WHERE {foldable}", [_FOLD_GLOB] * len(columns)
         ).fetchall()
-        copies = []
-        for rowid, *values in rows:
-            indexed = [index_value(v) for v in values]
-            if indexed != values:
-                kept = [s if s != v else None for s, v in zip(indexed, values, strict=True)]
-                copies.append([rowid, *kept])
-        marks = ", ?" * len(columns)
-        conn.executemany(f"INSERT INTO {split} (row, {cols}) VALUES (?{marks})", copies)
-        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
-    conn.execute("DELETE FROM search_queue")
+        if not rows:
+            continue
+        (total,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+        if len(rows) > total * REBUILD_SHARE:
+            _rebuild(conn, table, index, split, columns)
+        else:
+            _reindex(conn, table, index, split, columns, rows)
+
+
+def _rebuild(
+    conn: sqlite3.Connection, table: str, index: str, split: str, columns: tuple[str, ...]
+) -> None:
+    """New copies of every row that needs one, the index rebuilt from the table as it is (so
+    nothing of this table is left for the queue)."""
+    cols = ", ".join(columns)
+    candidates = " OR ".join(f"{c} GLOB ?" for c in columns)
+    conn.execute(f"DELETE FROM {split}")
+    rows = conn.execute(
+        f"SELECT rowid, {cols} FROM {table} WHERE {candidates}", [_GLOB] * len(columns)
+    ).fetchall()
+    copies = []
+    for rowid, *values in rows:
+        indexed = [index_value(v) for v in values]
+        if indexed != values:
+            kept = [s if s != v else None for s, v in zip(indexed, values, strict=True)]
+            copies.append([rowid, *kept])
+    marks = ", ?" * len(columns)
+    conn.executemany(f"INSERT INTO {split} (row, {cols}) VALUES (?{marks})", copies)
+    conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+    conn.execute("DELETE FROM search_queue WHERE source = ?", [table])
+
+
+def _reindex(
+    conn: sqlite3.Connection,
+    table: str,
+    index: str,
+    split: str,
+    columns: tuple[str, ...],
+    rows: list[Any],
+) -> None:
+    """Take out what the index has for these rows, write their new copies, index them."""
+    cols = ", ".join(columns)
+    slots = _SLOTS[: len(columns)]
+    marks = ", ?" * len(columns)
+    # Rows waiting in the queue: their first entry holds what the index has. Take that out
+    # now, as it was given (split only), and let the next sync index them afresh.
+    first = f"""
+        SELECT q.seq, q.row, {", ".join(f"q.{s}" for s in slots)} FROM search_queue q
+        WHERE q.source = ? AND q.has_old = 1
+          AND q.seq = (SELECT min(f.seq) FROM search_queue f
+                       WHERE f.source = q.source AND f.row = q.row)
+          AND ({" OR ".join(f"coalesce(q.{s}, '') GLOB ?" for s in slots)})
+    """
+    olds = conn.execute(first, [table, *[_FOLD_GLOB] * len(slots)]).fetchall()
+    conn.executemany(
+        f"INSERT INTO {index} ({index}, rowid, {cols}) VALUES ('delete', ?{marks})",
+        [[row, *(_split(v) for v in values)] for _, row, *values in olds],
+    )
+    conn.executemany(
+        "UPDATE search_queue SET has_old = 0 WHERE seq = ?", [[seq] for seq, *_ in olds]
+    )
+    # Rows indexed as they are now.
+    queued = {
+        row for (row,) in conn.execute("SELECT row FROM search_queue WHERE source = ?", [table])
+    }
+    current = [row for row in rows if row[0] not in queued]
+    conn.executemany(
+        f"INSERT INTO {index} ({index}, rowid, {cols}) VALUES ('delete', ?{marks})",
+        [[rowid, *(_split(v) for v in values)] for rowid, *values in current],
+    )
+    copies = []
+    for rowid, *values in current:
+        indexed = [index_value(v) for v in values]
+        kept = [s if s != v else None for s, v in zip(indexed, values, strict=True)]
+        copies.append([rowid, *kept])
+    conn.executemany(f"INSERT OR REPLACE INTO {split} (row, {cols}) VALUES (?{marks})", copies)
+    conn.executemany(
+        f"INSERT INTO {index} (rowid, {cols}) SELECT row, {cols} "
+        f"FROM search_{table}_content WHERE row = ?",
+        [[rowid] for rowid, *_ in current],
+    )
