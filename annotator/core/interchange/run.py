@@ -73,7 +73,8 @@ class ImportRun:
 
     def keep(self, parsed: ParsedAnnotation) -> None:
         """The annotation is in the project: its links are stored at the end."""
-        self.pending.extend(PendingLink(parsed.id, parsed.quote, link) for link in parsed.links)
+        if parsed.links:
+            self.pending.extend(PendingLink(parsed.id, parsed.quote, k) for k in parsed.links)
 
     def orphan(self, parsed: ParsedAnnotation, document: str, reason: str) -> None:
         self.report.orphans.append(Orphan(document, parsed.quote, reason, parsed.id))

@@ -48,9 +48,9 @@ _LINK_FIELDS, _INSERT_LINK, _ = _statements("links", Link)
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
-def _json(record: object, fields: tuple[str, ...]) -> str:
+def _row(record: object, fields: tuple[str, ...]) -> dict[str, Any]:
     # Not dataclasses.asdict: it deep-copies every value, and these are all plain scalars.
-    return _ENCODER.encode({name: getattr(record, name) for name in fields})
+    return {name: getattr(record, name) for name in fields}
 
 
 class _Batches:
@@ -84,7 +84,8 @@ class AnnotationWriter:
 
     def put(self, annotation: Annotation, *, before: Annotation | None) -> None:
         """Add (`before` None) or replace an annotation; `before` is the stored version."""
-        values = tuple(getattr(annotation, name) for name in _ANNOTATION_FIELDS)
+        row = _row(annotation, _ANNOTATION_FIELDS)
+        values = tuple(row.values())
         if before is None:
             self._batches.add(_INSERT_ANNOTATION, values)
         else:
@@ -96,8 +97,8 @@ class AnnotationWriter:
             "annotation",
             annotation.id,
             annotation.document_id,
-            None if before is None else _json(before, _ANNOTATION_FIELDS),
-            _json(annotation, _ANNOTATION_FIELDS),
+            None if before is None else _ENCODER.encode(_row(before, _ANNOTATION_FIELDS)),
+            _ENCODER.encode(row),
         )
         self._batches.add(_HISTORY, history)
         if self._batches.full:
@@ -118,7 +119,8 @@ class LinkWriter:
 
     def put(self, link: Link) -> None:
         """Add a link (its id is new to the project)."""
-        self._batches.add(_INSERT_LINK, tuple(getattr(link, name) for name in _LINK_FIELDS))
+        row = _row(link, _LINK_FIELDS)
+        self._batches.add(_INSERT_LINK, tuple(row.values()))
         history = (
             now_iso(),
             self._analyst_id,
@@ -127,7 +129,7 @@ class LinkWriter:
             link.id,
             None,
             None,
-            _json(link, _LINK_FIELDS),
+            _ENCODER.encode(row),
         )
         self._batches.add(_HISTORY, history)
         self._kinds.add((link.source_id, link.kind))
