@@ -38,6 +38,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/start.py
 	$(BIN)/python benchmarks/workspace.py
 	$(BIN)/python benchmarks/export_csv.py
 	$(BIN)/python benchmarks/search.py

@@ -17,6 +17,7 @@ context menu opens the original the document was read from (`original_dialog`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -41,9 +42,11 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import ProjectError
 from annotator.core.records import DocumentId, DocumentSummary
 from annotator.core.store.documents import CatalogEntry, Documents
-from annotator.gui.dialogs.original_dialog import OriginalDialog
 from annotator.gui.reading.plain_text import plain_message
 from annotator.gui.reading.text_formats import wrapping_tooltip
+
+if TYPE_CHECKING:
+    from annotator.gui.dialogs.original_dialog import OriginalDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Columns by number (the view shows Outlet and Language after the title).
@@ -511,6 +514,8 @@ class DocumentListPanel(QWidget):
                 warning=False,
             )
             return
+        from annotator.gui.dialogs.original_dialog import OriginalDialog  # when first used
+
         self.original_dialog = OriginalDialog(original, title, self)
         self.original_dialog.open()
 

@@ -16,10 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from annotator import __version__
-from annotator.gui.dialogs.web_import import import_from_web
 from annotator.gui.window import document_flows, project_safety, projects
 from annotator.gui.window.actions import ACTIONS
-from annotator.gui.window.shortcut_sheet import ShortcutSheet
 
 if TYPE_CHECKING:
     from annotator.gui.window.main_window import MainWindow
@@ -34,7 +32,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "open_project": lambda: projects.open_project_dialog(window),
         "import_files": lambda: document_flows.import_files_dialog(window),
         "import_folder": lambda: document_flows.import_folder_dialog(window),
-        "import_web": lambda: import_from_web(window),
+        "import_web": lambda: import_web(window),
         "import_qda": lambda: document_flows.import_qda_dialog(window),
         "import_report": lambda: document_flows.show_document_report(window),
         "export": lambda: document_flows.export_dialog(window),
@@ -114,6 +112,12 @@ def build_actions(
     return actions, menus
 
 
+def import_web(window: MainWindow) -> None:
+    from annotator.gui.dialogs.web_import import import_from_web  # loads the fetching code
+
+    import_from_web(window)
+
+
 def context_menu(window: MainWindow, point: QPoint) -> None:
     """Tag, sentiment and delete on top of the view's own Copy / Select All."""
     menu = QMenu(window.view)
@@ -143,6 +147,8 @@ def show_agreement(window: MainWindow) -> None:
 
 
 def show_shortcuts(window: MainWindow) -> None:
+    from annotator.gui.window.shortcut_sheet import ShortcutSheet  # when first used
+
     ShortcutSheet(window.store.codebook.get(), window).show()
 
 

@@ -9,10 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.report import report_content, write_html_report
 from annotator.gui.background import JobProgress, own_store, run_with_progress
-from annotator.gui.dialogs.export_dialog import ExportDialog
-from annotator.gui.dialogs.report_pdf import write_pdf_report
 from annotator.gui.window import projects
 from annotator.gui.window.import_flow import (
     ReportDialog,
@@ -149,6 +146,8 @@ def show_document_report(window: MainWindow) -> None:
 
 
 def export_dialog(window: MainWindow) -> None:
+    from annotator.gui.dialogs.export_dialog import ExportDialog  # when first used
+
     dialog = ExportDialog(window.store, window.current_document, window)
     if dialog.exec() and dialog.result_ is not None:
         window.statusBar().showMessage(dialog.result_.summary(), 10000)
@@ -168,6 +167,9 @@ def print_report_dialog(window: MainWindow) -> None:
 
 
 def write_report(window: MainWindow, path: Path, *, html: bool) -> None:
+    from annotator.core.report import report_content, write_html_report
+    from annotator.gui.dialogs.report_pdf import write_pdf_report
+
     if window.current_document is None:
         return
     document = window.store.documents.get(window.current_document)

@@ -21,7 +21,6 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.records import Analyst, DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
-from annotator.gui.dialogs.codebook_editor import CodebookEditor
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
 from annotator.gui.panels.document_list import DocumentListPanel
 from annotator.gui.panels.inspector import Inspector
@@ -362,6 +361,8 @@ class MainWindow(QMainWindow):
         self.workspace.analyst_changed()
 
     def edit_codebook(self) -> None:
+        from annotator.gui.dialogs.codebook_editor import CodebookEditor  # when first used
+
         editor = CodebookEditor(self.store, self.analyst.id, self)
         if editor.exec():
             self._apply_codebook()
