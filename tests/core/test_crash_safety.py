@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from test_store_annotations import add_document
 
 from annotator.core.store import Store
@@ -20,6 +21,7 @@ ROUNDS = 50
 WRITER = Path(__file__).with_name("crash_writer.py")
 
 
+@pytest.mark.slow
 def test_killed_writer_never_loses_a_committed_change(db_path: Path) -> None:
     with Store.open(db_path) as store:
         doc = add_document(store, "Wei Fenghe said China opposes interference. " * 40)
@@ -32,9 +34,15 @@ def test_killed_writer_never_loses_a_committed_change(db_path: Path) -> None:
             text=True,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )
-        time.sleep(rng.uniform(0.3, 0.9))  # start-up is ~0.25 s: kill mid-stream
+        # Killed mid-stream: once it has committed its first change (however long a busy
+        # machine takes to start it), after a random moment more.
+        assert child.stdout is not None
+        first = child.stdout.readline()
+        assert first, f"round {round_number}: the writer ended before writing"
+        time.sleep(rng.uniform(0.0, 0.3))
         child.send_signal(signal.SIGKILL)
-        out, _ = child.communicate()
+        rest, _ = child.communicate()
+        out = first + rest
         reported = [line.split(" ", 2) for line in out.splitlines() if line.count(" ") >= 2]
         for action, aid, note in reported:
             expected_notes[aid] = "" if action == "create" else note
@@ -49,9 +57,10 @@ def test_killed_writer_never_loses_a_committed_change(db_path: Path) -> None:
                 if stored.note != note:
                     history = [e.after["note"] for e in store.history(entity_id=aid) if e.after]
                     assert note in history and history[-1] == stored.note
-    assert len(expected_notes) > ROUNDS  # the writers really wrote
+    assert len(expected_notes) >= ROUNDS  # every round committed at least one change
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_never_see_database_is_locked(db_path: Path) -> None:
     with Store.open(db_path) as store:
         doc = add_document(store, "Two analysts tag the same article at the same time. " * 40)
@@ -65,11 +74,18 @@ def test_two_writers_at_once_never_see_database_is_locked(db_path: Path) -> None
         )
         for n in range(2)
     ]
-    time.sleep(3)
+    # Both write side by side until each has committed 20 changes (however long a busy
+    # machine takes), then are killed.
+    heads: list[str] = []
+    for writer in writers:
+        assert writer.stdout is not None
+        lines = [writer.stdout.readline() for _ in range(20)]
+        assert all(lines), writer.communicate()[1]  # it stopped early: its error
+        heads.append("".join(lines))
     for writer in writers:
         assert writer.poll() is None, writer.communicate()[1]  # still running: no error
         writer.send_signal(signal.SIGKILL)
     outputs = [writer.communicate() for writer in writers]
-    for out, err in outputs:
+    for head, (out, err) in zip(heads, outputs, strict=True):
         assert "locked" not in err and "Traceback" not in err
-        assert out.count("\n") > 10  # both really wrote
+        assert (head + out).count("\n") >= 20  # both really wrote

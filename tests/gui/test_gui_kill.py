@@ -10,9 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 DRIVER = Path(__file__).with_name("gui_kill_driver.py")
 
 
+@pytest.mark.slow
 def test_killed_window_loses_nothing_and_reopens_where_it_was(
     open_window, db_path: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

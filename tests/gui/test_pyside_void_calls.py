@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from support import REPO
 
 CALLS = 40_000
@@ -35,6 +37,7 @@ print("calls-done", before, after)
 """
 
 
+@pytest.mark.slow
 def test_tens_of_thousands_of_void_qt_calls_do_not_crash_or_leak_none() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(

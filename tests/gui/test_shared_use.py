@@ -13,6 +13,7 @@ from shared_use import problems_after, run_shared_use
 SECONDS = 12
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("windows", [1, 2], ids=["window and command line", "two windows too"])
 def test_windows_and_command_line_on_one_project_lose_nothing(tmp_path: Path, windows: int) -> None:
     project = tmp_path / "shared.sqlite"
