@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_pages.py
 	$(BIN)/python benchmarks/pdf_import.py
 	$(BIN)/python benchmarks/copies.py
+	$(BIN)/python benchmarks/import_annotations.py
 
 # Windows and the command line on one project for minutes (MINUTES=10 WINDOWS=2 by default).
 soak: $(STAMP)
