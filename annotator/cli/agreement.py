@@ -9,6 +9,7 @@ from typing import cast
 import click
 
 from annotator.cli.base import cli, project_options, settings
+from annotator.cli.names import json_shown, lines_shown, shown
 from annotator.core.agreement import TOKENISATION
 from annotator.core.agreement.formats import FORMATS
 from annotator.core.errors import AnnotatorError
@@ -106,18 +107,25 @@ def agreement_command(
         with Store.open(db_path, create=False) as store:
             report = agreement_report(store, selection=selection)
         if not report.comparable:
-            names = ", ".join(a.name for a in report.analysts)
+            names = ", ".join(shown(a.name) for a in report.analysts)
             raise click.ClickException(
                 f"Nothing to compare: no document has annotations by two or more of {names}."
             )
         form = cast(Format, fmt)  # one of the click.Choice values
         if output is None:
-            click.echo(render(report, form), nl=False)
+            click.echo(_for_terminal(render(report, form), form), nl=False)
             return
         save(report, output, form)
     except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(lines_shown(exc)) from exc
     click.echo(
         f"Wrote the agreement of {len(report.analysts)} analysts on "
-        f"{report.group.documents} documents to {output}"
+        f"{report.group.documents} documents to {shown(output)}"
     )
+
+
+def _for_terminal(text: str, form: str) -> str:
+    """The table with its names through `shown`; JSON exact but safe; CSV as it is (data)."""
+    if form == "table":
+        return lines_shown(text.removesuffix("\n")) + "\n"
+    return json_shown(text) if form == "json" else text

@@ -13,6 +13,7 @@ import click
 from click_default_group import DefaultGroup
 
 from annotator import __version__
+from annotator.cli.names import lines_shown, shown
 from annotator.core.errors import AnnotatorError, DamagedProject, is_damage
 from annotator.core.paths import ENV_VAR, resolve_db_path
 from annotator.core.preferences import remembered_analyst
@@ -42,26 +43,74 @@ def project_options(func: F) -> F:
 #: Commands that need no quick check first: the window checks in the background, `check`
 #: reports the damage itself, `restore` replaces a damaged file, `backups` lists what to restore.
 _UNCHECKED = frozenset({"open", "check", "restore", "backups"})
+#: Commands that make a new project when there is none: the window and the imports. The others
+#: refuse a missing one (a typing error in --db must not leave an empty project behind);
+#: `restore` and `backups` are how a lost project comes back.
+_CREATING = frozenset({"open", "import", "fetch", "import-annotations", "import-qdpx"})
+_MAY_BE_MISSING = _CREATING | {"restore", "backups"}
+#: Larger projects are said to be checked (on a terminal) when they must be: it takes seconds.
+_SAY_CHECKING_FROM = 256 * 1024 * 1024
 
 
 def settings(ctx: click.Context, db: Path | None, analyst: str | None) -> tuple[Path, str | None]:
-    """The project and the analyst for this command. The project is quick-checked first (a
-    damaged one is refused with how to restore it), and for the rest of the command its
-    writes wait for another program's, saying so on stderr, instead of failing."""
+    """The project and the analyst for this command. A missing project is refused unless
+    the command makes one; the project is quick-checked first (a damaged one is refused with
+    how to restore it) unless it passed since it last changed, and for the rest of the
+    command its writes wait for another program's, saying so on stderr, instead of failing."""
     parent = ctx.find_root().params
     db_path = resolve_db_path(db or parent.get("db"))
     ctx.meta[_PROJECT] = db_path  # named in the message if the project turns out damaged
     name = analyst or parent.get("analyst") or os.environ.get("ANNOTATOR_ANALYST")
+    if ctx.info_name not in _MAY_BE_MISSING:
+        refuse_missing(db_path)
     if ctx.info_name != "open":  # a window must never wait without end: it would freeze
         ctx.with_resource(waiting_for_writers(_tell_waiting))
     if ctx.info_name not in _UNCHECKED:
         from annotator.core.safety.check import refuse_if_damaged
 
         try:
-            refuse_if_damaged(db_path)
+            ctx.meta[_SOUND] = refuse_if_damaged(
+                db_path, before_checking=lambda: _tell_checking(db_path)
+            )
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(lines_shown(exc)) from exc
     return db_path, name or remembered_analyst()
+
+
+def refuse_missing(db_path: Path) -> None:
+    """A clear refusal when there is no project at `db_path` (nothing there, or an empty
+    file); a folder or another program's file is left to opening, which says what it is."""
+    try:
+        empty = db_path.stat().st_size == 0 and db_path.is_file()
+    except FileNotFoundError:
+        empty = None
+    except OSError:
+        return  # opening it says what is wrong
+    if empty is False:
+        return
+    what = "the file is empty" if empty else "no such file"
+    raise click.ClickException(
+        f"There is no project at {shown(db_path)} ({what}). Check the path given with --db "
+        f"(or ${ENV_VAR}); `annotator import FILES --db PATH` or the window makes a new project."
+    )
+
+
+def _tell_checking(path: Path) -> None:
+    try:
+        large = path.stat().st_size >= _SAY_CHECKING_FROM
+    except OSError:
+        return
+    if large and _on_terminal():
+        click.echo(
+            f"Checking {shown(path)} for damage (it changed since its last check)…", err=True
+        )
+
+
+def _on_terminal() -> bool:
+    try:
+        return click.get_text_stream("stderr").isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _tell_waiting(path: Path) -> None:
@@ -76,11 +125,16 @@ def _tell_waiting(path: Path) -> None:
 def open_store(db_path: Path) -> Iterator[Store]:
     """The project for one command, closed at its end. A command that wrote to it (an import,
     a merge) leaves its search index up to date, so the next search is instant."""
+    created = no_project_file(db_path)
     try:
         store = Store.open(db_path)
     except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(lines_shown(exc)) from exc
+    if created:
+        click.echo(f"Created a new project at {shown(db_path)}", err=True)
+        _mark_sound()  # made here: nothing else has written to it
     store.before_first_write = lambda: _daily_backup(store)
+    wrote = False
     try:
         yield store
         if store.conn.total_changes:
@@ -88,7 +142,35 @@ def open_store(db_path: Path) -> Iterator[Store]:
 
             sync_index(store)
     finally:
+        wrote = store.conn.total_changes > 0
         store.close()
+    if wrote:
+        keep_checked(db_path)
+
+
+def no_project_file(db_path: Path) -> bool:
+    """Whether opening `db_path` would make a new project (nothing there, or an empty file)."""
+    try:
+        return db_path.stat().st_size == 0
+    except OSError:
+        return True
+
+
+def _mark_sound() -> None:
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_SOUND] = True
+
+
+def keep_checked(db_path: Path) -> None:
+    """After this command wrote to a project found sound at its start, the project is still
+    known sound: the next command need not check it again. Call it once the project is
+    closed (closing may move its write-ahead log into the file)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(_SOUND):
+        from annotator.core.safety import verified
+
+        verified.remember(verified.identity(db_path))
 
 
 def _daily_backup(store: Store) -> None:
@@ -99,10 +181,11 @@ def _daily_backup(store: Store) -> None:
     try:
         daily_backup(store)  # silent when made: `annotator backups` lists it
     except AnnotatorError as exc:
-        click.echo(f"Today's automatic backup failed: {exc}", err=True)
+        click.echo(f"Today's automatic backup failed: {shown(exc)}", err=True)
 
 
 _PROJECT = "annotator.project"
+_SOUND = "annotator.project-sound"
 
 
 class AnnotatorGroup(DefaultGroup):
@@ -114,9 +197,15 @@ class AnnotatorGroup(DefaultGroup):
             return super().invoke(ctx)
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
-                raise click.ClickException(f"The project could not be read ({exc}).") from exc
+                unread = f"The project could not be read ({shown(exc)})."
+                raise click.ClickException(unread) from exc
             where = ctx.meta.get(_PROJECT, "The project")
-            raise click.ClickException(str(DamagedProject.found_while_reading(where, exc))) from exc
+            if where != "The project":
+                from annotator.core.safety import verified
+
+                verified.forget(where)  # checked again before every command until restored
+            damaged = DamagedProject.found_while_reading(where, exc)
+            raise click.ClickException(lines_shown(damaged)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: one plain line here, the details in a file
@@ -128,7 +217,7 @@ def _unexpected(exc: Exception) -> str:
     import tempfile
     import traceback
 
-    what = f"{type(exc).__name__}: {exc}"
+    what = lines_shown(f"{type(exc).__name__}: {exc}")
     try:
         fd, name = tempfile.mkstemp(prefix="annotator-error-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as out:

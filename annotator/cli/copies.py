@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.names import json_text, lines_shown, say, shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
-from annotator.core.store import Store
 
 if TYPE_CHECKING:
     from annotator.core.copies import ApplyReport, CopyGroup
@@ -86,11 +85,11 @@ def copies_command(
             if not report.complete:
                 sys.exit(1)
             return
-        with Store.open(db_path, create=False) as store:
+        with open_store(db_path) as store:
             doc_id = store.documents.resolve(document).id if document is not None else None
             groups = copy_groups(store, doc_id)
     except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(lines_shown(exc)) from exc
     _print_groups(groups, fmt)
     if not groups:
         sys.exit(1)
@@ -124,7 +123,7 @@ def _print_groups(groups: list[CopyGroup], fmt: str) -> None:
             }
             for group in groups
         ]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))
         return
     if not groups:
         click.echo("No syndicated copies found.")
@@ -139,8 +138,9 @@ def _print_groups(groups: list[CopyGroup], fmt: str) -> None:
 
 
 def _row(doc: DocumentSummary, similarity: str, *, copy: bool = False) -> str:
-    outlet = doc.outlet if len(doc.outlet) <= 20 else doc.outlet[:19] + "…"
-    title = f"└ {doc.title}" if copy else doc.title
+    outlet = shown(doc.outlet)
+    outlet = outlet if len(outlet) <= 20 else outlet[:19] + "…"
+    title = f"└ {shown(doc.title)}" if copy else shown(doc.title)
     return (
         f"{doc.id[:8]}  {doc.published or '':10}  {outlet:20}  {similarity:>8}  "
         f"{doc.char_count:>7}  {title}"
@@ -149,7 +149,7 @@ def _row(doc: DocumentSummary, similarity: str, *, copy: bool = False) -> str:
 
 def _print_report(report: ApplyReport, fmt: str) -> None:
     if fmt == "table":
-        click.echo(report.summary())
+        say(report.summary())
         return
     data = {
         "source": _document(report.source),
@@ -176,4 +176,4 @@ def _print_report(report: ApplyReport, fmt: str) -> None:
             for applied in report.copies
         ],
     }
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))

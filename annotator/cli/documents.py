@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.base import cli, open_store, project_options, settings
-from annotator.cli.names import shown
+from annotator.cli.base import cli, no_project_file, open_store, project_options, settings
+from annotator.cli.names import lines_shown, say, shown
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
@@ -34,6 +34,8 @@ def open_window(
         raise click.ClickException(problem)
     from annotator.gui.app import run  # Qt is imported only when a window is wanted
 
+    if no_project_file(db_path):
+        click.echo(f"There is no project at {shown(db_path)} yet: the window makes one.", err=True)
     sys.exit(run(db_path=db_path, analyst=analyst_name, files=list(files), encoding=encoding))
 
 
@@ -96,12 +98,12 @@ def import_command(
                 )
                 drawn(drawn.total, drawn.total)
         except AnnotatorError as exc:
-            raise click.ClickException(shown(exc)) from exc
+            raise click.ClickException(lines_shown(exc)) from exc
     if not quiet:
         for _summary, report in outcome.added:
-            click.echo(report.summary())  # names in it are made safe by the core
+            say(report.summary())  # names in it are made safe by the core, and here
             click.echo()
-    click.echo(outcome.summary())
+    say(outcome.summary())
     click.echo(f"Project: {shown(db_path)}")
     if outcome.refused or outcome.stopped:
         sys.exit(1)
@@ -116,12 +118,12 @@ def list_command(ctx: click.Context, db: Path | None, analyst: str | None) -> No
     with open_store(db_path) as store:
         documents = store.documents.list()
     if not documents:
-        click.echo(f"No documents yet in {db_path}. Add some with: annotator import FILES")
+        click.echo(f"No documents yet in {shown(db_path)}. Add some with: annotator import FILES")
         return
     click.echo(f"{'ID':8}  {'DATE':10}  {'ANNOT.':>6}  {'CHARS':>8}  TITLE")
     for doc in documents:
         click.echo(
             f"{doc.id[:8]}  {doc.published or '':10}  {doc.annotation_count:>6}  "
-            f"{doc.char_count:>8}  {doc.title}"
+            f"{doc.char_count:>8}  {shown(doc.title)}"
         )
-    click.echo(f"{len(documents)} document(s) in {db_path}")
+    click.echo(f"{len(documents)} document(s) in {shown(db_path)}")

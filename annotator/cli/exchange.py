@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.names import lines_shown, say, shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
 
@@ -46,8 +47,8 @@ def import_annotations_command(
                 onto=target,
             )
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
-    click.echo(report.summary())
+            raise click.ClickException(lines_shown(exc)) from exc
+    say(report.summary())
     if not report.complete:
         sys.exit(1)
 
@@ -96,7 +97,7 @@ def report_command(
 
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
-        raise click.ClickException(f"{output}: name the report .pdf or .html.")
+        raise click.ClickException(f"{shown(output)}: name the report .pdf or .html.")
     db_path, _ = settings(ctx, db, analyst)
     with open_store(db_path) as store:
         try:
@@ -116,5 +117,5 @@ def report_command(
             else:
                 write_html_report(store, doc, output, layers=layers)
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
-    click.echo(f"Wrote the report of “{doc.title}” to {output}")
+            raise click.ClickException(lines_shown(exc)) from exc
+    click.echo(f"Wrote the report of “{shown(doc.title)}” to {shown(output)}")

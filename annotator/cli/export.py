@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from annotator.cli.base import cli, project_options, settings
+from annotator.cli.names import lines_shown, say
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
@@ -189,5 +190,5 @@ def export_command(
                 progress=progress,
             )
     except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(result.summary())
+        raise click.ClickException(lines_shown(exc)) from exc
+    say(result.summary())

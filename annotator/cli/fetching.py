@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
-from annotator.cli.names import shown
+from annotator.cli.names import lines_shown, say, shown
 from annotator.cli.progress import terminal_progress
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
@@ -88,12 +88,12 @@ def fetch_command(
                     refused=refused,
                 )
         except AnnotatorError as exc:
-            raise click.ClickException(shown(exc)) from exc
+            raise click.ClickException(lines_shown(exc)) from exc
     if not quiet:
         for _summary, report in outcome.added:
-            click.echo(report.summary())  # names in it are made safe by the core
+            say(report.summary())  # names in it are made safe by the core, and here
             click.echo()
-    click.echo(outcome.summary())
+    say(outcome.summary())
     click.echo(f"Project: {shown(db_path)}")
     if outcome.refused or outcome.stopped:
         sys.exit(1)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.names import lines_shown, say
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
 
@@ -43,7 +44,7 @@ def import_qdpx_command(
                 fallback_analyst=analyst_name or os_user_name() or "analyst",
             )
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
-    click.echo(report.summary())
+            raise click.ClickException(lines_shown(exc)) from exc
+    say(report.summary())
     if not report.complete:
         sys.exit(1)

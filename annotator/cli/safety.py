@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.base import cli, open_store, project_options, settings
+from annotator.cli.base import (
+    cli,
+    no_project_file,
+    open_store,
+    project_options,
+    refuse_missing,
+    settings,
+)
+from annotator.cli.names import lines_shown, say, shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.preferences import os_user_name
 
@@ -20,15 +28,13 @@ def backup_command(ctx: click.Context, db: Path | None, analyst: str | None) -> 
     from annotator.core.safety import make_backup
 
     db_path, _ = settings(ctx, db, analyst)
-    if not db_path.is_file():
-        raise click.ClickException(f"There is no project at {db_path}.")
     with open_store(db_path) as store:
         try:
             made = make_backup(store, reason="manual")
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
-    click.echo(f"Backed up {db_path} to:")
-    click.echo(str(made))
+            raise click.ClickException(lines_shown(exc)) from exc
+    click.echo(f"Backed up {shown(db_path)} to:")
+    click.echo(shown(made))
 
 
 @cli.command("backups")
@@ -42,14 +48,16 @@ def backups_command(ctx: click.Context, db: Path | None, analyst: str | None) ->
     infos = list_backups(db_path)
     folder = backup_dir_for(db_path)
     if not infos:
-        click.echo(f"No backups of {db_path} yet (they are kept in {folder}).")
+        if no_project_file(db_path):
+            refuse_missing(db_path)  # nothing to list, nothing to restore: a typing error?
+        click.echo(f"No backups of {shown(db_path)} yet (they are kept in {shown(folder)}).")
         return
-    click.echo(f"{len(infos)} backup(s) of {db_path} in {folder}:")
+    click.echo(f"{len(infos)} backup(s) of {shown(db_path)} in {shown(folder)}:")
     for info in infos:
         state = "ok" if info.ok else f"DAMAGED: {info.problem}"
         made = info.made_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        click.echo(f"  {made}  {info.reason:<15} {info.size:>12,} bytes  {state}")
-        click.echo(f"      {info.path}")
+        click.echo(f"  {made}  {shown(info.reason):<15} {info.size:>12,} bytes  {shown(state)}")
+        click.echo(f"      {shown(info.path)}")
 
 
 @cli.command("restore")
@@ -70,16 +78,17 @@ def restore_command(
     db_path, _ = settings(ctx, db, analyst)
     if not yes:
         click.confirm(
-            f"Replace {db_path} by {backup}? (the current project is kept in its backups folder)",
+            f"Replace {shown(db_path)} by {shown(backup)}? (the current project is kept in its "
+            "backups folder)",
             abort=True,
         )
     try:
         saved = restore_backup(db_path, backup)
     except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {db_path} from {backup}.")
+        raise click.ClickException(lines_shown(exc)) from exc
+    click.echo(f"Restored {shown(db_path)} from {shown(backup)}.")
     if saved is not None:
-        click.echo(f"The previous version was saved as {saved}")
+        click.echo(f"The previous version was saved as {shown(saved)}")
     else:
         click.echo("There was no previous project file to keep.")
 
@@ -92,21 +101,24 @@ def check_command(ctx: click.Context, db: Path | None, analyst: str | None) -> N
 
     Changes nothing.
     """
-    from annotator.core.safety import check_project
+    from annotator.core.safety import check_project, verified
     from annotator.core.safety.check import check_file
 
     db_path, _ = settings(ctx, db, analyst)
-    if not db_path.is_file():
-        raise click.ClickException(f"There is no project at {db_path}.")
     # Read-only, on its own connection: a damaged project's damage is the check's finding,
     # and a long write elsewhere is not waited for.
+    before = verified.identity(db_path)
     report = check_file(db_path)
     if report is None:  # not a project, or one to upgrade first: opening says which
         with open_store(db_path) as store:
             report = check_project(store)
+    elif report.ok and verified.identity(db_path) == before:
+        verified.remember(before)  # the next command need not quick-check it again
+    else:
+        verified.forget(db_path)
     for problem in report.problems:
-        click.echo(problem)
-    click.echo(report.summary())
+        say(problem)
+    say(report.summary())
     if not report.ok:
         click.echo(
             "To go back to the newest good backup: `annotator backups`, then "
@@ -139,7 +151,7 @@ def merge_command(ctx: click.Context, other: Path, db: Path | None, analyst: str
                 store, other, analyst=analyst_name or os_user_name() or "analyst"
             )
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from exc
-    click.echo(report.summary())
+            raise click.ClickException(lines_shown(exc)) from exc
+    say(report.summary())
     if not report.complete:
         sys.exit(1)

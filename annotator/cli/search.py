@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from annotator.cli.base import cli, project_options, settings
+from annotator.cli.names import json_text, lines_shown, shown
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.store import Store
 
@@ -22,10 +22,10 @@ def _marked(text: str, ranges: tuple[tuple[int, int], ...]) -> str:
     """`text` with its highlight ranges in bold (click drops the styling when not a terminal)."""
     out, at = [], 0
     for start, end in ranges:
-        out.append(text[at:start])
-        out.append(click.style(text[start:end], bold=True, underline=True))
+        out.append(shown(text[at:start]))
+        out.append(click.style(shown(text[start:end]), bold=True, underline=True))
         at = end
-    out.append(text[at:])
+    out.append(shown(text[at:]))
     return "".join(out)
 
 
@@ -86,12 +86,12 @@ def search_command(
             else:
                 documents = search_documents(store, text, limit or 50)
     except ValidationError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(lines_shown(exc)) from exc
     except AnnotatorError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(lines_shown(exc)) from exc
     found: list[DocumentHit] | list[AnnotationHit] = notes if annotations else documents
     if fmt == "json":
-        click.echo(json.dumps([asdict(hit) for hit in found], ensure_ascii=False, indent=2))
+        click.echo(json_text([asdict(hit) for hit in found]))
     elif annotations:
         _annotation_table(notes)
     else:
@@ -119,10 +119,10 @@ def _annotation_table(hits: list[AnnotationHit]) -> None:
         if hit.target:
             details.append(f"about {hit.target}")
         click.echo(
-            f"{hit.annotation_id[:8]}  {' · '.join(d for d in details if d)}  "
-            f"— {hit.document_title} @{hit.start}"
+            f"{hit.annotation_id[:8]}  {shown(' · '.join(d for d in details if d))}  "
+            f"— {shown(hit.document_title)} @{hit.start}"
         )
-        click.echo(f"    {' '.join(hit.quote.split())}")
+        click.echo(f"    {shown(' '.join(hit.quote.split()))}")
         if hit.note:
-            click.echo(f"    note: {' '.join(hit.note.split())}")
+            click.echo(f"    note: {shown(' '.join(hit.note.split()))}")
     click.echo(f"{len(hits)} annotation(s)")

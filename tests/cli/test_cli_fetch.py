@@ -35,7 +35,7 @@ def test_fetch_imports_a_page_and_prints_its_report(web: LocalWeb, db_path: Path
     assert f"File: {web.url('/article.html')}" in out
     assert "Format: html" in out
     assert "Imported 1 document(s)." in out
-    assert err == ""  # no progress: stderr is not a terminal
+    assert err == f"Created a new project at {db_path}\n"  # no progress: not a terminal
     assert titles(db_path) == [ARTICLE_TITLE]
 
 

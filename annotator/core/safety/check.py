@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import DamagedProject
 from annotator.core.records import LINK_KINDS
+from annotator.core.safety import verified
 from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION
 from annotator.core.store.connection import (
     connect_read_only,
@@ -225,35 +227,55 @@ def damage_found(path: Path) -> str | None:
     """What SQLite's quick check finds wrong with the project at `path`, or None: sound, or
     not a project at all (opening it says so). A pass over the whole file: about a second
     per gigabyte once the file is in the system's cache."""
+    return _quick_checked(path)[0]
+
+
+def _quick_checked(path: Path) -> tuple[str | None, bool]:
+    """(what is wrong or None, whether the file is a project this check passed)."""
     if not path.is_file():
-        return None
+        return None, False
     try:
         conn = connect_read_only(path)
     except sqlite3.Error:
-        return None
+        return None, False
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            return None
+            return None, False
         rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
     except sqlite3.DatabaseError as exc:
         if is_unreadable(exc) or (is_not_a_database(exc) and not has_sqlite_header(path)):
-            return None
-        return str(exc)
+            return None, False
+        return str(exc), False
     finally:
         conn.close()
-    return None if rows == ["ok"] else "; ".join(rows)
+    return (None, True) if rows == ["ok"] else ("; ".join(rows), False)
 
 
-def refuse_if_damaged(path: Path) -> None:
-    """Raise `DamagedProject` (what is wrong, how to restore) if the quick check fails."""
-    problem = damage_found(path)
+def refuse_if_damaged(path: Path, *, before_checking: Callable[[], object] | None = None) -> bool:
+    """Raise `DamagedProject` (what is wrong, how to restore) if the quick check fails.
+
+    A file that passed it and that nothing changed since (see `verified`) is not checked
+    again; `before_checking` is called when it is about to be. True when the project is
+    known sound now: the command may then keep it so once it has written to it.
+    """
+    before = verified.identity(path)
+    if verified.is_remembered(before):
+        return True
+    if before_checking is not None:
+        before_checking()
+    problem, sound = _quick_checked(path)
     if problem is not None:
+        verified.forget(path)
         raise DamagedProject(
             f"{path} is damaged: SQLite's quick check found {problem}. Nothing was changed. "
             "`annotator check` (File ▸ Check project) lists what is wrong; restore the newest "
             "good backup with File ▸ Restore from backup…, or `annotator backups` and "
             "`annotator restore BACKUP` (the damaged file is kept)."
         )
+    if sound and verified.identity(path) == before:  # no write elsewhere during the check
+        verified.remember(before)
+        return True
+    return False
 
 
 def quick_check(path: Path) -> str:
