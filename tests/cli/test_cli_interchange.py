@@ -98,3 +98,91 @@ def test_a_file_cut_off_after_good_lines_imports_nothing(tmp_path: Path) -> None
     with Store.open(target) as store:
         assert store.documents.list() == []
         assert store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+
+
+def _doc_with_two_targets(db: Path, tmp_path: Path, text: str) -> str:
+    article = tmp_path / "2024-05-06-wei.txt"
+    article.write_text(text, encoding="utf-8")
+    invoke("import", str(article), "--db", str(db))
+    with Store.open(db) as store:
+        doc = store.documents.list()[0]
+        stored = store.documents.get(doc.id).text
+        session = Session(store, store.ensure_analyst("Ana"))
+        target = store.codebook.get().by_name("Target").id
+        at = -1
+        for sentiment in ("negative", "neutral"):
+            at = stored.index("external forces", at + 1)
+            annotation, _ = session.create_annotation(
+                document_id=doc.id, label_id=target, start=at, end=at + len("external forces")
+            )
+            session.update_annotation(annotation.id, sentiment=sentiment)
+        return doc.id
+
+
+def test_an_annotation_whose_passage_was_deleted_is_not_stacked_on_the_same_words_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """Issue 14: the first sentence's "external forces" is edited away; its annotation must
+    not land on the second sentence's, which its own annotation keeps."""
+    text = (
+        "Wei speaks\n"
+        "Wei said China opposes external forces in Asia, on Monday.\n"
+        "Later Wei repeated that China opposes external forces in Asia and backs Astana.\n"
+    )
+    source, target = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    _doc_with_two_targets(source, tmp_path, text)
+    exported = tmp_path / "ana.jsonl"
+    assert invoke("export", "--format", "jsonl", "-o", str(exported), "--db", str(source))[0] == 0
+    edited = tmp_path / "edited" / "2024-05-06-wei.txt"
+    edited.parent.mkdir()
+    edited.write_text(
+        text.replace("opposes external forces in Asia, on", "opposes interference in Asia, on"),
+        encoding="utf-8",
+    )
+    invoke("import", str(edited), "--db", str(target))
+    with Store.open(target) as store:
+        onto = store.documents.list()[0].id
+    _code, report = invoke("import-annotations", str(exported), "--onto", onto, "--db", str(target))
+    with Store.open(target) as store:
+        placed = store.annotations.for_document(onto)
+        second = store.documents.get(onto).text.index("external forces")
+    assert [(a.start, a.sentiment) for a in placed] == [(second, "neutral")]
+    assert "Not imported (1)" in report and "external forces" in report
+
+
+def test_an_annotation_placed_far_from_where_its_neighbours_moved_is_listed_for_review(
+    tmp_path: Path,
+) -> None:
+    """The lead paragraph is cut; its sentence also stands, with the same context, far below:
+    the annotation may go there, but the report says to check it."""
+    filler = "".join(
+        f"Paragraph {n} about the talks and the weather in the capital.\n" for n in range(30)
+    )
+    lead = "Officials said the border will reopen next week after the talks.\n"
+    text = "Border talks\n" + lead + filler + lead
+    source, target = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    invoke("import", str(_write(tmp_path / "2024-05-07-border.txt", text)), "--db", str(source))
+    with Store.open(source) as store:
+        doc = store.documents.list()[0]
+        stored = store.documents.get(doc.id).text
+        session = Session(store, store.ensure_analyst("Ana"))
+        claim = store.codebook.get().by_name("Claim").id
+        at = stored.index("the border will reopen")
+        session.create_annotation(document_id=doc.id, label_id=claim, start=at, end=at + 22)
+    exported = tmp_path / "ana.jsonl"
+    assert invoke("export", "--format", "jsonl", "-o", str(exported), "--db", str(source))[0] == 0
+    cut = _write(tmp_path / "cut" / "2024-05-07-border.txt", "Border talks\n" + filler + lead)
+    invoke("import", str(cut), "--db", str(target))
+    with Store.open(target) as store:
+        onto = store.documents.list()[0].id
+    _code, report = invoke("import-annotations", str(exported), "--onto", onto, "--db", str(target))
+    assert "Needs review" in report and "the border will reopen" in report
+    with Store.open(target) as store:
+        (placed,) = store.annotations.for_document(onto)
+        assert placed.quote == "the border will reopen"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -216,3 +216,17 @@ def test_a_megabyte_of_text_is_searched_in_seconds() -> None:
         anchorer.anchor(Selector("a passage that is nowhere in the text at all", "", "", start))
     # A character-by-character scan of the whole text in Python takes a second or more each.
     assert time.perf_counter() - began < 10
+
+
+def test_a_span_taken_by_a_better_matching_annotation_of_the_same_kind_is_not_taken_again() -> None:
+    text = "Later Wei repeated that China opposes external forces in Asia and backs Astana."
+    at = text.index("external forces")
+    anchorer = Anchorer(text)
+    own = Selector("external forces", "repeated that China opposes ", " in Asia and backs", at + 4)
+    stray = Selector("external forces", "repeated that China opposes ", " in Asia, on Monday.", 3)
+    assert anchorer.anchor(own, key="Ana/Target") is not None
+    assert anchorer.anchor(stray, key="Ana/Target") is None  # taken, by a better match
+    # Another analyst's (or label's) annotation may share the span.
+    assert Anchorer(text).anchor(stray, key="Ana/Target") is not None
+    shared = anchorer.anchor(stray, key="Bo/Target")
+    assert shared is not None and (shared.start, shared.end) == (at, at + 15)

@@ -19,13 +19,24 @@ the similarities (1 − edits / length) of the quote, of the context either side
 proximity to the old offset (1 − distance / text length), weighted as Hypothesis weighs them.
 A candidate is accepted from ``ACCEPT_SCORE`` (0.75) up. Whatever is found, the span is the
 matched stretch of *this* text; the caller re-reads quote and context from it.
+
+Two rules keep an annotation whose own passage is gone off the same words elsewhere:
+
+- away from its old offsets, a candidate needs one side of its context to survive
+  (``STRONG_CONTEXT``): the same words amid other words are another passage;
+- a span another annotation of the same kind (the caller's ``key``: analyst and label) took
+  with a better score is not taken again.
+
+A candidate far from where its neighbours moved (``FAR_CHARS``) is placed but carries a
+``review`` note: the caller lists it as needing the analyst's look.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 #: Largest share of the quote's characters that may differ in a fuzzy match.
@@ -37,6 +48,10 @@ WEIGHTS = (50, 20, 20, 2)
 #: another mention of it when its passage was deleted. One side of the context surviving
 #: (≥ 0.81), or a quote with 20 % edited and its context (≥ 0.89), passes.
 ACCEPT_SCORE = 0.75
+#: Away from its old offsets, one side of the context must be at least this similar.
+STRONG_CONTEXT = 0.8
+#: Placed further than this from where the previous annotations' shift predicts: reviewed.
+FAR_CHARS = 512
 #: Characters searched either side of the old position before the whole text is searched.
 NEAR_CHARS = 512
 #: Exact occurrences scored in full; beyond this the best by cheap context checks are kept.
@@ -79,6 +94,8 @@ class Anchor:
     end: int
     score: float
     method: str  # "position" | "quote" | "normalised" | "fuzzy"
+    #: Why the analyst should look at it ("" when nothing is in doubt).
+    review: str = ""
 
 
 def reanchor(text: str, selector: Selector) -> Anchor | None:
@@ -93,15 +110,22 @@ class Anchorer:
     def __init__(self, text: str) -> None:
         self.text = text
         self._drift = 0
+        #: Spans taken so far, per key, with the score they were taken with.
+        self._claims: dict[tuple[Hashable, int, int], float] = {}
+        self._key: Hashable = None
 
-    def anchor(self, selector: Selector) -> Anchor | None:
+    def anchor(self, selector: Selector, key: Hashable = None) -> Anchor | None:
+        """The span for `selector`; `key` says which annotations compete for one span (those of
+        one analyst and label): a span one of them took with a better score is not taken."""
         text, exact = self.text, selector.exact
         if not exact:
             return None
+        self._key = key
         start, end = selector.start, selector.end
         if start is not None and end is not None and start >= 0 and text[start:end] == exact:
             self._drift = 0
-            return Anchor(start, end, self._score(selector, start, end, 1.0), "position")
+            found = Anchor(start, end, self._score(selector, start, end, 1.0), "position")
+            return self._claim(found)
         best = self._exact(selector)
         if best is None or best.score < ACCEPT_SCORE:
             best = _better(best, self._normalised(selector))
@@ -109,9 +133,22 @@ class Anchorer:
             best = _better(best, self._fuzzy(selector))
         if best is None or best.score < ACCEPT_SCORE:
             return None
+        predicted = None if start is None else start + self._drift
         if start is not None:
             self._drift = best.start - start
-        return best
+        if predicted is not None and abs(best.start - predicted) > FAR_CHARS:
+            moved = abs(best.start - start) if start is not None else 0
+            best = replace(
+                best,
+                review=f"moved {moved:,} characters, away from where the annotations before "
+                "it moved: check that it is the same passage",
+            )
+        return self._claim(best)
+
+    def _claim(self, anchor: Anchor) -> Anchor:
+        span = (self._key, anchor.start, anchor.end)
+        self._claims[span] = max(self._claims.get(span, 0.0), anchor.score)
+        return anchor
 
     # -- the stages ---------------------------------------------------------------------------
 
@@ -179,7 +216,12 @@ class Anchorer:
     ) -> Anchor | None:
         best: Anchor | None = None
         for start, end, quote_score in spans:
-            candidate = Anchor(start, end, self._score(selector, start, end, quote_score), method)
+            score = self._score(selector, start, end, quote_score)
+            if self._claims.get((self._key, start, end), -1.0) >= score:
+                continue  # taken by an annotation that matched it better
+            if not self._context_holds(selector, start, end):
+                continue  # the same words amid other words: another passage
+            candidate = Anchor(start, end, score, method)
             if best is None or (candidate.score, -_distance(selector, start)) > (
                 best.score,
                 -_distance(selector, best.start),
@@ -196,6 +238,17 @@ class Anchorer:
             position = max(0.0, 1.0 - abs(start - selector.start) / len(text))
         parts = (quote_score, prefix, suffix, position)
         return sum(w * p for w, p in zip(WEIGHTS, parts, strict=True)) / sum(WEIGHTS)
+
+    def _context_holds(self, selector: Selector, start: int, end: int) -> bool:
+        """At its old offsets anything goes; elsewhere one side of the context must survive."""
+        if selector.start is not None and start == selector.start:
+            return True
+        if not selector.prefix and not selector.suffix:
+            return True  # nothing to tell passages apart by: the score decides
+        text = self.text
+        prefix = _context_score(selector.prefix, text[max(0, start - len(selector.prefix)) : start])
+        suffix = _context_score(selector.suffix, text[end : end + len(selector.suffix)])
+        return max(prefix, suffix) >= STRONG_CONTEXT
 
     def _context_hint(self, selector: Selector, start: int, end: int) -> int:
         """Cheap pre-ranking: how many of the 8 characters either side match exactly."""

@@ -226,7 +226,8 @@ def _annotation(
         run.orphan(parsed, title, _role_mismatch(label, parsed.label_role))
         return
     selector = Selector(parsed.quote, parsed.prefix, parsed.suffix, parsed.start, parsed.end)
-    anchor = anchorer.anchor(selector)
+    # One analyst's annotations of one label compete for a span; others may share it.
+    anchor = anchorer.anchor(selector, key=(parsed.analyst, parsed.reviewed, label.id))
     if anchor is None:
         run.orphan(parsed, title, "its passage is not in this document's text")
         return
@@ -265,7 +266,13 @@ def _annotation(
     if (anchor.start, anchor.end) != (parsed.start, parsed.end):
         old = None if parsed.start is None or parsed.end is None else (parsed.start, parsed.end)
         moved = Reanchored(
-            title, record.quote, old, (anchor.start, anchor.end), anchor.method, anchor.score
+            title,
+            record.quote,
+            old,
+            (anchor.start, anchor.end),
+            anchor.method,
+            anchor.score,
+            anchor.review,
         )
         run.report.reanchored.append(moved)
     run.keep(parsed)

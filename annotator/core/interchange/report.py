@@ -24,6 +24,8 @@ class Reanchored:
     new: tuple[int, int]
     method: str
     score: float
+    #: Why the analyst should check the new place ("" when nothing is in doubt).
+    review: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,15 @@ class InterchangeReport:
         for outcome in self.documents:
             if outcome.how in notes:
                 lines.append(f"Document “{outcome.title}”: {notes[outcome.how]}.")
+        doubtful = [moved for moved in self.reanchored if moved.review]
+        if doubtful:
+            lines.append(f"Needs review: placed, but check the passage ({len(doubtful)}):")
+            for moved in doubtful:
+                old = "no position" if moved.old is None else f"{moved.old[0]}–{moved.old[1]}"
+                lines.append(
+                    f"  “{shorten(moved.quote)}” in “{moved.document}”: {old} → "
+                    f"{moved.new[0]}–{moved.new[1]}: {moved.review}"
+                )
         if self.reanchored:
             lines.append(f"Re-anchored in a different text ({len(self.reanchored)}):")
             for moved in self.reanchored:
