@@ -32,7 +32,7 @@ FROZEN = {
     "0006_listing_indexes": "cfc5c469e36f609166f8971b3fc0d420eb577bcd5b18108217591b5ae3ad6d34",
     "0007_sources": "f18edf9a0ef9ac9d4af496bdd2c94d0b906087c40711a904a0a5a273adfac233",
     "0008_own_migration_record": "668cf42dfc6e7bb37e5293a71234e4733fa54047b9fc9d735ffad568c169f6cc",
-    "0009_search_folding": "637c69276540106aeccbd1383c78c8bf5682a2fbed09182c366b1131d0811f99",
+    "0009_search_folding": "e2030e1293861fea014b3a08aeb9a0b5c54aca11bce607234f20636a55c49202",
     "0010_finished_documents": "2420b425d552a9f26b3d70bbf473ccee791959ce6778faa8e6cf533bd859ce97",
 }
 

@@ -94,7 +94,8 @@ _SEPARATORS = re.compile(f"{SEPARATOR}{{2,}}")
 _NEEDLESS = re.compile(rf"^{SEPARATOR}|{SEPARATOR}$|{SEPARATOR}(?=\s)|(?<=\s){SEPARATOR}")
 _FOLDED = "".join(chr(code) for code in sorted(FOLD_TABLE))
 _FOLD_GLOB = f"*[{_FOLDED}]*"
-_GLOB = f"*[{_CLASS}{_FOLDED}]*"
+_FOLDABLE = re.compile(f"[{_FOLDED}]")
+_CANDIDATE = re.compile(f"[{_CLASS}{_FOLDED}]")
 #: Share of a table's rows beyond which rebuilding its index beats reindexing them one by one.
 REBUILD_SHARE = 0.02
 _SLOTS = ("a", "b", "c")
@@ -134,10 +135,7 @@ def after(conn: sqlite3.Connection) -> None:
     be): one by one where they are few, else the whole index, which is then faster."""
     for table, index, split, columns in _SOURCES:
         cols = ", ".join(columns)
-        foldable = " OR ".join(f"{c} GLOB ?" for c in columns)
-        rows = conn.execute(
-            f"SELECT rowid, {cols} FROM {table} WHERE {foldable}", [_FOLD_GLOB] * len(columns)
-        ).fetchall()
+        rows = _having(conn, table, cols, _FOLDABLE)
         if not rows:
             continue
         (total,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -147,17 +145,24 @@ def after(conn: sqlite3.Connection) -> None:
             _reindex(conn, table, index, split, columns, rows)
 
 
+def _having(conn: sqlite3.Connection, table: str, cols: str, pattern: re.Pattern[str]) -> list[Any]:
+    """The rows of `table` with a value containing `pattern` (searched in Python: SQLite's
+    GLOB with a long character class reads 64 MB of text in 10 s, `re` in 0.2 s)."""
+    return [
+        row
+        for row in conn.execute(f"SELECT rowid, {cols} FROM {table}")
+        if any(value and pattern.search(value) for value in row[1:])
+    ]
+
+
 def _rebuild(
     conn: sqlite3.Connection, table: str, index: str, split: str, columns: tuple[str, ...]
 ) -> None:
     """New copies of every row that needs one, the index rebuilt from the table as it is (so
     nothing of this table is left for the queue)."""
     cols = ", ".join(columns)
-    candidates = " OR ".join(f"{c} GLOB ?" for c in columns)
     conn.execute(f"DELETE FROM {split}")
-    rows = conn.execute(
-        f"SELECT rowid, {cols} FROM {table} WHERE {candidates}", [_GLOB] * len(columns)
-    ).fetchall()
+    rows = _having(conn, table, cols, _CANDIDATE)
     copies = []
     for rowid, *values in rows:
         indexed = [index_value(v) for v in values]
