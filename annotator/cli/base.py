@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,8 +109,8 @@ def _tell_checking(path: Path) -> None:
 
 def _on_terminal() -> bool:
     try:
-        return click.get_text_stream("stderr").isatty()
-    except (AttributeError, ValueError):
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
         return False
 
 
