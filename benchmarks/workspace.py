@@ -26,8 +26,8 @@ laid-out text (a line holding an annotation has formats), not from the highlight
 The script prints figures and PASS/MISS; it asserts nothing and exits 0. It runs headless
 (`QT_QPA_PLATFORM=offscreen`) unless the caller chose a platform, and keeps its projects and
 Qt settings in a temporary directory. The projects are written in bulk (benchmarks/bulk.py).
-`--quick` divides sizes by ten; `--profile` adds cProfile listings of the edits at the largest
-count (taken after the timed runs).
+`--quick` divides sizes by ten; `--profile` adds cProfile listings of the edits at the smallest
+and the largest count and of the report switch (taken after the timed runs).
 """
 
 from __future__ import annotations
@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed opens and floors (median)")
     parser.add_argument("--edits", type=int, default=30, help="claims added and deleted")
     parser.add_argument("--seed", type=int, default=20220426)
-    parser.add_argument("--profile", action="store_true", help="cProfile the largest edits")
+    parser.add_argument("--profile", action="store_true", help="cProfile edits and the switch")
     args = parser.parse_args(argv)
     runs, edits = max(1, args.runs), max(1, args.edits)
     scale = 10 if args.quick else 1
@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             floors["repaint"] = measure_repaint(window, 20)
         progress(f"{edits} claims added and deleted at {n:,}")
         edit_timings[n] = measure_edits(window, words, edits, args.seed + 7, None)
-        if args.profile and n == counts[-1]:
+        if args.profile and n in (counts[0], counts[-1]):
             profiler = cProfile.Profile()
             measure_edits(window, words, 10, args.seed + 9, profiler)
             profiles.append(listing(f"10 claims added and deleted at {n:,}", profiler))
@@ -438,6 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     window = open_window(project)
     size = window.view.size()
     switched = measure_open(window, project, runs)
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        measure_open(window, project, 3)
+        profiler.disable()
+        profiles.append(listing("3 switches to the report (after a warm-up)", profiler, 45))
     window.close()
     window.deleteLater()
     settle()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from annotator.core.codebook import Codebook, Label
-from annotator.core.records import Annotation, AnnotationId, Link
+from annotator.core.records import LINK_KINDS, Annotation, AnnotationId, Link
 
 #: How much of a quote a list entry shows.
 ENTRY_QUOTE_CHARS = 40
@@ -181,6 +181,8 @@ class DocumentAnnotations:
         self._roles = {label.id: label.role for label in codebook.labels}
         self._annotations: dict[str, Annotation] = {a.id: a for a in annotations}
         self._links: dict[tuple[str, str], Link] = {}
+        # span id → the (claim, kind) keys of links to it: what reads differently once it does
+        self._linked_to: dict[str, set[tuple[str, str]]] = {}
         #: Bumped on every change, so views can cache what they derive from this state.
         self.version = 0
         # role → its spans as lists offer them; built when first asked for, then kept current
@@ -287,11 +289,11 @@ class DocumentAnnotations:
         """Forget an annotation and, like the store's cascade, the links from or to it."""
         old = self._annotations.pop(annotation_id, None)
         self.version += 1
-        self._links = {
-            key: link
-            for key, link in self._links.items()
-            if annotation_id not in (link.source_id, link.target_id)
-        }
+        keys = [(annotation_id, kind) for kind in LINK_KINDS]
+        for key in [*keys, *self._linked_to.get(annotation_id, ())]:
+            link = self._links.get(key)
+            if link is not None:
+                self.remove_link(link)
         if old is None:
             return
         self._order.pop(bisect_left(self._order, reading_order(old)))
@@ -300,12 +302,115 @@ class DocumentAnnotations:
             self._tell(self._by_role[role].remove(annotation_id))
 
     def set_links(self, links: list[Link]) -> None:
-        """Replace all links (the store's links for this document after a change)."""
+        """Replace all links (the store's links for this document, as read)."""
         self._links = {}
+        self._linked_to = {}
         self.version += 1
         # The store keeps one link per claim and kind; should two ever exist, the newer wins.
         for link in sorted(links, key=lambda lk: (lk.created, lk.id)):
-            self._links[(link.source_id, link.kind)] = link
+            self.put_link(link)
+
+    def put_link(self, link: Link) -> None:
+        """Add a link (or replace the claim's link of its kind)."""
+        key = (link.source_id, link.kind)
+        old = self._links.get(key)
+        if old is not None:
+            self._unlink(old)
+        self._links[key] = link
+        if link.target_id is not None:
+            self._linked_to.setdefault(link.target_id, set()).add(key)
+        self.version += 1
+
+    def remove_link(self, link: Link) -> None:
+        """Forget a link (as it was stored); a newer link of the claim's same kind stays."""
+        key = (link.source_id, link.kind)
+        held = self._links.get(key)
+        if held is not None and held.id == link.id:
+            del self._links[key]
+            self._unlink(held)
+        self.version += 1
+
+    def _unlink(self, link: Link) -> None:
+        if link.target_id is not None:
+            keys = self._linked_to.get(link.target_id)
+            if keys is not None:
+                keys.discard((link.source_id, link.kind))
+                if not keys:
+                    del self._linked_to[link.target_id]
+
+    def claims_linked_to(self, span_id: str) -> set[AnnotationId]:
+        """The claims said by, or about, this span."""
+        return {AnnotationId(source) for source, _kind in self._linked_to.get(span_id, ())}
+
+    def take(
+        self,
+        *,
+        removed: Iterable[str],
+        touched: Iterable[Annotation],
+        links_removed: Iterable[Link] = (),
+        links_added: Iterable[Link] = (),
+    ) -> set[AnnotationId]:
+        """Take one saved change in, as it was applied: links removed, annotations removed,
+        annotations created or modified, links added. Returns the claims whose "said by" or
+        "about" may read differently now (found through the links, never by a scan)."""
+        relinked: set[AnnotationId] = set()
+        for link in links_removed:
+            relinked.add(link.source_id)
+            self.remove_link(link)
+        for annotation_id in removed:
+            relinked |= self.claims_linked_to(annotation_id)
+            self.remove(annotation_id)
+        for annotation in touched:
+            old = self.get(annotation.id)
+            self.upsert(annotation)
+            if old is not None and canonical_name(old) != canonical_name(annotation):
+                relinked |= self.claims_linked_to(annotation.id)
+        for link in links_added:
+            relinked.add(link.source_id)
+            self.put_link(link)
+        return relinked
+
+
+class ProjectNames:
+    """The canonical names used anywhere in the project (speaker spans' typed names and
+    links' typed names), sorted, for completion: read once, then kept current change by
+    change. A name that a change stops using here is dropped only if `still_used` says no
+    other annotation or link (in any document) holds it."""
+
+    def __init__(self, names: Iterable[str], still_used: Callable[[str], bool]) -> None:
+        self._names = sorted(set(names))
+        self._still_used = still_used
+
+    def names(self) -> list[str]:
+        return self._names
+
+    def take(
+        self,
+        *,
+        before: Iterable[Annotation],
+        after: Iterable[Annotation],
+        links_removed: Iterable[Link] = (),
+        links_added: Iterable[Link] = (),
+    ) -> bool:
+        """A change replaced `before` (annotations removed or modified, as they were) with
+        `after` (as stored now) and removed and added links. True if the names changed."""
+        gone = {a.speaker_name for a in before} | {link.name for link in links_removed}
+        new = {a.speaker_name for a in after} | {link.name for link in links_added}
+        gone.discard(None)
+        new.discard(None)
+        changed = False
+        names = self._names
+        for name in sorted(n for n in new - gone if n is not None):
+            row = bisect_left(names, name)
+            if row == len(names) or names[row] != name:
+                names.insert(row, name)
+                changed = True
+        for name in sorted(n for n in gone - new if n is not None):
+            row = bisect_left(names, name)
+            if row < len(names) and names[row] == name and not self._still_used(name):
+                del names[row]
+                changed = True
+        return changed
 
 
 def reading_order(annotation: Annotation) -> Key:

@@ -39,8 +39,19 @@ class Effects:
     touched: set[AnnotationId] = field(default_factory=set)  # created or modified
     removed: set[AnnotationId] = field(default_factory=set)
     threads: set[AnnotationId] = field(default_factory=set)  # annotations whose comments changed
-    links: bool = False
+    # Links as put and as they were when removed: views update links without re-reading any.
+    links_put: dict[LinkId, Link] = field(default_factory=dict)
+    links_removed: dict[LinkId, Link] = field(default_factory=dict)
     decisions: bool = False
+
+    def put_link(self, link: Link) -> None:
+        self.links_removed.pop(link.id, None)
+        self.links_put[link.id] = link
+
+    def removed_link(self, link: Link) -> None:
+        # Put and removed in one step: it may have been there before, so it counts as removed.
+        self.links_put.pop(link.id, None)
+        self.links_removed[link.id] = link
 
 
 class Op(ABC):
@@ -103,9 +114,10 @@ class RemoveAnnotation(Op):
 
     def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
         gone = store.annotations.remove(self.id, analyst_id=analyst_id)
+        # Its links were removed before it, each by its own operation (remove() refuses
+        # otherwise), so they are in `effects` already.
         effects.removed.add(gone.id)
         effects.touched.discard(gone.id)
-        effects.links = True  # its links went with it
 
     def check(self, store: Store) -> None:
         if store.annotations.find(self.id) is not None:
@@ -126,7 +138,7 @@ class PutLink(Op):
 
     def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
         store.annotations.put_link(self.link, analyst_id=analyst_id)
-        effects.links = True
+        effects.put_link(self.link)
 
     def check(self, store: Store) -> None:
         current = store.annotations.find_link(self.link.id)
@@ -147,8 +159,7 @@ class RemoveLink(Op):
         return {"op": self.KIND, "id": self.id}
 
     def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
-        store.annotations.remove_link(self.id, analyst_id=analyst_id)
-        effects.links = True
+        effects.removed_link(store.annotations.remove_link(self.id, analyst_id=analyst_id))
 
     def check(self, store: Store) -> None:
         if store.annotations.find_link(self.id) is not None:

@@ -51,9 +51,17 @@ class Change:
     document_id: DocumentId
     touched: frozenset[AnnotationId]  # created or modified: re-read these
     removed: frozenset[AnnotationId]
-    links: bool
+    # Links as stored now, and as they were when removed: views take these in as they are,
+    # never re-reading a document's links.
+    links_added: tuple[Link, ...] = ()
+    links_removed: tuple[Link, ...] = ()
     threads: frozenset[AnnotationId] = frozenset()  # annotations whose comments changed
     decisions: bool = False  # review decisions changed
+
+    @property
+    def links(self) -> bool:
+        """Whether any link was added or removed."""
+        return bool(self.links_added or self.links_removed)
 
 
 class Session:
@@ -285,7 +293,8 @@ class Session:
             document_id,
             frozenset(effects.touched),
             frozenset(effects.removed),
-            effects.links,
+            tuple(effects.links_put.values()),
+            tuple(effects.links_removed.values()),
             frozenset(effects.threads - effects.removed),
             effects.decisions,
         )

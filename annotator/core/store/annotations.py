@@ -138,6 +138,16 @@ class Annotations:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def name_in_use(self, name: str) -> bool:
+        """Whether any speaker span or typed link name in the project holds `name` (one
+        lookup in each name index)."""
+        row = self._store.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM annotations WHERE speaker_name = ?) "
+            "OR EXISTS (SELECT 1 FROM links WHERE name = ?)",
+            [name, name],
+        ).fetchone()
+        return bool(row[0])
+
     # -- building validated records ---------------------------------------------------------
 
     def validated(self, annotation: Annotation) -> Annotation:

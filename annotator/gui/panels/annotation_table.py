@@ -12,6 +12,7 @@ in the box costs one substring search per annotation, not a call into the model 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Collection
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -111,30 +112,44 @@ class AnnotationTableModel(QAbstractTableModel):
         if changed:
             self.analysts_changed.emit()
 
-    def refresh(self, touched: list[Annotation], removed: set[str], links_changed: bool) -> None:
-        """Apply one change in place: remove, move/update or insert rows; never reset."""
+    def refresh(
+        self,
+        touched: list[Annotation],
+        removed: set[str],
+        links_changed: bool = False,
+        *,
+        relinked: Collection[str] | None = None,
+    ) -> None:
+        """Apply one change in place: remove, move/update or insert rows; never reset.
+
+        `relinked` names the claims whose speaker or target may read differently now (the core
+        finds them through the links): only their cells are refreshed. Without it, a change of
+        links or of a speaker or target span refreshes those columns on every row."""
         self.updating = True
         try:
-            # Claims show their speaker's and target's names: a link or a span may change any
-            # claim's text.
-            spans = any(self.state.role_of(a) != "claim" for a in touched)
-            if links_changed or spans:
-                self._haystacks.clear()
-            for annotation_id in (*removed, *(a.id for a in touched)):
-                self._haystacks.pop(annotation_id, None)
             for annotation_id in removed:
+                self._haystacks.pop(annotation_id, None)
                 row = self.row_of(annotation_id)
                 if row >= 0:
                     self.beginRemoveRows(QModelIndex(), row, row)
                     del self._rows[row], self._keys[row], self._key_of[annotation_id]
                     self.endRemoveRows()
             for annotation in touched:
+                self._haystacks.pop(annotation.id, None)
                 self._put(annotation)
-            if (links_changed or spans) and self._rows:
-                for column in LINKED:
-                    self.dataChanged.emit(
-                        self.index(0, column), self.index(len(self._rows) - 1, column)
-                    )
+            if relinked is not None:
+                for claim_id in relinked:
+                    self._haystacks.pop(claim_id, None)
+                    row = self.row_of(claim_id)
+                    if row >= 0:  # one range per row: Speaker to About, the columns between
+                        self.dataChanged.emit(self.index(row, SPEAKER), self.index(row, TARGET))
+            elif links_changed or any(self.state.role_of(a) != "claim" for a in touched):
+                self._haystacks.clear()
+                if self._rows:
+                    for column in LINKED:
+                        self.dataChanged.emit(
+                            self.index(0, column), self.index(len(self._rows) - 1, column)
+                        )
         finally:
             self.updating = False
 

@@ -9,11 +9,12 @@ what is held and says which lines to draw again; the views are refreshed by the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from annotator.core.attribution import DocumentAnnotations
+from annotator.core.attribution import DocumentAnnotations, ProjectNames
 from annotator.core.offsets import OffsetMap
 from annotator.core.records import REVIEWED_LAYER_ID, Annotation, AnnotationId, Document
 from annotator.core.session import Change
@@ -54,6 +55,15 @@ class _AfterFirstPaint(QObject):
         return False
 
 
+class Taken(NamedTuple):
+    """What taking a change in did, for the views."""
+
+    touched: list[Annotation]  # created or modified, as stored now
+    created: list[AnnotationId]
+    relinked: set[AnnotationId]  # claims whose "said by" or "about" may read differently
+    names: bool  # the project's canonical names changed
+
+
 class OpenDocument(QObject):
     #: The open document is fully read (after opening or reloading).
     ready = Signal()
@@ -71,7 +81,7 @@ class OpenDocument(QObject):
         self.analysts: dict[str, str] = {}
         # Canonical names project-wide, for completion: read on the first open, then kept
         # current by the changes that touch names (and re-read on reload).
-        self.names: list[str] | None = None
+        self.names: ProjectNames | None = None
         self._loading = False
         self._first_screen: list[Annotation] | None = None  # all of a short document's
         #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
@@ -124,7 +134,10 @@ class OpenDocument(QObject):
         self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
         self.analysts = {a.id: a.name for a in self.store.layers()}
         if self.names is None:
-            self.names = self.store.annotations.speaker_names()
+            annotations_repo = self.store.annotations
+            self.names = ProjectNames(
+                annotations_repo.speaker_names(), annotations_repo.name_in_use
+            )
         # Lines already drawn past the first screen's range were drawn without their
         # annotations: those on screen, and any the view reported as visible before its
         # layout was complete (a busy machine).
@@ -211,33 +224,33 @@ class OpenDocument(QObject):
 
     # -- changes ----------------------------------------------------------------------------
 
-    def take(self, change: Change) -> tuple[list[Annotation], list[AnnotationId]]:
-        """Take a saved change of this document in: spans, links and names updated, its lines
-        drawn again. Returns the annotations it touched, as stored now, and those it created."""
+    def take(self, change: Change) -> Taken:
+        """Take a saved change of this document in: spans, links and names updated from the
+        change itself (nothing re-read but the annotations it touched), its lines drawn again."""
         assert self.document is not None and change.document_id == self.document.id
+        state = self.state
         lines: set[int] = set()
-        touched: list[Annotation] = []
+        before = [a for a in map(state.get, (*change.removed, *change.touched)) if a is not None]
+        touched = [self.store.annotations.get(aid) for aid in change.touched]
+        created = [a.id for a in touched if state.get(a.id) is None]
         for aid in change.removed:
             lines.update(self.index.remove(aid))
-            self.state.remove(aid)
-        created: list[AnnotationId] = []
-        for aid in change.touched:
-            annotation = self.store.annotations.get(aid)
-            if self.state.get(aid) is None:
-                created.append(aid)
+        for annotation in touched:
             if annotation.analyst_id in self.hidden_layers:
-                lines.update(self.index.remove(aid))
+                lines.update(self.index.remove(annotation.id))
             else:
                 lines.update(self.index.add(annotation))
-            self.state.upsert(annotation)
-            touched.append(annotation)
-        if change.links:
-            self.state.set_links(self.store.annotations.links_for_document(self.document.id))
-        if (
-            change.links
-            or change.removed
-            or any(self.state.role_of(a) == "speaker" for a in touched)
-        ):
-            self.names = self.store.annotations.speaker_names()
+        relinked = state.take(
+            removed=change.removed,
+            touched=touched,
+            links_removed=change.links_removed,
+            links_added=change.links_added,
+        )
+        names = self.names is not None and self.names.take(
+            before=before,
+            after=touched,
+            links_removed=change.links_removed,
+            links_added=change.links_added,
+        )
         self.highlighter.rehighlight_lines(lines)
-        return touched, created
+        return Taken(touched, created, relinked, names)

@@ -330,10 +330,12 @@ class Workspace(QObject):
         self.opened.finish()  # what is still loading would not include this change
         self._emit_undo_state()
         if self.document is None or change.document_id != self.document.id:
+            self.opened.names = None  # names the change gave or took: read again on opening
             self.wants_document.emit(change.document_id)
             return
-        touched, created = self.opened.take(change)
-        self.table.model.refresh(touched, set(change.removed), change.links)
+        taken = self.opened.take(change)
+        created = taken.created
+        self.table.model.refresh(taken.touched, set(change.removed), relinked=taken.relinked)
         # One selection update: a new annotation becomes the selected one; otherwise the
         # selection stays (its row, mark and inspector refreshed) unless it was removed.
         if len(created) == 1:
@@ -361,8 +363,9 @@ class Workspace(QObject):
 
     def _show_inspector(self) -> None:
         annotation = self.state.get(self.active) if self.active else None
+        names = self.opened.names
         self.inspector.show_annotation(
-            annotation, self.state, self.opened.names or [], self.opened.analysts
+            annotation, self.state, names.names() if names else [], self.opened.analysts
         )
         self.inspector.comments.show_thread(
             None if annotation is None else annotation.id,
