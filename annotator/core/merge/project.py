@@ -22,6 +22,7 @@ Once committed, a merge is complete and Cancel has nothing left to stop.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from pathlib import Path
 from annotator.core.errors import AnnotatorError, NotAProject, ProjectError
 from annotator.core.export import export
 from annotator.core.interchange import import_annotations
+from annotator.core.merge import conflicts
 from annotator.core.merge.guard import guard
 from annotator.core.merge.incoming import clean_names_and_notes, read_sifted
 from annotator.core.merge.report import MergeReport
@@ -144,13 +146,20 @@ def merge_project(
             theirs.close()
         cleaned = clean_names_and_notes(exported)
         sifted, damaged = read_sifted(exported, other=other)
+        # Named after their project, not our scratch file: documents made from it, messages.
+        sifted = dataclasses.replace(sifted, path=other)
         parsed, guarded = guard(store, sifted, analyst=analyst)
+        both = conflicts.candidates(store, sifted, refused={r.ident for r in guarded.refused})
         count = parsed.annotation_count
         step(0, 0, f"Merging {count:,} annotation(s) of {len(parsed.documents):,} document(s)…")
         try:
             with store.transaction(), _stoppable(store, progress):
                 before = store.conn.total_changes
                 applied = import_annotations(store, parsed, analyst_fallback=analyst)
+                merger = store.ensure_analyst(analyst).id
+                edited = conflicts.record(
+                    store, both, copy=copy, file=other.name, analyst_id=merger
+                )
                 if store.conn.total_changes != before:
                     # Backed up only when the merge changes something (merging a file again
                     # makes no new backup). The backup reads the last committed state from its
@@ -165,6 +174,7 @@ def merge_project(
         report.refused = [*unexported, *damaged, *guarded.refused]
         report.yours, report.reowned, report.absent = guarded.yours, guarded.reowned, guarded.absent
         report.cleaned = cleaned
+        report.conflicts = edited
         return report
 
 

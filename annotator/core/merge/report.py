@@ -41,13 +41,15 @@ class MergeReport(InterchangeReport):
     review decisions of the analyst merging, not applied; `reowned`: changes that would give an
     annotation, comment or decision to another analyst, not applied; `absent`: annotations,
     comments and decisions under the merging analyst's name that this project does not have
-    (deleted here, or never made here), not added; `cleaned`: names and notes from which
-    control characters were removed."""
+    (deleted here, or never made here), not added; `conflicts`: records edited on both sides,
+    the later edit kept and the other recorded in the history (`conflicts`); `cleaned`: names
+    and notes from which control characters were removed."""
 
     refused: list[Refused] = field(default_factory=list)
     yours: list[Refused] = field(default_factory=list)
     reowned: list[Refused] = field(default_factory=list)
     absent: list[Refused] = field(default_factory=list)
+    conflicts: list[Refused] = field(default_factory=list)
     cleaned: int = 0
 
     @classmethod
@@ -70,8 +72,13 @@ class MergeReport(InterchangeReport):
             )
         yours = _counted(self.yours, lambda n, what: f"{n} of your {what}s")
         reowned = _counted(self.reowned, lambda n, what: f"{n} {what}(s)")
-        absent = _counted(self.absent, lambda n, what: f"{n} {what}{'' if n == 1 else 's'}")
+        absent = _counted(self.absent, _plural)
+        both = _counted(self.conflicts, _plural)
         sections = (
+            (
+                self.conflicts,
+                f"{both} edited on both sides: the later edit kept, the other kept in history",
+            ),
             (self.yours, f"{name} changes {yours}: not applied"),
             (self.reowned, f"{name} gives {reowned} to another analyst: not applied"),
             (
@@ -88,6 +95,10 @@ class MergeReport(InterchangeReport):
                 if len(entries) > SHOWN:
                     lines.append(f"  … and {len(entries) - SHOWN} more")
         return "\n".join(lines)
+
+
+def _plural(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def _counted(entries: list[Refused], phrase: Callable[[int, str], str]) -> str:
