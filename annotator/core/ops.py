@@ -22,11 +22,12 @@ from annotator.core.records import (
     Comment,
     CommentId,
     DecisionId,
+    DocumentId,
     Link,
     LinkId,
     ReviewDecision,
 )
-from annotator.core.store import Store
+from annotator.core.store import Store, finished
 from annotator.core.store.annotations import row_of
 from annotator.core.store.comments import comment_row
 from annotator.core.store.reviews import decision_of, decision_row
@@ -43,6 +44,7 @@ class Effects:
     links_put: dict[LinkId, Link] = field(default_factory=dict)
     links_removed: dict[LinkId, Link] = field(default_factory=dict)
     decisions: bool = False
+    finished: bool = False  # finished marks changed
 
     def put_link(self, link: Link) -> None:
         self.links_removed.pop(link.id, None)
@@ -251,6 +253,51 @@ class RemoveDecision(Op):
             raise ValidationError("a review decision was restored since")
 
 
+@dataclass(frozen=True)
+class PutFinished(Op):
+    """Mark a document finished (read through) by an analyst."""
+
+    KIND = "put_finished"
+    mark: finished.FinishedMark
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutFinished:
+        return cls(finished.mark_of(data["mark"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "mark": finished.mark_row(self.mark)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        finished.put(store, self.mark, analyst_id=analyst_id)
+        effects.finished = True
+
+    def check(self, store: Store) -> None:
+        if finished.find(store.conn, self.mark.document_id, self.mark.analyst_id) != self.mark:
+            raise ValidationError("the document's finished mark was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveFinished(Op):
+    KIND = "remove_finished"
+    document_id: DocumentId
+    analyst_id: AnalystId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveFinished:
+        return cls(DocumentId(data["document_id"]), AnalystId(data["analyst_id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "document_id": self.document_id, "analyst_id": self.analyst_id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        finished.remove(store, self.document_id, self.analyst_id, analyst_id=analyst_id)
+        effects.finished = True
+
+    def check(self, store: Store) -> None:
+        if finished.find(store.conn, self.document_id, self.analyst_id) is not None:
+            raise ValidationError("the document was marked finished again since")
+
+
 _KINDS: dict[str, type[Op]] = {
     kind.KIND: kind
     for kind in (
@@ -262,6 +309,8 @@ _KINDS: dict[str, type[Op]] = {
         RemoveComment,
         PutDecision,
         RemoveDecision,
+        PutFinished,
+        RemoveFinished,
     )
 }
 

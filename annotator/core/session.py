@@ -16,9 +16,11 @@ from annotator.core.ops import (
     Op,
     PutAnnotation,
     PutComment,
+    PutFinished,
     PutLink,
     RemoveAnnotation,
     RemoveComment,
+    RemoveFinished,
     RemoveLink,
     apply_all,
     from_json,
@@ -35,9 +37,10 @@ from annotator.core.records import (
     LabelId,
     Link,
     ReviewDecision,
+    now_iso,
 )
 from annotator.core.review import Item, review_ops
-from annotator.core.store import Store, history
+from annotator.core.store import Store, finished, history
 
 #: Undo steps kept per analyst; older ones are dropped.
 UNDO_LIMIT = 1000
@@ -57,6 +60,7 @@ class Change:
     links_removed: tuple[Link, ...] = ()
     threads: frozenset[AnnotationId] = frozenset()  # annotations whose comments changed
     decisions: bool = False  # review decisions changed
+    finished: bool = False  # a finished mark was set or taken away
 
     @property
     def links(self) -> bool:
@@ -226,6 +230,25 @@ class Session:
         )
         return step.decisions, change
 
+    def mark_finished(self, document_id: DocumentId, *, done: bool = True) -> Change:
+        """Mark the document finished by this analyst (done=False: not finished), as one
+        undoable step; refused when it already is so."""
+        current = finished.find(self.store.conn, document_id, self.analyst.id)
+        title = _short(self.store.documents.summary(document_id).title)
+        if done == (current is not None):
+            state = "already marked done" if done else "not marked done"
+            raise ValidationError(f"“{title}” is {state} by {self.analyst.name}.")
+        if done:
+            mark = finished.FinishedMark(document_id, self.analyst.id, now_iso())
+            forward: list[Op] = [PutFinished(mark)]
+            inverse: list[Op] = [RemoveFinished(document_id, self.analyst.id)]
+        else:
+            assert current is not None
+            forward = [RemoveFinished(document_id, self.analyst.id)]
+            inverse = [PutFinished(current)]
+        verb = "Mark" if done else "Unmark"
+        return self._do(f"{verb} “{title}” as done", document_id, forward, inverse)
+
     # -- undo / redo ------------------------------------------------------------------------
 
     def undo_description(self) -> str | None:
@@ -297,6 +320,7 @@ class Session:
             tuple(effects.links_removed.values()),
             frozenset(effects.threads - effects.removed),
             effects.decisions,
+            effects.finished,
         )
 
 
