@@ -1,0 +1,32 @@
+"""Counting the corpus: who claims what, about whom, with what tone, over time (Qt-free).
+
+`pivot`, `heatmap`, `timeline` count annotations in one SQL statement each and `drill` lists
+those behind a cell; all take an `AnalysisFilter` (the annotation-search language, a layer,
+publication dates, the label counted by default). Charts (`charts`) import matplotlib only
+when one is drawn.
+"""
+
+from annotator.core.analysis.counts import drill, heatmap, pivot, timeline
+from annotator.core.analysis.results import (
+    FIELDS,
+    AnalysisFilter,
+    Cancelled,
+    Passage,
+    Pivot,
+    PivotRow,
+    Timeline,
+)
+
+__all__ = [
+    "FIELDS",
+    "AnalysisFilter",
+    "Cancelled",
+    "Passage",
+    "Pivot",
+    "PivotRow",
+    "Timeline",
+    "drill",
+    "heatmap",
+    "pivot",
+    "timeline",
+]
