@@ -7,21 +7,20 @@ swapping the two swaps precision and recall and leaves F1 as it is.
 Matching is one-to-one within a document and a label:
 
 - exact: same label, same start and same end;
-- overlap: same label and at least one code point in common. Pairs are chosen greedily, the
-  largest overlap first; ties go to the pair whose boundaries differ least, then to the one
-  earlier in the text. A span is matched at most once.
+- overlap: same label and at least one code point in common, as a maximum matching: the most
+  pairs, then the most code points shared, then the closest boundaries, then the closest in
+  reading order (annotator.core.agreement.matching, which states the rule in full). A span is
+  matched at most once.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from annotator.core.agreement.matching import Match, maximum_overlap_matching
 from annotator.core.agreement.token_labels import Span
-
-Match = tuple[Span, Span]
 
 
 @dataclass(frozen=True)
@@ -74,32 +73,8 @@ def match_exact(reference: Sequence[Span], compared: Sequence[Span]) -> list[Mat
 
 
 def match_overlap(reference: Sequence[Span], compared: Sequence[Span]) -> list[Match]:
-    """One-to-one pairs with the same label that overlap, greedily by largest overlap."""
-    matches: list[Match] = []
-    theirs = _by_label(compared)
-    for label, ours in _by_label(reference).items():
-        others = sorted(theirs.get(label, ()), key=_reading_order)
-        if not others:
-            continue
-        mine = sorted(ours, key=_reading_order)
-        other_starts = [s.start for s in others]
-        candidates: list[tuple[int, int, int, int, int, int]] = []
-        for i, a in enumerate(mine):
-            # Only spans starting before this one ends can overlap it.
-            for j in range(bisect_left(other_starts, a.end)):
-                b = others[j]
-                common = min(a.end, b.end) - max(a.start, b.start)
-                if common > 0:
-                    distance = abs(a.start - b.start) + abs(a.end - b.end)
-                    candidates.append((-common, distance, a.start, b.start, i, j))
-        used_a: set[int] = set()
-        used_b: set[int] = set()
-        for *_, i, j in sorted(candidates):
-            if i not in used_a and j not in used_b:
-                used_a.add(i)
-                used_b.add(j)
-                matches.append((mine[i], others[j]))
-    return matches
+    """One-to-one pairs with the same label that overlap: the maximum matching."""
+    return maximum_overlap_matching(reference, compared)
 
 
 def _reading_order(span: Span) -> tuple[int, int, str]:

@@ -1,4 +1,4 @@
-"""Chance-corrected agreement: Cohen's kappa and Krippendorff's alpha.
+"""Chance-corrected agreement: Cohen's kappa, Fleiss' kappa and Krippendorff's alpha.
 
 Both are computed from counts (a confusion matrix, a coincidence matrix) to which units are
 added with a weight, so that a run of identically coded tokens is added once. Neither divides
@@ -9,6 +9,11 @@ Krippendorff's alpha follows K. Krippendorff, "Computing Krippendorff's Alpha-Re
 1 / (m_u - 1); units with fewer than two values are not pairable and drop out;
 alpha = 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck), with the nominal, ordinal
 and interval difference functions d_ck.
+
+Fleiss' kappa follows J. L. Fleiss, "Measuring nominal scale agreement among many raters",
+Psychological Bulletin 76 (1971): every unit has the same number n of ratings; with n_uj the
+ratings of unit u in category j, P_u = (sum_j n_uj^2 - n) / (n (n - 1)), P = the mean of P_u,
+p_j = sum_u n_uj / (N n), P_e = sum_j p_j^2, kappa = (P - P_e) / (1 - P_e).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 Metric = Literal["nominal", "ordinal", "interval"]
@@ -171,3 +177,50 @@ def cohen_kappa(first: Sequence[Hashable | None], second: Sequence[Hashable | No
         if a is not None and b is not None:
             confusion.add(a, b)
     return confusion.kappa()
+
+
+NOT_EVERY_CODER = "no unit was coded by every analyst"
+
+
+class Fleiss:
+    """Fleiss' kappa, filled unit by unit; a unit someone did not code (None) is left out, as
+    the statistic needs the same number of ratings for every unit."""
+
+    def __init__(self) -> None:
+        self.units = 0
+        self.agreement = Fraction(0)
+        self.totals: Counter[Hashable] = Counter()
+        self.raters: int | None = None
+
+    def add(self, values: Sequence[Hashable | None], weight: int = 1) -> None:
+        if any(v is None for v in values) or len(values) < 2:
+            return
+        n = len(values)
+        if self.raters is None:
+            self.raters = n
+        elif n != self.raters:
+            raise ValueError(f"every unit needs {self.raters} ratings, not {n}")
+        counts = Counter(values)
+        agreeing = sum(c * c for c in counts.values()) - n
+        self.units += weight
+        self.agreement += Fraction(weight * agreeing, n * (n - 1))
+        for value, count in counts.items():
+            self.totals[value] += weight * count
+
+    def kappa(self) -> Statistic:
+        if not self.units or self.raters is None:
+            return Statistic(None, 0, NOT_EVERY_CODER)
+        ratings = self.units * self.raters
+        mean = self.agreement / self.units
+        expected = sum((Fraction(t, ratings) ** 2 for t in self.totals.values()), Fraction(0))
+        if expected == 1:
+            return Statistic(None, self.units, ONE_CATEGORY)
+        return Statistic(float((mean - expected) / (1 - expected)), self.units)
+
+
+def fleiss_kappa(table: Sequence[Sequence[Hashable | None]]) -> Statistic:
+    """Fleiss' kappa of a units × ratings table (each row one unit's ratings)."""
+    fleiss = Fleiss()
+    for row in table:
+        fleiss.add(row)
+    return fleiss.kappa()
