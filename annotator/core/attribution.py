@@ -194,12 +194,19 @@ class DocumentAnnotations:
 
     # -- reading ----------------------------------------------------------------------------
 
+    def __len__(self) -> int:
+        return len(self._annotations)
+
     def get(self, annotation_id: str) -> Annotation | None:
         return self._annotations.get(annotation_id)
 
     def all(self) -> list[Annotation]:
         """Every annotation in reading order (start, then end)."""
         return [self._annotations[key[2]] for key in self._order]
+
+    def keys(self) -> list[Key]:
+        """Every annotation's `reading_order` key, in reading order (a copy)."""
+        return list(self._order)
 
     def links(self) -> list[Link]:
         return list(self._links.values())

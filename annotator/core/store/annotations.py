@@ -102,6 +102,16 @@ class Annotations:
         rows = self._store.conn.execute(sql + ' ORDER BY start, "end"', params).fetchall()
         return [Annotation(*r) for r in rows]
 
+    def starting_from(self, document_id: DocumentId, start: int) -> list[Annotation]:
+        """The document's annotations that start at `start` or later, in no particular order:
+        the rest of a long document after its first screen (`for_document(overlapping=(0,
+        start))` read that), for a caller that orders them itself. No sort in SQL."""
+        rows = self._store.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND start >= ?",
+            [document_id, start],
+        ).fetchall()
+        return [Annotation(*r) for r in rows]
+
     def links_for_document(self, document_id: DocumentId) -> list[Link]:
         rows = self._store.conn.execute(
             f"SELECT {', '.join('l.' + c for c in _LINK_COLUMNS.split(', '))} "

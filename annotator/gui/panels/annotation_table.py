@@ -103,8 +103,8 @@ class AnnotationTableModel(QAbstractTableModel):
             self.state = state
             self._analysts = dict(analysts)
             self._haystacks.clear()
-            self._rows = state.all()
-            self._keys = [reading_order(a) for a in self._rows]
+            self._keys = state.keys()  # already sorted: no key computed per row
+            self._rows = state.all()  # in the same order
             self._key_of = {key[2]: key for key in self._keys}
             self.endResetModel()
         finally:

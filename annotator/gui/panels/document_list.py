@@ -16,6 +16,7 @@ context menu opens the original the document was read from (`original_dialog`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -145,6 +146,14 @@ class DocumentListModel(QAbstractTableModel):
         row = self.row_of(summary.id)
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
+    def set_annotation_count(self, doc_id: DocumentId, count: int) -> None:
+        """One document's annotation count, known without asking the project (the open one)."""
+        summary = self._summaries.get(doc_id)
+        if summary is not None:
+            self.update_document(dataclasses.replace(summary, annotation_count=count))
+        elif self._counts is not None and doc_id in self._known:
+            self._counts[doc_id] = count  # its row is read afresh when shown
 
     # -- filter and sort --------------------------------------------------------------------
 

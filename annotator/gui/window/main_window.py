@@ -248,6 +248,18 @@ class MainWindow(QMainWindow):
         self.workspace.select(annotation.id)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def show_analysis(self) -> None:
+        """View ▸ Analysis: the analysis dock, made on first use (matplotlib loads then)."""
+        from annotator.gui.panels.analysis_view import AnalysisView
+
+        dock = self.findChild(AnalysisView, "analysisView")
+        if dock is None:
+            dock = AnalysisView(self, self)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.show()
+        dock.raise_()
+        dock.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def refresh(self, *, force: bool = False) -> None:
         """Show what another window or the command line changed (F5, or on coming back)."""
         if self._closed:
@@ -296,7 +308,8 @@ class MainWindow(QMainWindow):
         self.view.show_at_top(app_settings.remembered_position(self.project_key))
 
     def _refresh_document_row(self, doc_id: str) -> None:
-        self.documents.model.update_document(self.store.documents.summary(DocumentId(doc_id)))
+        # Counted in memory: the project's count(*) walks every annotation of the document.
+        self.documents.model.set_annotation_count(DocumentId(doc_id), len(self.workspace.state))
         self.saved_label.setText("All changes saved")
 
     def _open_for_change(self, doc_id: str) -> None:

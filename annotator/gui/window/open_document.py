@@ -83,7 +83,7 @@ class OpenDocument(QObject):
         # current by the changes that touch names (and re-read on reload).
         self.names: ProjectNames | None = None
         self._loading = False
-        self._first_screen: list[Annotation] | None = None  # all of a short document's
+        self._first_screen: list[Annotation] | None = None  # those starting on it
         #: Layers (analyst ids, or the reviewed layer's) whose spans are not drawn.
         self.hidden_layers: frozenset[str] = frozenset()
         self.colour_by_layer = False
@@ -96,8 +96,7 @@ class OpenDocument(QObject):
         self.document = document
         self.index = SpanIndex(document.text)
         first = self.store.annotations.for_document(document.id, overlapping=(0, FIRST_SCREEN))
-        # A document shorter than the first screen has just been read whole.
-        self._first_screen = first if len(document.text) <= FIRST_SCREEN else None
+        self._first_screen = first
         self.index.reset(self.visible(first))
         offsets = OffsetMap(document.text)
         self.highlighter.set_content(self.index, offsets, lazy=True)
@@ -125,11 +124,13 @@ class OpenDocument(QObject):
         if not self._loading or self.document is None:
             return
         self._loading = False
-        annotations = self._first_screen
+        annotations = self._first_screen or []
         self._first_screen = None
-        if annotations is None:
-            annotations = self.store.annotations.for_document(self.document.id)
-            self.index.reset(self.visible(annotations))
+        if len(self.document.text) > FIRST_SCREEN:  # the rest: read once, in no order
+            rest = self.store.annotations.starting_from(self.document.id, FIRST_SCREEN)
+            for annotation in self.visible(rest):
+                self.index.add(annotation)
+            annotations += rest
         links = self.store.annotations.links_for_document(self.document.id)
         self.state = DocumentAnnotations(annotations, links, self.store.codebook.get())
         self.analysts = {a.id: a.name for a in self.store.layers()}
