@@ -2,9 +2,11 @@
 
 Read from one snapshot of the project: all annotations of the scope in one query (the scope a
 `Selection`, resolved as exports resolve it), the text of a document only when two or more
-analysts coded it. Token-level statistics come from runs of identically coded tokens
-(annotator.core.agreement.token_labels), so a project of thousands of documents is a matter
-of seconds, spent mostly tokenising.
+analysts coded it. An analyst coded a document when they annotated something in it or marked
+it finished (a finished document without annotations is "read, nothing here": every token
+outside any span); otherwise the document is missing for them. Token-level statistics come
+from runs of identically coded tokens (annotator.core.agreement.token_labels), so a project
+of thousands of documents is a matter of seconds, spent mostly tokenising.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from annotator.core.agreement.spans import (
     match_overlap,
     scores_by_label,
 )
-from annotator.core.agreement.statistics import Coincidences, Confusion, Statistic
+from annotator.core.agreement.statistics import Coincidences, Confusion, Fleiss, Statistic
 from annotator.core.agreement.token_labels import Pattern, Span, token_runs
 from annotator.core.agreement.tokens import TOKENISATION, tokenise
+from annotator.core.agreement.unitizing import UnitizingTally
 from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.records import Analyst, AnalystId, DocumentId, LabelId
@@ -32,33 +35,40 @@ from annotator.core.selection import Resolved, Selection, SelectionError, resolv
 from annotator.core.store import Store
 from annotator.core.store.agreement_rows import coded_spans, layers_with_annotations
 from annotator.core.store.export_rows import document_text, read_snapshot
+from annotator.core.store.finished import finished_by
 
-StatisticName = Literal["kappa", "alpha", "f1_exact", "f1_overlap"]
+StatisticName = Literal["kappa", "alpha", "alpha_unitizing", "f1_exact", "f1_overlap"]
 #: What the heatmap and the tables can show, with their display names.
 STATISTICS: dict[StatisticName, str] = {
     "kappa": "Cohen's κ",
     "alpha": "Krippendorff's α",
+    "alpha_unitizing": "Krippendorff's αU",
     "f1_exact": "F1 (exact)",
     "f1_overlap": "F1 (overlap)",
 }
+FEWER_THAN_THREE = "Fleiss' κ is given for three or more analysts (for two, see Cohen's κ)"
 
 
 @dataclass(frozen=True)
 class Figures:
     """Two analysts on one label (or on all labels): token-level kappa and alpha (nominal),
-    span precision/recall/F1 under exact and overlap matching, sentiment alpha."""
+    span precision/recall/F1 under exact and overlap matching, sentiment alpha, unitizing
+    alpha (code points, documents both coded)."""
 
     kappa: Statistic
     alpha: Statistic
     exact: SpanScores
     overlap: SpanScores
     sentiment: SentimentAgreement
+    alpha_unitizing: Statistic = Statistic(None, 0, "not computed")
 
     def value(self, statistic: StatisticName) -> float | None:
         if statistic == "kappa":
             return self.kappa.value
         if statistic == "alpha":
             return self.alpha.value
+        if statistic == "alpha_unitizing":
+            return self.alpha_unitizing.value
         return self.exact.f1 if statistic == "f1_exact" else self.overlap.f1
 
 
@@ -77,29 +87,37 @@ class PairAgreement:
 @dataclass(frozen=True)
 class GroupFigures:
     """All analysts on one label (or all labels): Krippendorff's alpha (nominal, missing data
-    allowed), the mean of the pairs' kappas (Light's kappa), span scores pooled over pairs."""
+    allowed), the mean of the pairs' kappas (Light's kappa), span scores pooled over pairs;
+    Fleiss' kappa (three or more analysts) and unitizing alpha over the documents every one of
+    them coded."""
 
     alpha: Statistic
     mean_kappa: Statistic
     exact: SpanScores
     overlap: SpanScores
+    fleiss_kappa: Statistic = Statistic(None, 0, "not computed")
+    alpha_unitizing: Statistic = Statistic(None, 0, "not computed")
 
     def value(self, statistic: StatisticName) -> float | None:
         if statistic == "kappa":
             return self.mean_kappa.value
         if statistic == "alpha":
             return self.alpha.value
+        if statistic == "alpha_unitizing":
+            return self.alpha_unitizing.value
         return self.exact.f1 if statistic == "f1_exact" else self.overlap.f1
 
 
 @dataclass(frozen=True)
 class GroupAgreement:
-    """`documents` and `tokens`: those coded by two or more of the analysts."""
+    """`documents` and `tokens`: those coded by two or more of the analysts; `complete`: the
+    documents every one of them coded (Fleiss' kappa and unitizing alpha rest on those)."""
 
     documents: int
     tokens: int
     overall: GroupFigures
     by_label: Mapping[str, GroupFigures]
+    complete: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,8 @@ class AgreementReport:
     pairs: tuple[PairAgreement, ...]
     group: GroupAgreement
     tokenisation: str = field(default=TOKENISATION)
+    #: Per analyst, documents in scope they marked finished.
+    finished: Mapping[AnalystId, int] = field(default_factory=dict)
 
     @property
     def comparable(self) -> bool:
@@ -168,7 +188,8 @@ def agreement_report(
             coders = [by_analyst.get(analyst.id) for analyst in chosen]
             if sum(spans is not None for spans in coders) < 2:
                 continue
-            tally.add_document(tokenise(document_text(store.conn, document_id)), coders)
+            text = document_text(store.conn, document_id)
+            tally.add_document(tokenise(text), len(text), coders)
     return tally.report(chosen, label_names, scope)
 
 
@@ -180,6 +201,8 @@ class _Scope:
     documents: int
     #: Per document, per analyst who coded it, their spans of the chosen labels.
     annotations: dict[DocumentId, dict[AnalystId, list[Span]]]
+    #: Per document, who marked it finished.
+    finished: dict[DocumentId, set[AnalystId]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, store: Store, resolved: Resolved, wanted: set[str]) -> _Scope:
@@ -194,7 +217,13 @@ class _Scope:
             name = names.get(LabelId(label_id))
             if name in wanted:
                 spans.append(Span(name, start, end, sentiment))
-        return cls(len(resolved.documents), dict(annotations))
+        finished: dict[DocumentId, set[AnalystId]] = {}
+        for document_id, marks in finished_by(store.conn, chosen).items():
+            finished[document_id] = set(marks)
+            for analyst_id in marks:
+                # Read through and left untagged: coded, with every token outside any span.
+                annotations[document_id].setdefault(analyst_id, [])
+        return cls(len(resolved.documents), dict(annotations), finished)
 
 
 def _chosen_labels(codebook: Codebook, labels: Sequence[str]) -> tuple[str, ...]:
@@ -256,6 +285,7 @@ class _PairTally:
         self.overlap_scores: dict[str, SpanScores] = {label: SpanScores() for label in labels}
         self.sentiment = SentimentTally()
         self.sentiment_by_label = {label: SentimentTally() for label in labels}
+        self.unitizing = UnitizingTally(2, labels)
 
     def add(self, first: list[Span], second: list[Span]) -> None:
         overlap = match_overlap(first, second)
@@ -280,14 +310,18 @@ class _Tally:
         self.tokens = 0
         self.pair_index = list(combinations(range(coders), 2))
         self.pairs = {pair: _PairTally(labels) for pair in self.pair_index}
+        self.unitizing = UnitizingTally(coders, labels)
 
     def add_document(
-        self, tokens: list[tuple[int, int]], coders: Sequence[list[Span] | None]
+        self, tokens: list[tuple[int, int]], length: int, coders: Sequence[list[Span] | None]
     ) -> None:
         self.documents += 1
         self.tokens += len(tokens)
         for pattern, weight in token_runs(tokens, coders):
             self.patterns[pattern] += weight
+        everyone = [spans for spans in coders if spans is not None]
+        if len(everyone) == len(coders):
+            self.unitizing.add(length, everyone)
         for (i, j), pair in self.pairs.items():
             first, second = coders[i], coders[j]
             if first is None or second is None:
@@ -295,6 +329,7 @@ class _Tally:
             pair.documents += 1
             pair.tokens += len(tokens)
             pair.add(first, second)
+            pair.unitizing.add(length, [first, second])
 
     def report(
         self, analysts: Sequence[Analyst], labels: tuple[str, ...], scope: _Scope
@@ -307,6 +342,7 @@ class _Tally:
             by_label={
                 label: self._group(label, [p.by_label[label] for p in pairs]) for label in labels
             },
+            complete=self.unitizing.documents,
         )
         coded: Counter[AnalystId] = Counter()
         spans: Counter[AnalystId] = Counter()
@@ -323,6 +359,7 @@ class _Tally:
             spans={a.id: spans[a.id] for a in analysts},
             pairs=pairs,
             group=group,
+            finished={a.id: sum(a.id in who for who in scope.finished.values()) for a in analysts},
         )
 
     def _values(self, label: str | None) -> Iterable[tuple[tuple[Hashable | None, ...], int]]:
@@ -350,7 +387,14 @@ class _Tally:
             else:
                 exact, overlap = tally.exact_scores[label], tally.overlap_scores[label]
                 sentiment = tally.sentiment_by_label[label].result()
-            return Figures(confusion.kappa(), coincidences.alpha(), exact, overlap, sentiment)
+            return Figures(
+                confusion.kappa(),
+                coincidences.alpha(),
+                exact,
+                overlap,
+                sentiment,
+                tally.unitizing.alpha(label),
+            )
 
         return PairAgreement(
             first=analysts[i],
@@ -362,9 +406,10 @@ class _Tally:
         )
 
     def _group(self, label: str | None, pairs: Sequence[Figures]) -> GroupFigures:
-        coincidences = Coincidences()
+        coincidences, fleiss = Coincidences(), Fleiss()
         for values, weight in self._values(label):
             coincidences.add(values, weight)
+            fleiss.add(values, weight)
         kappas = [p.kappa.value for p in pairs if p.kappa.value is not None]
         mean_kappa = (
             Statistic(sum(kappas) / len(kappas), len(kappas))
@@ -376,4 +421,10 @@ class _Tally:
             mean_kappa=mean_kappa,
             exact=sum((p.exact for p in pairs), SpanScores()),
             overlap=sum((p.overlap for p in pairs), SpanScores()),
+            fleiss_kappa=(
+                fleiss.kappa()
+                if self.unitizing.raters >= 3
+                else Statistic(None, 0, FEWER_THAN_THREE)
+            ),
+            alpha_unitizing=self.unitizing.alpha(label),
         )
