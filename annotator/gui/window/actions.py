@@ -61,6 +61,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
     ActionSpec("snap", "&Snap selections to whole words", (), "&View", checkable=True),
     ActionSpec("colour_by_layer", "&Colour by analyst", ("Ctrl+Shift+L",), "&View", checkable=True),
+    ActionSpec("analysis", "A&nalysis", ("Ctrl+Shift+A",), "&View"),
     ActionSpec("review", "&Review two layers", ("Ctrl+Shift+R",), "&Review", checkable=True),
     ActionSpec("next_disagreement", "&Next disagreement", ("F8",), "&Review"),
     ActionSpec("previous_disagreement", "&Previous disagreement", ("Shift+F8",), "&Review"),

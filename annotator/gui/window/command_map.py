@@ -65,6 +65,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "zoom_reset": lambda: window.zoom(0),
         "snap": window.toggle_snap,
         "colour_by_layer": window.toggle_colour_by_layer,
+        "analysis": window.show_analysis,
         "review": window.review.toggle,
         "next_disagreement": lambda: window.review.step(1),
         "previous_disagreement": lambda: window.review.step(-1),
