@@ -38,11 +38,12 @@ from annotator.core.records import AnnotationId, CommentId, DecisionId
 from annotator.core.store import Store, history, matching
 from annotator.core.store.connection import connect_read_only
 
+_T = TypeVar("_T")
+
 #: The history entry's action.
 ACTION = "merge-conflict"
 #: What tells two versions apart, by history entity.
 _KEYS = {"annotation": "modified", "comment": "body", "review_decision": "decided"}
-T = TypeVar("T")
 _WHAT = {"annotation": "annotation", "comment": "comment", "review_decision": "review decision"}
 
 
@@ -253,6 +254,6 @@ def _plain(record: Any) -> dict[str, Any]:
     return row
 
 
-def _chunks(values: list[T], size: int) -> Iterator[list[T]]:
+def _chunks(values: list[_T], size: int) -> Iterator[list[_T]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
