@@ -8,6 +8,7 @@ from annotator.cli import (  # noqa: F401  (registers commands)
     agreement,
     copies,
     documents,
+    done,
     exchange,
     export,
     fetching,

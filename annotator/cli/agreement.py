@@ -77,12 +77,15 @@ def agreement_command(
     analyst: str | None,
 ) -> None:
     """How far analysts agree: Cohen's kappa for each pair and Krippendorff's alpha for all of
-    them on token-level labels, span precision/recall/F1 (exact and overlap matching), and
-    alpha on the sentiment of matched spans; overall and per label.
+    them on token-level labels, Fleiss' kappa (three or more analysts), Krippendorff's
+    unitizing alpha (boundaries and labels together, in code points), span
+    precision/recall/F1 (exact matching, and overlap as a maximum matching), and alpha on the
+    sentiment of matched spans; overall and per label.
 
-    A document counts for an analyst only if they annotated something in it: otherwise it is
-    missing for them, not "nothing tagged". In a pair, the first analyst is the reference of
-    precision and recall.
+    A document counts for an analyst only if they annotated something in it or marked it done
+    (`annotator done`): otherwise it is missing for them, not "nothing tagged". Fleiss' kappa
+    and unitizing alpha for all analysts rest on the documents every one of them coded. In a
+    pair, the first analyst is the reference of precision and recall.
     """
     from annotator.core.agreement import agreement_report
     from annotator.core.agreement.formats import Format, render, save

@@ -184,3 +184,48 @@ def test_a_missing_project_is_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.sqlite"
     result = CliRunner().invoke(cli, ["agreement", "--db", str(missing)])
     assert result.exit_code == 1 and not missing.exists()
+
+
+def test_new_coefficients_in_every_format(project: Project, tmp_path: Path) -> None:
+    with Store.open(project.path) as store:
+        report = agreement_report(store)
+        ids = {a.name: a.id for a in store.analysts()}
+    pair = report.pair(ids["Ana"], ids["Olga"])
+    assert pair is not None
+    unitizing = pair.overall.alpha_unitizing.value
+    fleiss = report.group.overall.fleiss_kappa.value
+    assert unitizing is not None and fleiss is not None
+
+    data = json.loads(invoke("agreement", "--db", str(project.path), "-f", "json").stdout)
+    assert data["all"]["overall"]["fleiss_kappa"]["value"] == pytest.approx(fleiss)
+    assert data["all"]["documents_coded_by_all"] == 1
+    assert "krippendorff_alpha_unitizing" in data["all"]["by_label"]["Claim"]
+    json_pair = next(p for p in data["pairs"] if (p["first"], p["second"]) == ("Ana", "Olga"))
+    assert json_pair["overall"]["krippendorff_alpha_unitizing"]["value"] == pytest.approx(unitizing)
+    assert "maximum matching" in data["overlap_matching"]
+    assert [a["documents_finished"] for a in data["analysts"]] == [0, 0, 0]
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke("agreement", "--db", str(project.path), "-f", "csv").stdout)
+        )
+    )
+    overall = next(r for r in rows if r["scope"] == "all" and r["label"] == "")
+    assert float(overall["fleiss_kappa"]) == pytest.approx(fleiss)
+    ana_olga = next(
+        r for r in rows if (r["analyst_a"], r["analyst_b"], r["label"]) == ("Ana", "Olga", "")
+    )
+    assert float(ana_olga["krippendorff_alpha_unitizing"]) == pytest.approx(unitizing)
+    assert ana_olga["fleiss_kappa"] == ""  # a pair has no Fleiss' kappa
+
+    table = invoke("agreement", "--db", str(project.path)).stdout
+    assert "Fleiss' κ" in table and "αU" in table
+    assert f"{fleiss:.3f}" in table and f"{unitizing:.3f}" in table
+
+    two = json.loads(
+        invoke(
+            "agreement", "--db", str(project.path), "-f", "json", "--by", "Ana", "--by", "Olga"
+        ).stdout
+    )
+    reason = two["all"]["overall"]["fleiss_kappa"]
+    assert reason["value"] is None and "three or more" in reason["reason"]

@@ -2,9 +2,11 @@
 
 CSV rows: one per pair of analysts and label, and one per label for all analysts together
 (`scope` "all": `kappa` is then the mean of the pairs' kappas, `alpha` Krippendorff's alpha
-over every analyst, F1 pooled over the pairs). An empty `label` means all labels together.
-Names are user text: unless `raw`, a name that a spreadsheet would read as a formula gets a
-leading ' (annotator.core.export.tables.neutralise); numbers are written as numbers.
+over every analyst, F1 pooled over the pairs, `fleiss_kappa` over the documents every analyst
+coded; `krippendorff_alpha_unitizing` is the unitizing alpha of the pair or of everyone). An
+empty `label` means all labels together. Names are user text: unless `raw`, a name that a
+spreadsheet would read as a formula gets a leading ' (annotator.core.export.tables.neutralise);
+numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from annotator.core.agreement.matching import OVERLAP_MATCHING
 from annotator.core.agreement.report import (
     AgreementReport,
     Figures,
@@ -50,6 +53,8 @@ COLUMNS = (
     "sentiment_alpha_nominal",
     "sentiment_alpha_ordinal",
     "sentiment_off_scale",
+    "fleiss_kappa",
+    "krippendorff_alpha_unitizing",
 )
 _TEXT_COLUMNS = ("analyst_a", "analyst_b", "label")
 ALL_LABELS = "all labels"
@@ -87,6 +92,8 @@ def _group_row(label: str, figures: GroupFigures, documents: int, tokens: int) -
         "sentiment_alpha_nominal": None,
         "sentiment_alpha_ordinal": None,
         "sentiment_off_scale": None,
+        "fleiss_kappa": figures.fleiss_kappa.value,
+        "krippendorff_alpha_unitizing": figures.alpha_unitizing.value,
     }
 
 
@@ -110,6 +117,8 @@ def _pair_row(pair: PairAgreement, label: str, figures: Figures) -> Row:
         "sentiment_alpha_nominal": figures.sentiment.nominal.value,
         "sentiment_alpha_ordinal": figures.sentiment.ordinal.value,
         "sentiment_off_scale": figures.sentiment.off_scale,
+        "fleiss_kappa": None,
+        "krippendorff_alpha_unitizing": figures.alpha_unitizing.value,
     }
 
 
@@ -164,6 +173,7 @@ def _figures(figures: Figures) -> dict[str, Any]:
         "exact": _spans(figures.exact),
         "overlap": _spans(figures.overlap),
         "sentiment": _sentiment(figures.sentiment),
+        "krippendorff_alpha_unitizing": _statistic(figures.alpha_unitizing),
     }
 
 
@@ -173,6 +183,8 @@ def _group_figures(figures: GroupFigures) -> dict[str, Any]:
         "mean_kappa": _statistic(figures.mean_kappa),
         "exact": _spans(figures.exact),
         "overlap": _spans(figures.overlap),
+        "fleiss_kappa": _statistic(figures.fleiss_kappa),
+        "krippendorff_alpha_unitizing": _statistic(figures.alpha_unitizing),
     }
 
 
@@ -181,6 +193,7 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
     group = report.group
     return {
         "tokenisation": report.tokenisation,
+        "overlap_matching": OVERLAP_MATCHING,
         "sentiment_scale": list(SENTIMENT_SCALE),
         "documents": report.documents,
         "labels": list(report.labels),
@@ -189,12 +202,14 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
                 "id": analyst.id,
                 "name": analyst.name,
                 "documents_coded": report.coded[analyst.id],
+                "documents_finished": report.finished.get(analyst.id, 0),
                 "spans": report.spans[analyst.id],
             }
             for analyst in report.analysts
         ],
         "all": {
             "documents": group.documents,
+            "documents_coded_by_all": group.complete,
             "tokens": group.tokens,
             "overall": _group_figures(group.overall),
             "by_label": {label: _group_figures(f) for label, f in group.by_label.items()},
@@ -246,7 +261,8 @@ def format_table(report: AgreementReport) -> str:
         f"{group.tokens} tokens.",
         "",
         "All analysts (α: Krippendorff's alpha; κ: mean of the pairs' Cohen's kappa; "
-        "F1 pooled over the pairs)",
+        "F1 pooled over the pairs; Fleiss' κ and αU (unitizing alpha) over the "
+        f"{group.complete} documents all of them coded)",
     ]
     reasons: dict[str, None] = {}
 
@@ -267,10 +283,12 @@ def format_table(report: AgreementReport) -> str:
             stat(f.mean_kappa),
             score(f.exact.f1),
             score(f.overlap.f1),
+            stat(f.fleiss_kappa),
+            stat(f.alpha_unitizing),
         ]
         for label, f in [("", group.overall), *group.by_label.items()]
     ]
-    lines += _table(["label", "α", "κ", "F1 exact", "F1 overlap"], body)
+    lines += _table(["label", "α", "κ", "F1 exact", "F1 overlap", "Fleiss' κ", "αU"], body)
     lines += ["", "Pairs (the first analyst is the reference of precision and recall)"]
     body = []
     off_scale = 0
@@ -290,10 +308,11 @@ def format_table(report: AgreementReport) -> str:
                     str(f.sentiment.pairs),
                     stat(f.sentiment.nominal),
                     stat(f.sentiment.ordinal),
+                    stat(f.alpha_unitizing),
                 ]
             )
     header = ["pair / label", "docs", "κ", "α", "P exact", "R exact", "F1 exact"]
-    header += ["F1 overlap", "sentiment pairs", "sent. α nom.", "sent. α ord."]
+    header += ["F1 overlap", "sentiment pairs", "sent. α nom.", "sent. α ord.", "αU"]
     lines += _table(header, body)
     lines += [
         "",

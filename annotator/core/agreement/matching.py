@@ -25,6 +25,12 @@ from collections.abc import Sequence
 from annotator.core.agreement.token_labels import Span
 
 Match = tuple[Span, Span]
+#: The rule above in one sentence (the JSON report quotes it).
+OVERLAP_MATCHING = (
+    "Within a document and a label, spans sharing at least one code point are paired one to "
+    "one by a maximum matching: the most pairs, then the most code points shared, then the "
+    "smallest total boundary difference, then the closest in reading order."
+)
 _Edge = tuple[int, int, int, int]  # reference index, compared index, common, distance
 
 
