@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core import analysis
 from annotator.core.records import AnnotationId, DocumentId
 from annotator.core.session import Session
 from annotator.gui.panels.analysis_view import AnalysisView
 from annotator.gui.window.main_window import MainWindow
-from support import SAMPLE
+from support import SAMPLE, find_top_level
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -200,6 +200,25 @@ def test_a_filter_that_cannot_be_read_says_so_and_shows_no_counts(open_window, q
     _filter(dock, qtbot, "colour:red")
     assert "colour" in dock.message.text()
     assert dock.pivot_tab.model.rowCount() == 0
+
+
+def test_an_export_that_cannot_be_written_says_why_and_leaves_nothing(  # type: ignore[no-untyped-def]
+    open_window, qtbot, monkeypatch, tmp_path: Path
+) -> None:
+    window: MainWindow = open_window([SAMPLE])
+    window.info_bar.hide()
+    _tag_sample(window)
+    dock = _open_analysis(window, qtbot)
+    tab = dock.pivot_tab
+    missing = tmp_path / "no such folder" / "counts.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(missing), ""))
+    QTest.mouseClick(tab.export_table_button, Qt.MouseButton.LeftButton)
+    box = find_top_level(QMessageBox)
+    assert box is not None and box.textFormat() == Qt.TextFormat.PlainText
+    assert box.windowTitle() == "Cannot export the table"
+    assert "no such folder" in box.text()
+    box.close()
+    assert not missing.parent.exists()
 
 
 def test_the_layer_switch_counts_one_analyst_or_everyone(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from annotator.core.analysis import Passage, Pivot
 from annotator.gui.reading.plain_text import tooltip_text
@@ -156,11 +157,11 @@ class PivotTableModel(QAbstractTableModel):
             return str(value)
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
             return tooltip_text(value)
+        if role == Qt.ItemDataRole.ForegroundRole and value == 0:
+            return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and self._is_total(index):
-            from PySide6.QtGui import QFont
-
             font = QFont()
             font.setBold(True)
             return font

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,6 +91,7 @@ class AnalysisView(QDockWidget):
         super().__init__("Analysis", parent)
         self.setObjectName("analysisView")
         self._host = host
+        self._store = host.store  # the project the choices were read from
         self._job: BackgroundJob[Any] | None = None
         self._requests = 0  # the newest request's number: older results are dropped
         self.shown_filter = AnalysisFilter()  # what the counts on screen were computed for
@@ -188,7 +189,7 @@ class AnalysisView(QDockWidget):
 
     def reload_choices(self) -> None:
         """The project's labels and layers in the combos (the choices made are kept)."""
-        store = self._host.store
+        store = self._store = self._host.store
         label, layer = self.label_combo.currentText(), self.layer_combo.currentData()
         codebook = store.codebook.get()
         self.label_combo.clear()
@@ -231,6 +232,9 @@ class AnalysisView(QDockWidget):
             self._job.cancel()
         self._requests += 1
         request = self._requests
+        if self._host.store is not self._store:  # the window opened another project
+            self.reload_choices()
+            self.passage_model.set_passages([])
         tab = self.tabs.currentWidget()
         assert isinstance(tab, AnalysisTab)
         filt = self.current_filter()
@@ -305,8 +309,14 @@ class AnalysisView(QDockWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        self.reload_choices()
-        self.compute()
+        if not event.spontaneous():  # not a window coming back from being minimised
+            self.reload_choices()
+            self.compute()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.isVisible():
+            self.compute()  # the charts drawn again in the new palette's colours
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if self._job is not None and not self._job.done:
