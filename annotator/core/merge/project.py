@@ -32,7 +32,7 @@ from pathlib import Path
 from annotator.core.errors import AnnotatorError, NotAProject, ProjectError
 from annotator.core.export import export
 from annotator.core.interchange import import_annotations
-from annotator.core.merge import conflicts
+from annotator.core.merge import conflicts, finished_marks
 from annotator.core.merge.guard import guard
 from annotator.core.merge.incoming import clean_names_and_notes, read_sifted
 from annotator.core.merge.report import MergeReport
@@ -135,6 +135,7 @@ def merge_project(
 
         try:
             unexported = screen_copy(theirs.conn)
+            marks = finished_marks.read_marks(theirs.conn)
             export(theirs, exported, "jsonl", progress=reading)
         except (sqlite3.Error, ValueError, TypeError) as exc:
             # ValueError, TypeError: values no project of ours holds (a list where text
@@ -160,6 +161,7 @@ def merge_project(
                 edited = conflicts.record(
                     store, both, copy=copy, file=other.name, analyst_id=merger
                 )
+                carried = finished_marks.carry(store, marks, merger=analyst)
                 if store.conn.total_changes != before:
                     # Backed up only when the merge changes something (merging a file again
                     # makes no new backup). The backup reads the last committed state from its
@@ -175,6 +177,7 @@ def merge_project(
         report.yours, report.reowned, report.absent = guarded.yours, guarded.reowned, guarded.absent
         report.cleaned = cleaned
         report.conflicts = edited
+        report.finished = carried
         return report
 
 

@@ -51,6 +51,8 @@ class MergeReport(InterchangeReport):
     absent: list[Refused] = field(default_factory=list)
     conflicts: list[Refused] = field(default_factory=list)
     cleaned: int = 0
+    #: Finished marks (document read through by an analyst) brought over.
+    finished: int = 0
 
     @classmethod
     def of(cls, other: Path, applied: InterchangeReport) -> MergeReport:
@@ -70,6 +72,8 @@ class MergeReport(InterchangeReport):
                 f"Control characters (NUL, escapes…) removed from {self.cleaned} name(s) and "
                 f"note(s) of {name}, as importing does."
             )
+        if self.finished:
+            lines.append(f"{_plural(self.finished, 'finished mark')} of {name} brought over.")
         yours = _counted(self.yours, lambda n, what: f"{n} of your {what}s")
         reowned = _counted(self.reowned, lambda n, what: f"{n} {what}(s)")
         absent = _counted(self.absent, _plural)
