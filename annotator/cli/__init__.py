@@ -12,6 +12,7 @@ from annotator.cli import (  # noqa: F401  (registers commands)
     exchange,
     export,
     fetching,
+    hub,
     qdpx,
     safety,
     search,
