@@ -93,7 +93,9 @@ class AnalysisView(QDockWidget):
         self._host = host
         self._store = host.store  # the project the choices were read from
         self._job: BackgroundJob[Any] | None = None
-        self._requests = 0  # the newest request's number: older results are dropped
+        # The newest request: its job, the tab and the filter it counts for. Older jobs are
+        # cancelled and their results dropped.
+        self._request: tuple[BackgroundJob[Any], AnalysisTab, AnalysisFilter] | None = None
         self.shown_filter = AnalysisFilter()  # what the counts on screen were computed for
 
         self.query = QLineEdit()
@@ -230,8 +232,6 @@ class AnalysisView(QDockWidget):
         """Count again for the current tab and filter; an older computation is cancelled."""
         if self._job is not None and not self._job.done:
             self._job.cancel()
-        self._requests += 1
-        request = self._requests
         if self._host.store is not self._store:  # the window opened another project
             self.reload_choices()
             self.passage_model.set_passages([])
@@ -249,16 +249,19 @@ class AnalysisView(QDockWidget):
                     return None
 
         job: BackgroundJob[Any] = BackgroundJob(work, name="analysis")
-        job.finished.connect(lambda: self._finished(job, request, tab, filt))
+        # A bound method, not a lambda: the connection goes with the dock if the window is
+        # closed while a job still runs.
+        job.finished.connect(self._finished)
         self._job = job
+        self._request = (job, tab, filt)
         self.message.setText("Counting…")
         job.start()
 
-    def _finished(
-        self, job: BackgroundJob[Any], request: int, tab: AnalysisTab, filt: AnalysisFilter
-    ) -> None:
-        if request != self._requests:
-            return  # a newer request is under way (this one was cancelled)
+    def _finished(self) -> None:
+        if self._request is None or not self._request[0].done:
+            return  # an older job, cancelled: a newer one is under way
+        job, tab, filt = self._request
+        self._request = None
         try:
             result = job.result()
         except AnnotatorError as exc:
@@ -266,9 +269,9 @@ class AnalysisView(QDockWidget):
             self.message.setText(str(exc))
             self.computed.emit()
             return
-        if result is None:
-            return
         self.message.setText("")
+        if result is None:  # cancelled (the dock was closed)
+            return
         self.shown_filter = filt
         tab.show_result(result)
         self.computed.emit()
