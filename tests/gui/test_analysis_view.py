@@ -221,6 +221,23 @@ def test_an_export_that_cannot_be_written_says_why_and_leaves_nothing(  # type: 
     assert not missing.parent.exists()
 
 
+def test_names_that_look_like_markup_are_shown_as_typed(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = open_window([SAMPLE])
+    window.info_bar.hide()
+    doc = window.current_document
+    assert doc is not None
+    claim = _span(window, doc, "Claim", "Wei responded", sentiment="neutral")
+    window.session.set_link(source_id=claim.id, kind="said_by", name="<b>Wei</b> &amp;")
+    dock = _open_analysis(window, qtbot)
+    tab = dock.pivot_tab
+    assert _table(tab.model)[1][0] == "<b>Wei</b> &amp;"
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(tab.model.index(0, 1))
+    QTest.keyClick(tab.table, Qt.Key.Key_Return)
+    assert dock.passages_title.textFormat() == Qt.TextFormat.PlainText
+    assert dock.passages_title.text() == "<b>Wei</b> &amp; / neutral: 1 annotation"
+
+
 def test_the_layer_switch_counts_one_analyst_or_everyone(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = open_window([SAMPLE])
     window.info_bar.hide()
