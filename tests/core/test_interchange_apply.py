@@ -489,3 +489,27 @@ def test_a_document_is_found_by_its_address_when_its_text_differs(
     (claim,) = fresh_store.annotations.for_document(mine)
     assert claim.quote == TYPO.replace("permanant", "permanent")
     assert [d.id for d in fresh_store.documents.list()] == [mine]
+
+
+def test_two_articles_of_one_file_sharing_a_title_each_keep_their_own_annotations(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """ "Daily briefing" twice: the second is not taken for the first, just added from the
+    same file, because of its title."""
+    colleague = Store.open(tmp_path / "briefings.sqlite")
+    session = Session(colleague, colleague.ensure_analyst("Bea"))
+    texts = [
+        "Daily briefing\nThe spokesman said the talks went well on Monday.",
+        "Daily briefing\nThe spokesman said the talks went well on Tuesday, again.",
+    ]
+    for text in texts:
+        doc = add(colleague, text, title="Daily briefing")
+        tag(session, doc, "Claim", "the talks went well")
+    report = run(fresh_store, exported(colleague, tmp_path / "briefings.jsonl"))
+    colleague.close()
+    assert report.added == 2 and not report.orphans
+    documents = fresh_store.documents.list()
+    assert len(documents) == 2
+    for summary in documents:
+        (annotation,) = fresh_store.annotations.for_document(summary.id)
+        assert annotation.quote == "the talks went well"

@@ -115,12 +115,23 @@ def _documents_and_annotations(
     annotations = _Annotations(run)
     comments: list[ParsedComment] = []
     decisions: list[tuple[ParsedDecision, Placement]] = []
+    # Documents this file added: another of its documents is never matched to them by title.
+    created: set[DocumentId] = set()
     for item in stream.items:
         if isinstance(item, ParsedDocument):
             annotations.apply()
             if onto is not None and targets:
                 raise onto_refused(stream.path, documents)
-            placement = place(run.store, stream.path, item, onto=onto, analyst_id=run.importer)
+            placement = place(
+                run.store,
+                stream.path,
+                item,
+                onto=onto,
+                analyst_id=run.importer,
+                not_by_title=created,
+            )
+            if placement.how == "created" and placement.document_id is not None:
+                created.add(placement.document_id)
             run.report.documents.append(DocumentOutcome(placement.title, placement.how))
             targets[item.text_sha256] = _Target(placement)
         elif isinstance(item, ParsedComment):

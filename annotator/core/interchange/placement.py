@@ -36,8 +36,11 @@ def place(
     *,
     onto: DocumentId | None,
     analyst_id: AnalystId,
+    not_by_title: set[DocumentId] | frozenset[DocumentId] = frozenset(),
 ) -> Placement:
-    """Find (or create) the local document for `doc`; call inside the import's transaction."""
+    """Find (or create) the local document for `doc`; call inside the import's transaction.
+    `not_by_title`: documents the same file added, which another of its documents with the
+    same title ("Daily briefing") is a different article from."""
     found = matching.document_by_text(store, doc.text_sha256)
     if found:
         return Placement(*found, "same text")
@@ -52,6 +55,7 @@ def place(
         rows = matching.documents_by_title(store, doc.title)
         # Two articles may share a title ("Daily briefing"): a different date rules one out.
         rows = [r for r in rows if r[2] is None or doc.published is None or r[2] == doc.published]
+        rows = [r for r in rows if r[0] not in not_by_title]
         if len(rows) == 1:
             return Placement(rows[0][0], rows[0][1], "same title")
     if doc.text is not None:
