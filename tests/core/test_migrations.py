@@ -34,6 +34,7 @@ FROZEN = {
     "0008_own_migration_record": "668cf42dfc6e7bb37e5293a71234e4733fa54047b9fc9d735ffad568c169f6cc",
     "0009_search_folding": "e2030e1293861fea014b3a08aeb9a0b5c54aca11bce607234f20636a55c49202",
     "0010_finished_documents": "2420b425d552a9f26b3d70bbf473ccee791959ce6778faa8e6cf533bd859ce97",
+    "0011_hub_sync": "399d5f0f3c8786982958f4f11be337c2e506f1a3aecb393cd31f72aad9a9a4a5",
 }
 
 
