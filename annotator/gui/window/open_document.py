@@ -61,7 +61,6 @@ class Taken(NamedTuple):
     touched: list[Annotation]  # created or modified, as stored now
     created: list[AnnotationId]
     relinked: set[AnnotationId]  # claims whose "said by" or "about" may read differently
-    names: bool  # the project's canonical names changed
 
 
 class OpenDocument(QObject):
@@ -247,11 +246,12 @@ class OpenDocument(QObject):
             links_removed=change.links_removed,
             links_added=change.links_added,
         )
-        names = self.names is not None and self.names.take(
-            before=before,
-            after=touched,
-            links_removed=change.links_removed,
-            links_added=change.links_added,
-        )
+        if self.names is not None:
+            self.names.take(
+                before=before,
+                after=touched,
+                links_removed=change.links_removed,
+                links_added=change.links_added,
+            )
         self.highlighter.rehighlight_lines(lines)
-        return Taken(touched, created, relinked, names)
+        return Taken(touched, created, relinked)
