@@ -5,7 +5,7 @@ skip, saying why; the rest of the suite does not need either."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -57,3 +57,35 @@ def postgres_hub(postgres_server: PostgresServer) -> Iterator[str]:
 
 def _roles(conn: psycopg.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT rolname FROM pg_roles").fetchall()}
+
+
+@pytest.fixture
+def hub_admin(postgres_hub: str) -> str:
+    """The superuser URL of a database with the hub schema made (`init_hub`)."""
+    from annotator.core import hub
+
+    with hub.connect(postgres_hub) as conn:
+        hub.init_hub(conn)
+    return postgres_hub
+
+
+@pytest.fixture
+def hub_login(hub_admin: str, postgres_server: PostgresServer) -> Callable[..., str]:
+    """A factory: `hub_login("anna", reviewer=False, analyst_id="anna-id")` grants the login
+    (password "<name>-password"), registers its analyst (unless analyst_id is None) and
+    returns the login's URL (with its password, for tests only)."""
+    from annotator.core import hub
+
+    database = psycopg.conninfo.conninfo_to_dict(hub_admin)["dbname"]
+
+    def login(name: str, *, reviewer: bool = False, analyst_id: str | None = "") -> str:
+        password = f"{name}-password"
+        with hub.connect(hub_admin) as conn:
+            hub.grant(conn, name, password, reviewer)
+        url = postgres_server.url(str(database), name, password)
+        if analyst_id is not None:
+            with hub.connect(url) as conn:
+                hub.register_analyst(conn, analyst_id or f"id-{name}", name.title())
+        return url
+
+    return login
