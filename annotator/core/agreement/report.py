@@ -37,14 +37,14 @@ from annotator.core.store.agreement_rows import coded_spans, layers_with_annotat
 from annotator.core.store.export_rows import document_text, read_snapshot
 from annotator.core.store.finished import finished_by
 
-StatisticName = Literal["kappa", "alpha", "alpha_unitizing", "f1_exact", "f1_overlap"]
+StatisticName = Literal["kappa", "alpha", "f1_exact", "f1_overlap", "alpha_unitizing"]
 #: What the heatmap and the tables can show, with their display names.
 STATISTICS: dict[StatisticName, str] = {
     "kappa": "Cohen's κ",
     "alpha": "Krippendorff's α",
-    "alpha_unitizing": "Krippendorff's αU",
     "f1_exact": "F1 (exact)",
     "f1_overlap": "F1 (overlap)",
+    "alpha_unitizing": "Krippendorff's αU",
 }
 FEWER_THAN_THREE = "Fleiss' κ is given for three or more analysts (for two, see Cohen's κ)"
 

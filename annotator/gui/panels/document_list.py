@@ -12,12 +12,16 @@ Outlet and Language are shown when a document of the project names its outlet an
 has room for them beside a readable title (the header's context menu shows or hides them for
 good). A syndicated copy's title starts with ⧉; its tooltip names the original. The rows'
 context menu opens the original the document was read from (`original_dialog`).
+
+A document the analyst marked done has ✓ before its title; the tooltip names everyone who
+marked it done, with the day. Review mode can show only the documents every analyst it
+compares marked done (`require_finished`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -56,6 +60,8 @@ TITLE, DATE, TAGS, OUTLET, LANGUAGE = range(len(_HEADERS))
 SOURCE_COLUMNS = (OUTLET, LANGUAGE)
 #: Before the title of a syndicated copy.
 COPY_MARK = "⧉"
+#: Before the title of a document the analyst marked done.
+DONE_MARK = "✓"
 SHOW_ORIGINAL = "Show original…"
 APPLY_TO_COPIES = "Apply my annotations to its copies"
 SOURCE_COLUMNS_ACTION = "Outlet and language"
@@ -101,6 +107,11 @@ class DocumentListModel(QAbstractTableModel):
         self._counts: dict[DocumentId, int] | None = None  # all counts: only to sort by them
         self._needle = ""
         self._sort = (DATE, Qt.SortOrder.AscendingOrder)
+        #: Per document, who marked it done (name → when); the analyst's own name.
+        self._finished: dict[DocumentId, dict[str, str]] = {}
+        self._me = ""
+        #: Only documents all of these marked done (review mode); None: every document.
+        self._required: frozenset[str] | None = None
 
     # -- filling ----------------------------------------------------------------------------
 
@@ -186,10 +197,56 @@ class DocumentListModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _filtered(self) -> list[int]:
+        shown = self._order
+        if self._required is not None:
+            required, finished, ids = self._required, self._finished, self._ids
+            shown = [i for i in shown if required <= finished.get(ids[i], {}).keys()]
         if not self._needle:
-            return list(self._order)
+            return list(shown)
         needle, haystacks = self._needle, self._haystacks
-        return [i for i in self._order if needle in haystacks[i]]
+        return [i for i in shown if needle in haystacks[i]]
+
+    # -- finished marks ---------------------------------------------------------------------
+
+    def set_finished(self, marks: Mapping[DocumentId, Mapping[str, str]], me: str) -> None:
+        """Who marked which documents done (analyst name → when); `me` is the analyst."""
+        self._finished = {doc_id: dict(who) for doc_id, who in marks.items() if who}
+        self._me = me
+        self._refilter_or_repaint()
+
+    def set_finished_for(self, doc_id: DocumentId, marks: Mapping[str, str]) -> None:
+        """One document's marks, after the analyst changed them."""
+        if marks:
+            self._finished[doc_id] = dict(marks)
+        else:
+            self._finished.pop(doc_id, None)
+        if self._required is not None:
+            self._refilter_or_repaint()
+            return
+        row = self.row_of(doc_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, TITLE), self.index(row, TITLE))
+
+    def finished_by(self, doc_id: DocumentId) -> dict[str, str]:
+        return dict(self._finished.get(doc_id, {}))
+
+    def require_finished(self, names: frozenset[str] | None) -> None:
+        """Show only the documents every one of `names` marked done (None: all documents)."""
+        if names == self._required:
+            return
+        self._required = names
+        self._refilter_or_repaint()
+
+    def _refilter_or_repaint(self) -> None:
+        if self._required is None and self._shown == self._filtered():
+            if self._shown:
+                last = self.index(len(self._shown) - 1, TITLE)
+                self.dataChanged.emit(self.index(0, TITLE), last)
+            return
+        self.beginResetModel()
+        self._shown = self._filtered()
+        self._rows = None
+        self.endResetModel()
 
     def _sorted(self) -> list[int]:
         column, order = self._sort
@@ -319,7 +376,11 @@ class DocumentListModel(QAbstractTableModel):
             i = self._shown[row]
             if column == TITLE:
                 title = self._titles[i]
-                return f"{COPY_MARK} {title}" if self._copy_of[i] is not None else title
+                if self._copy_of[i] is not None:
+                    title = f"{COPY_MARK} {title}"
+                if self._me and self._me in self._finished.get(self._ids[i], {}):
+                    title = f"{DONE_MARK} {title}"
+                return title
             if column == DATE:
                 return self._dates[i] or ""
             if column == OUTLET:
@@ -343,6 +404,10 @@ class DocumentListModel(QAbstractTableModel):
             lines.append(f"Copy of {original}")
         lines.append(" · ".join(part for part in (doc.outlet, doc.author, doc.language) if part))
         lines += [doc.url or doc.source, f"{doc.char_count} characters"]
+        done = self._finished.get(doc.id, {})
+        if done:
+            who = ", ".join(f"{name} ({when[:10]})" for name, when in sorted(done.items()))
+            lines.append(f"Marked done by {who}")
         return "\n".join(line for line in lines if line)
 
 
@@ -527,6 +592,10 @@ class DocumentListPanel(QWidget):
 
         self.original_dialog = OriginalDialog(original, title, self)
         self.original_dialog.open()
+
+    def require_finished(self, names: frozenset[str] | None) -> None:
+        """Only documents all of `names` marked done (None: all), keeping the current one."""
+        self._keeping_current(lambda: self.model.require_finished(names))
 
     def _filter(self, text: str) -> None:
         self._keeping_current(lambda: self.model.set_filter(text))

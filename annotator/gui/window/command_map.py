@@ -16,6 +16,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from annotator import __version__
+from annotator.core.errors import AnnotatorError
+from annotator.core.records import DocumentId
+from annotator.core.store.finished import finished_by
+from annotator.gui.reading.plain_text import plain_message
 from annotator.gui.window import document_flows, project_safety, projects
 from annotator.gui.window.actions import ACTIONS
 
@@ -53,6 +57,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "end_right": lambda: window.workspace.move_boundary("end", 1),
         "clear_sentiment": lambda: window.workspace.set_sentiment(None),
         "codebook": window.edit_codebook,
+        "mark_done": lambda: toggle_done(window),
         "find": window.find_bar.open_bar,
         "find_next": lambda: window.find_bar.step(1),
         "find_previous": lambda: window.find_bar.step(-1),
@@ -75,6 +80,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "reject": lambda: window.review.decide("reject"),
         "keep_edit": lambda: window.review.decide("edit"),
         "accept_agreed": window.review.accept_agreed,
+        "both_done": window.review.filter_documents,
         "agreement": lambda: show_agreement(window),
         "search": window.focus_search,
         "refresh": lambda: window.refresh(force=True),
@@ -139,6 +145,35 @@ def context_menu(window: MainWindow, point: QPoint) -> None:
         menu.addAction(action)
     menu.exec(window.view.viewport().mapToGlobal(point))
     standard.deleteLater()
+
+
+def toggle_done(window: MainWindow) -> None:
+    """Mark the open document done by the analyst, or not done if it is: one undoable step."""
+    if window.current_document is None:
+        window.statusBar().showMessage("Open a document to mark it done.", 5000)
+        return
+    doc_id = DocumentId(window.current_document)
+    session = window.workspace.session
+    done = session.analyst.id not in finished_by(window.store.conn, [doc_id]).get(doc_id, {})
+    try:
+        change = session.mark_finished(doc_id, done=done)
+    except AnnotatorError as exc:
+        plain_message(window, "Not saved", str(exc))
+        return
+    window.workspace.apply_change(change)
+    window.statusBar().showMessage(f"Saved: {change.description}", 5000)
+
+
+def refresh_done(window: MainWindow, doc_id: str | None = None) -> None:
+    """The document list's finished marks: all of them, or one document's after a change."""
+    names = {analyst.id: analyst.name for analyst in window.store.layers()}
+    marks = finished_by(window.store.conn, None if doc_id is None else [doc_id])
+    named = {d: {names.get(a, a): when for a, when in m.items()} for d, m in marks.items()}
+    model = window.documents.model
+    if doc_id is None:
+        model.set_finished(named, window.workspace.session.analyst.name)
+    else:
+        model.set_finished_for(DocumentId(doc_id), named.get(DocumentId(doc_id), {}))
 
 
 def show_agreement(window: MainWindow) -> None:

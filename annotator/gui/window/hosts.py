@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QSplitter, QStatusBar, QWidget
 from annotator.core.records import Analyst
 from annotator.core.store import Store
 from annotator.gui.panels.annotation_table import AnnotationTablePanel
+from annotator.gui.panels.document_list import DocumentListPanel
 from annotator.gui.panels.inspector import Inspector
 from annotator.gui.reading.document_view import DocumentView
 from annotator.gui.window.info_bar import InfoBar
@@ -71,6 +72,9 @@ class ReviewHost(WindowBase, Protocol):
 
     @property
     def actions_by_id(self) -> dict[str, QAction]: ...
+
+    @property
+    def documents(self) -> DocumentListPanel: ...
 
 
 class ProjectHost(WindowBase, Protocol):

@@ -31,7 +31,12 @@ from annotator.gui.reading.label_bar import LabelBar, bind_codebook_keys
 from annotator.gui.reading.plain_text import plain_label
 from annotator.gui.window import copies_flow, document_flows, projects
 from annotator.gui.window import settings as app_settings
-from annotator.gui.window.command_map import build_actions, command_handlers, context_menu
+from annotator.gui.window.command_map import (
+    build_actions,
+    command_handlers,
+    context_menu,
+    refresh_done,
+)
 from annotator.gui.window.import_flow import (
     FileDrops,
 )
@@ -192,6 +197,7 @@ class MainWindow(QMainWindow):
 
     def reload_documents(self) -> None:
         self.documents.load(self.store.documents)  # ids, titles, dates; the rest on demand
+        refresh_done(self)
 
     def open_document(self, doc_id: str) -> None:
         if self.current_document == doc_id:
@@ -310,6 +316,7 @@ class MainWindow(QMainWindow):
     def _refresh_document_row(self, doc_id: str) -> None:
         # Counted in memory: the project's count(*) walks every annotation of the document.
         self.documents.model.set_annotation_count(DocumentId(doc_id), len(self.workspace.state))
+        refresh_done(self, doc_id)  # a finished mark set or undone
         self.saved_label.setText("All changes saved")
 
     def _open_for_change(self, doc_id: str) -> None:

@@ -87,6 +87,7 @@ class ReviewMode(QObject):
             self.first, self.second = self._default_layers()
         self._fill_layers()
         self._show_layers()
+        self.filter_documents()
         self.panel.show()
         self._refresh(first_row=True)
         self._fit_splitter()
@@ -98,6 +99,7 @@ class ReviewMode(QObject):
             hidden, colour = self._before
             self._before = None
             self.window.workspace.show_layers(hidden, colour_by_layer=colour)
+        self.window.documents.require_finished(None)
         self.panel.hide()
         self._sync_actions()
         self.window.view.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -159,7 +161,18 @@ class ReviewMode(QObject):
             return
         self.first, self.second = first, second
         self._show_layers()
+        self.filter_documents()
         self._refresh(first_row=True)
+
+    def filter_documents(self) -> None:
+        """The document list: only documents both compared layers marked done, while reviewing
+        with Review ▸ Only documents both marked done checked."""
+        if not self.active or not self.window.actions_by_id["both_done"].isChecked():
+            self.window.documents.require_finished(None)
+            return
+        names: dict[str, str] = {a.id: a.name for a in self.window.store.layers()}
+        wanted = frozenset(names.get(layer, layer) for layer in (self.first, self.second))
+        self.window.documents.require_finished(wanted)
 
     # -- the list ---------------------------------------------------------------------------
 
