@@ -278,3 +278,24 @@ def test_the_sentiment_table_empties_without_two_analysts(qtbot, store: Store) -
             Qt.CheckState.Unchecked
         )
     assert dialog.findChild(QTableWidget, "agreementSentiment").rowCount() == 0
+
+
+def test_fleiss_kappa_and_unitizing_alpha_are_shown(qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, store)
+    report = agreement_report(store)
+    headers = [
+        dialog.labels.horizontalHeaderItem(c).text() for c in range(dialog.labels.columnCount())
+    ]
+    assert headers[5:] == ["Fleiss' κ", "αU (unitizing)"]
+    overall = report.group.overall
+    assert dialog.labels.item(0, 5).text() == number(overall.fleiss_kappa.value)
+    assert dialog.labels.item(0, 6).text() == number(overall.alpha_unitizing.value)
+    assert overall.fleiss_kappa.value is not None  # three analysts, one document all coded
+    dialog.set_statistic("alpha_unitizing")
+    ids = {a.name: a.id for a in report.analysts}
+    pair = report.pair(ids["Ana"], ids["Olga"])
+    assert pair is not None
+    names = [a.name for a in report.analysts]
+    cell = dialog.heatmap.item(names.index("Ana"), names.index("Olga"))
+    assert cell.text() == number(pair.overall.alpha_unitizing.value)
+    assert "coded by all of them" in dialog.summary.text()

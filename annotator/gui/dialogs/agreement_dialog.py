@@ -105,8 +105,13 @@ def _cell_tip(statistic: StatisticName, figures: Figures, documents: int) -> str
     value = figures.value(statistic)
     text = f"{STATISTICS[statistic]}: {number(value)}\n{documents} documents coded by both"
     if value is None:
-        if statistic in ("kappa", "alpha"):
-            text += "\n" + (figures.kappa if statistic == "kappa" else figures.alpha).reason
+        if statistic in ("kappa", "alpha", "alpha_unitizing"):
+            chosen = {
+                "kappa": figures.kappa,
+                "alpha": figures.alpha,
+                "alpha_unitizing": figures.alpha_unitizing,
+            }[statistic]
+            text += "\n" + chosen.reason
         else:
             text += "\nneither analyst tagged a span here"
     return text
@@ -161,10 +166,18 @@ class AgreementDialog(QDialog):
         self.summary.setObjectName("agreementSummary")
         self.summary.setWordWrap(True)
 
-        self.labels = QTableWidget(0, 5, self)
+        self.labels = QTableWidget(0, 7, self)
         self.labels.setObjectName("agreementLabels")
         self.labels.setHorizontalHeaderLabels(
-            ["Label", "α (all analysts)", "κ (mean of pairs)", "F1 exact", "F1 overlap"]
+            [
+                "Label",
+                "α (all analysts)",
+                "κ (mean of pairs)",
+                "F1 exact",
+                "F1 overlap",
+                "Fleiss' κ",
+                "αU (unitizing)",
+            ]
         )
         self.labels.verticalHeader().setVisible(False)
         self.labels.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -288,7 +301,9 @@ class AgreementDialog(QDialog):
         group = report.group
         self._show(
             f"{group.documents} of {report.documents} documents coded by two or more of "
-            f"these analysts, {group.tokens} tokens."
+            f"these analysts, {group.tokens} tokens; {group.complete} coded by all of them "
+            "(Fleiss' κ and αU rest on those). A document counts as coded by an analyst who "
+            "annotated something in it or marked it done."
         )
 
     def _show(self, summary: str) -> None:
@@ -320,6 +335,8 @@ class AgreementDialog(QDialog):
             self.labels.setItem(row, 2, _stat_item(figures.mean_kappa))
             self.labels.setItem(row, 3, _item(number(figures.exact.f1), align_right=True))
             self.labels.setItem(row, 4, _item(number(figures.overlap.f1), align_right=True))
+            self.labels.setItem(row, 5, _stat_item(figures.fleiss_kappa))
+            self.labels.setItem(row, 6, _stat_item(figures.alpha_unitizing))
         _fit_rows(self.labels, most=8)
 
     def _fill_sentiment(self) -> None:
