@@ -6,9 +6,10 @@
 - Overall, a token's category is the set of labels of the spans it is inside (an analyst's
   spans may overlap: "Claim" and "Target" on one token make the category "Claim+Target");
   a token inside no span has the empty set, shown as "none".
-- Missing data: an analyst who has no annotation at all in a document (of any label) did not
-  code that document, so their values for its tokens are missing, not "none". Only documents
-  coded by two or more of the compared analysts contribute.
+- Missing data: an analyst who has no annotation at all in a document (of any label) and did
+  not mark it finished did not code that document, so their values for its tokens are missing,
+  not "none". A document they marked finished without annotating is coded: every token "none".
+  Only documents coded by two or more of the compared analysts contribute.
 
 Tokens whose values agree for every analyst form runs, and each run is counted once with its
 length as weight: the work per document grows with its spans, not its tokens.
