@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotator.core.hub.errors import HubError, require_psycopg
-from annotator.core.hub.urls import without_password
+from annotator.core.hub.urls import redacted, without_password
 
 if TYPE_CHECKING:
     import psycopg
@@ -34,7 +34,8 @@ def connect(url: str, *, password_prompt: Callable[[], str] | None = None) -> ps
         if password_prompt is None or not _wants_password(exc):
             raise _refusal(url, exc) from None
     except pg.ProgrammingError as exc:  # a malformed URL
-        raise HubError(f"{without_password(url)} is not a PostgreSQL address: {exc}") from None
+        reason = redacted(str(exc), url)
+        raise HubError(f"{without_password(url)} is not a PostgreSQL address: {reason}") from None
     password = password_prompt()
     try:
         conn = pg.connect(
@@ -54,7 +55,7 @@ def _wants_password(exc: Exception) -> bool:
 
 
 def _refusal(url: str, exc: Exception) -> HubError:
-    reason = " ".join(str(exc).split())
+    reason = redacted(" ".join(str(exc).split()), url)
     hint = "Check the address, that the server runs, and your login and password"
     if "password authentication failed" in reason or "no password supplied" in reason:
         hint = (
