@@ -28,6 +28,7 @@ from annotator.core.records import (
     ReviewDecision,
 )
 from annotator.core.store import Store, finished
+from annotator.core.store import talking_points as tp
 from annotator.core.store.annotations import row_of
 from annotator.core.store.comments import comment_row
 from annotator.core.store.reviews import decision_of, decision_row
@@ -45,6 +46,7 @@ class Effects:
     links_removed: dict[LinkId, Link] = field(default_factory=dict)
     decisions: bool = False
     finished: bool = False  # finished marks changed
+    talking_points: bool = False  # talking points or their claims changed
 
     def put_link(self, link: Link) -> None:
         self.links_removed.pop(link.id, None)
@@ -298,6 +300,95 @@ class RemoveFinished(Op):
             raise ValidationError("the document was marked finished again since")
 
 
+@dataclass(frozen=True)
+class PutTalkingPoint(Op):
+    KIND = "put_talking_point"
+    point: tp.TalkingPoint
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutTalkingPoint:
+        return cls(tp.point_of(data["point"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "point": tp.point_row(self.point)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        tp.put(store, self.point, analyst_id=analyst_id)
+        effects.talking_points = True
+
+    def check(self, store: Store) -> None:
+        if tp.find(store.conn, self.point.id) != self.point:
+            raise ValidationError("the talking point was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveTalkingPoint(Op):
+    KIND = "remove_talking_point"
+    id: tp.TalkingPointId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveTalkingPoint:
+        return cls(tp.TalkingPointId(data["id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "id": self.id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        tp.remove(store, self.id, analyst_id=analyst_id)
+        effects.talking_points = True
+
+    def check(self, store: Store) -> None:
+        if tp.find(store.conn, self.id) is not None:
+            raise ValidationError("the talking point was restored since")
+
+
+@dataclass(frozen=True)
+class PutMembership(Op):
+    """Put a claim into a talking point."""
+
+    KIND = "put_talking_point_claim"
+    member: tp.Membership
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PutMembership:
+        return cls(tp.membership_of(data["member"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "member": tp.membership_row(self.member)}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        tp.put_member(store, self.member, analyst_id=analyst_id)
+        effects.talking_points = True
+        effects.touched.add(self.member.annotation_id)
+
+    def check(self, store: Store) -> None:
+        if tp.membership(store.conn, self.member.annotation_id) != self.member:
+            raise ValidationError("the claim's talking point was changed since")
+
+
+@dataclass(frozen=True)
+class RemoveMembership(Op):
+    KIND = "remove_talking_point_claim"
+    annotation_id: AnnotationId
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoveMembership:
+        return cls(AnnotationId(data["annotation_id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.KIND, "annotation_id": self.annotation_id}
+
+    def apply(self, store: Store, analyst_id: AnalystId, effects: Effects) -> None:
+        tp.remove_member(store, self.annotation_id, analyst_id=analyst_id)
+        effects.talking_points = True
+        if store.annotations.find(self.annotation_id) is not None:
+            effects.touched.add(self.annotation_id)
+
+    def check(self, store: Store) -> None:
+        if tp.membership(store.conn, self.annotation_id) is not None:
+            raise ValidationError("the claim was put into a talking point again since")
+
+
 _KINDS: dict[str, type[Op]] = {
     kind.KIND: kind
     for kind in (
@@ -311,6 +402,10 @@ _KINDS: dict[str, type[Op]] = {
         RemoveDecision,
         PutFinished,
         RemoveFinished,
+        PutTalkingPoint,
+        RemoveTalkingPoint,
+        PutMembership,
+        RemoveMembership,
     )
 }
 
@@ -341,8 +436,13 @@ def removal_ops(store: Store, annotation_id: AnnotationId) -> tuple[list[Op], li
     comments = store.comments.thread(annotation_id)
     forward: list[Op] = [RemoveLink(link.id) for link in links]
     forward += [RemoveComment(c.id) for c in comments]
+    member = tp.membership(store.conn, annotation_id)
+    if member is not None:
+        forward.append(RemoveMembership(annotation_id))
     forward.append(RemoveAnnotation(annotation_id))
     inverse: list[Op] = [PutAnnotation(annotation)]
     inverse += [PutLink(link) for link in links]
     inverse += [PutComment(c) for c in comments]
+    if member is not None:
+        inverse.append(PutMembership(member))
     return forward, inverse

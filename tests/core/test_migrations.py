@@ -35,7 +35,8 @@ FROZEN = {
     "0009_search_folding": "e2030e1293861fea014b3a08aeb9a0b5c54aca11bce607234f20636a55c49202",
     "0010_finished_documents": "2420b425d552a9f26b3d70bbf473ccee791959ce6778faa8e6cf533bd859ce97",
     "0011_hub_sync": "399d5f0f3c8786982958f4f11be337c2e506f1a3aecb393cd31f72aad9a9a4a5",
-    "0012_analysis_indexes": "c3a52c15adfb3fee5d83cf225e670f6f2b33ca00e36ced3610c2cecb0d8b0d2b",
+    "0012_analysis_indexes": "461719d65e0c55bc5dadbeea865a9c665cedb088507595bb55c49fa81e41e75d",
+    "0013_talking_points": "c3a52c15adfb3fee5d83cf225e670f6f2b33ca00e36ced3610c2cecb0d8b0d2b",
 }
 
 
