@@ -25,6 +25,7 @@ from annotator.core.analysis.results import (
 )
 from annotator.core.errors import ValidationError
 from annotator.core.store import analysis_rows as rows
+from annotator.core.store.analysis_counts import count_rows
 from annotator.core.store.analysis_rows import TIME_FIELDS, Interrupted
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def pivot(
     if cancelled is not None and cancelled():
         raise Cancelled()
     try:
-        found = rows.count_rows(store.conn, fields, where, cancelled=cancelled)
+        found = count_rows(store.conn, fields, where, cancelled=cancelled)
     except Interrupted as exc:
         raise Cancelled() from exc
     counts: Counter[tuple[str | None, ...]] = Counter()

@@ -68,7 +68,7 @@ def _one_line(text: str | None) -> str | None:
     return None if text is None else " ".join(text.split())
 
 
-def _span_name(alias: str) -> str:
+def span_name(alias: str) -> str:
     """A span's canonical name: speaker_name, else its quote on one line (in SQL where the
     quote is on one line already, which is nearly always)."""
     quote = f"{alias}.quote"
@@ -100,12 +100,12 @@ def _span_join(alias: str, link: str) -> str:
     )
 
 
-_KEYS = {
+KEYS = {
     "speaker": (
-        f"coalesce(ls.name, {_span_name('sp')}, "
-        f"CASE WHEN lb.role = 'speaker' THEN {_span_name('a')} END)"
+        f"coalesce(ls.name, {span_name('sp')}, "
+        f"CASE WHEN lb.role = 'speaker' THEN {span_name('a')} END)"
     ),
-    "target": f"coalesce(lt.name, {_span_name('tg')})",
+    "target": f"coalesce(lt.name, {span_name('tg')})",
     "sentiment": "a.sentiment",
     "label": "lb.name",
     "analyst": "an.name",
@@ -123,12 +123,9 @@ _NEEDS = {
 }
 
 
-def _from(needs: set[str]) -> str:
-    joins = "FROM annotations a JOIN labels lb ON lb.id = a.label_id "
-    if "documents" in needs:
-        joins += "JOIN documents d ON d.id = a.document_id "
-    if "analyst" in needs:
-        joins += "JOIN analysts an ON an.id = a.analyst_id "
+def link_joins(needs: set[str]) -> str:
+    """The joins naming the speaker and/or target (as `needs` says) of annotation `a`."""
+    joins = ""
     if "speaker" in needs:
         joins += _link_join("ls", "said_by") + _span_join("sp", "ls")
     if "target" in needs:
@@ -136,7 +133,23 @@ def _from(needs: set[str]) -> str:
     return joins
 
 
-def _where(where: Where) -> tuple[str, list[object], set[str]]:
+def _from(needs: set[str], driver: str = "") -> str:
+    """The FROM clause; `driver`: a query of the few annotation ids to start from (CROSS JOIN
+    keeps SQLite from scanning an index and testing each row against them instead)."""
+    joins = "FROM annotations a JOIN labels lb ON lb.id = a.label_id "
+    if driver:
+        joins = (
+            f"FROM ({driver}) m CROSS JOIN annotations a ON a.id = m.id "
+            "CROSS JOIN labels lb ON lb.id = a.label_id "
+        )
+    if "documents" in needs:
+        joins += "JOIN documents d ON d.id = a.document_id "
+    if "analyst" in needs:
+        joins += "JOIN analysts an ON an.id = a.analyst_id "
+    return joins + link_joins(needs)
+
+
+def where_sql(where: Where) -> tuple[str, list[object], set[str]]:
     terms: list[str] = []
     params: list[object] = []
     needs: set[str] = set()
@@ -144,15 +157,17 @@ def _where(where: Where) -> tuple[str, list[object], set[str]]:
         if ids is not None:
             terms.append(f"{column} IN ({', '.join('?' * len(ids))})" if ids else "0")
             params += ids
+    dates: list[str] = []
     if where.since is not None:
-        terms.append("d.published >= ?")
+        dates.append("published >= ?")
         params.append(where.since.isoformat())
-        needs.add("documents")
     if where.until is not None:
         # Stored as YYYY-MM-DD, a time perhaps following: before the next day is all of it.
-        terms.append("d.published < ?")
+        dates.append("published < ?")
         params.append((where.until + timedelta(days=1)).isoformat())
-        needs.add("documents")
+    if dates:
+        # A set of document ids built once, not a document read per annotation.
+        terms.append(f"a.document_id IN (SELECT id FROM documents WHERE {' AND '.join(dates)})")
     if where.condition:
         terms.append(f"({where.condition})")
         params += where.params
@@ -197,7 +212,7 @@ def register(conn: sqlite3.Connection) -> None:
     conn.create_function(ONE_LINE, 1, _one_line, deterministic=True)
 
 
-def _run(
+def run(
     conn: sqlite3.Connection,
     sql: str,
     params: Sequence[object],
@@ -215,25 +230,6 @@ def _run(
         raise
     finally:
         conn.set_progress_handler(None, 0)
-
-
-def count_rows(
-    conn: sqlite3.Connection,
-    by: Sequence[str],
-    where: Where,
-    *,
-    cancelled: Callable[[], bool] | None = None,
-) -> list[tuple[object, ...]]:
-    """(key per field of `by`, count) for every group: one GROUP BY. Time fields come back
-    as days (see `period_of`)."""
-    condition, params, needs = _where(where)
-    for name in by:
-        needs.update(_NEEDS.get(name, ()))
-    keys = [_KEYS[name] for name in by]
-    columns = ", ".join([*keys, "count(*)"])
-    group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}" if keys else ""
-    sql = f"SELECT {columns} {_from(needs)}WHERE {condition}{group}"
-    return _run(conn, sql, params, cancelled)
 
 
 #: What a passage row holds, in order.
@@ -262,9 +258,10 @@ def passage_rows(
 ) -> list[tuple[object, ...]]:
     """The annotations of one group (PASSAGE_COLUMNS), in document order (publication date,
     undated last, title), then reading order; at most `limit`."""
-    condition, params, needs = _where(where)
+    condition, params, needs = where_sql(where)
     needs.update(("speaker", "target", "analyst", "documents"))
     terms = [condition]
+    driver, driver_params = "", []
     for name, key in zip(by, keys, strict=True):
         if name in TIME_FIELDS:
             if key is None:
@@ -274,18 +271,63 @@ def passage_rows(
                 terms.append("d.published >= ? AND d.published < ?")
                 params += [first, after]
         elif key is None:
-            terms.append(f"{_KEYS[name]} IS NULL")
+            terms.append(f"{KEYS[name]} IS NULL")
         else:
-            terms.append(f"{_KEYS[name]} = ?")
+            if name in ("speaker", "target") and len(key) <= SHORT_QUOTE and not driver:
+                driver, driver_params = _named(name, key, spans=_counts_spans(conn, where))
+            terms.append(f"{KEYS[name]} = ?")  # the candidates found checked exactly
             params.append(key)
     sql = (
         f'SELECT a.id, d.id, d.title, d.published, a.quote, a.start, a."end", '
-        f"{_KEYS['speaker']}, {_KEYS['target']}, a.sentiment, an.name "
-        f"{_from(needs)}WHERE {' AND '.join(terms)} "
+        f"{KEYS['speaker']}, {KEYS['target']}, a.sentiment, an.name "
+        f"{_from(needs, driver)}WHERE {' AND '.join(terms)} "
         'ORDER BY d.published IS NULL, d.published, d.title, d.id, a.start, a."end", a.id '
         "LIMIT ?"
     )
-    return _run(conn, sql, [*params, limit], None)
+    return run(conn, sql, [*driver_params, *params, limit], None)
+
+
+#: The longest quote annotations_by_short_quote holds (migration 0012).
+SHORT_QUOTE = 40
+#: A quote to put on one line: the condition of annotations_by_spaced_quote, word for word.
+SPACED_QUOTE = (
+    f"(quote GLOB '*[{SPACES}]*' OR instr(quote, '  ') > 0 OR unicode(quote) = 32 "
+    "OR substr(quote, -1) = ' ')"
+)
+
+
+def _counts_spans(conn: sqlite3.Connection, where: Where) -> bool:
+    """True if speaker spans are among the annotations `where` takes."""
+    if where.label_ids is None:
+        return True
+    found = conn.execute(
+        "SELECT 1 FROM labels WHERE role = 'speaker' AND id IN (SELECT value FROM json_each(?))",
+        [json.dumps(where.label_ids)],
+    )
+    return found.fetchone() is not None
+
+
+def _named(field_name: str, name: str, *, spans: bool) -> tuple[str, list[object]]:
+    """Annotations that may have `name` as their speaker (or target), found through indexes:
+    claims whose link types the name or points to a span that may be so named (its
+    speaker_name, a short quote, a quote to put on one line); for the speaker, those spans
+    too (a speaker span is its own speaker). A superset: the caller checks the key."""
+    kind = "said_by" if field_name == "speaker" else "about"
+    named_spans = (
+        "SELECT id FROM annotations WHERE speaker_name = ? "
+        f"UNION ALL SELECT id FROM annotations WHERE speaker_name IS NULL "
+        f"AND length(quote) <= {SHORT_QUOTE} AND quote = ? "
+        f"UNION ALL SELECT id FROM annotations WHERE speaker_name IS NULL AND {SPACED_QUOTE}"
+    )
+    sql = (
+        "SELECT source_id AS id FROM links WHERE name = ? AND kind = ? "
+        f"UNION ALL SELECT source_id FROM links WHERE kind = ? AND target_id IN ({named_spans})"
+    )
+    params: list[object] = [name, kind, kind, name, name]
+    if field_name == "speaker" and spans:
+        sql += f" UNION ALL {named_spans}"
+        params += [name, name]
+    return f"SELECT DISTINCT id FROM ({sql})", params
 
 
 def document_titles(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
