@@ -1,0 +1,265 @@
+"""Hub rows into the project: inserted, updated or removed in batches, each change with its
+history entry, inside the caller's transaction.
+
+A row this project changed since its last push (`pending`) and the hub changed too is a
+conflict: the hub's version is kept (it was sent first, and colleagues may have it already),
+the project's version goes into its history as a ``sync-conflict`` entry and is returned, for
+the hub's history and the list shown to the analyst.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.hub import sync_state
+from annotator.core.hub.sync_rows import (
+    ANALYSTS,
+    ANNOTATIONS,
+    DOCUMENTS,
+    LABELS,
+    Ids,
+    Row,
+    Table,
+)
+from annotator.core.records import anchor, now_iso
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+#: Project columns written when a row is new, and those an update may change.
+_INSERTED: dict[str, tuple[str, ...]] = {
+    "analysts": ("id", "name", "created"),
+    "labels": ("id", "name", "role", "shortcut", "color", "description", "position"),
+    "documents": (
+        "id", "title", "text", "source", "published", "outlet", "author", "url", "language",
+        "page_starts", "text_hash", "imported_at", "char_count", "import_report",
+    ),
+    "annotations": (
+        "id", "document_id", "analyst_id", "label_id", "start", "end", "quote", "prefix",
+        "suffix", "sentiment", "speaker_name", "note", "created", "modified",
+    ),
+    "links": ("id", "source_id", "kind", "target_id", "name", "analyst_id", "created"),
+    "comments": ("id", "annotation_id", "author_id", "created", "body"),
+    "review_decisions": (
+        "id", "document_id", "reviewer_id", "decided", "decision", "first_layer",
+        "second_layer", "sources", "results",
+    ),
+}  # fmt: skip
+_UPDATED: dict[str, tuple[str, ...]] = {
+    "analysts": ("name",),
+    "labels": ("name", "role", "shortcut", "color", "description", "position"),
+    "documents": ("title", "source", "published", "outlet", "author", "url", "language"),
+    "annotations": _INSERTED["annotations"][1:],
+    "links": ("kind", "target_id", "name", "created"),
+    "comments": ("created", "body"),
+    "review_decisions": _INSERTED["review_decisions"][1:],
+}
+#: Whose change a row is, in the project's history.
+_BY = {
+    "annotations": "analyst_id",
+    "links": "analyst_id",
+    "comments": "author_id",
+    "review_decisions": "reviewer_id",
+}
+_HISTORY = (
+    "INSERT INTO history (at, analyst_id, action, entity, entity_id, document_id, before, "
+    "after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An own change the hub had changed too: the hub's version was kept."""
+
+    table: str
+    id: str
+    what: str  # a short description for the list (a quote, a title, a comment)
+    lost: Row  # this project's version (project ids), kept in both histories
+    hub_version: int
+    hub_owner: str
+
+
+def _quoted(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def local_rows(conn: sqlite3.Connection, table: Table, ids: Sequence[str]) -> dict[str, Row]:
+    """The project's rows of `table` with these ids (project ids), as dicts."""
+    columns = _INSERTED[table.name]
+    found: dict[str, Row] = {}
+    for chunk in sync_state.chunks(list(ids)):
+        marks = ", ".join("?" * len(chunk))
+        cursor = conn.execute(
+            f"SELECT {_quoted(columns)} FROM {table.name} WHERE id IN ({marks})", list(chunk)
+        )
+        for values in cursor:
+            found[values[0]] = dict(zip(columns, values, strict=True))
+    return found
+
+
+class Applier:
+    """Writes hub rows of one table into the project (call `apply` per batch)."""
+
+    def __init__(self, conn: sqlite3.Connection, table: Table, ids: Ids) -> None:
+        self.conn = conn
+        self.table = table
+        self.ids = ids
+        columns = _INSERTED[table.name]
+        self._insert = (
+            f"INSERT INTO {table.name} ({_quoted(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        updated = _UPDATED[table.name]
+        self._update = (
+            f"UPDATE {table.name} SET {', '.join(f'{q} = ?' for q in _quoted(updated).split(', '))}"
+            " WHERE id = ?"
+        )
+        self._texts: dict[str, str] = {}
+
+    def apply(self, hub_rows: Sequence[Row], *, pending: set[str]) -> list[Conflict]:
+        """Bring these hub rows (hub ids, newest version of each) into the project."""
+        table = self.table
+        if table in (ANALYSTS, LABELS, DOCUMENTS):
+            self._pair_by_key(hub_rows)
+        incoming = [table.local_content(r, self.ids) for r in hub_rows]
+        here = local_rows(self.conn, table, [r["id"] for r in incoming])
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        deletes: list[str] = []
+        history: list[tuple[Any, ...]] = []
+        conflicts: list[Conflict] = []
+        now = now_iso()
+        for hub, row in zip(hub_rows, incoming, strict=True):
+            mine = here.get(row["id"])
+            deleted = bool(hub.get("deleted"))
+            if deleted and table in (LABELS,):
+                continue  # a label the team removed stays here until removed here
+            if mine is not None and not deleted and table.same(self._comparable(mine), row):
+                continue
+            if mine is None and deleted:
+                continue
+            if row["id"] in pending:
+                lost = mine if mine is not None else {"id": row["id"], "deleted": True}
+                conflicts.append(self._conflict(lost, hub))
+                history.append(self._entry(now, sync_state.CONFLICT, row, lost, hub))
+            if table is ANNOTATIONS and not deleted:
+                row = self._anchored(row)
+            full = self._complete(row, mine)
+            if deleted:
+                deletes.append(row["id"])
+                history.append(self._entry(now, "delete", row, mine, None))
+            elif mine is None:
+                inserts.append(tuple(full[c] for c in _INSERTED[table.name]))
+                history.append(self._entry(now, "create", row, None, full))
+            else:
+                updates.append((*(full[c] for c in _UPDATED[table.name]), row["id"]))
+                history.append(self._entry(now, "update", row, mine, full))
+        if deletes:
+            self._delete(deletes)
+        if inserts:
+            self.conn.executemany(self._insert, inserts)
+        if updates:
+            self.conn.executemany(self._update, updates)
+        if history:
+            self.conn.executemany(_HISTORY, history)
+        return conflicts
+
+    # -- details ----------------------------------------------------------------------------
+
+    def _comparable(self, mine: Row) -> Row:
+        out = dict(mine)
+        out.setdefault("deleted", False)
+        return out
+
+    def _complete(self, row: Row, mine: Row | None) -> Row:
+        full = dict(row)
+        if self.table is ANALYSTS:
+            full["created"] = mine["created"] if mine else now_iso()
+        return full
+
+    def _anchored(self, row: Row) -> Row:
+        if row.get("quote") is not None and row.get("prefix") is not None:
+            return row
+        text = self._text(row["document_id"])
+        quote, prefix, suffix = anchor(text, row["start"], row["end"])
+        return {**row, "quote": quote, "prefix": prefix, "suffix": suffix}
+
+    def _text(self, doc_id: str) -> str:
+        if doc_id not in self._texts:
+            found = self.conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id])
+            self._texts[doc_id] = (found.fetchone() or [""])[0]
+        return self._texts[doc_id]
+
+    def _delete(self, ids: list[str]) -> None:
+        if self.table is ANNOTATIONS:
+            # Links go explicitly before their annotation, never by the cascade.
+            for chunk in sync_state.chunks(ids):
+                marks = ", ".join("?" * len(chunk))
+                self.conn.execute(
+                    f"DELETE FROM links WHERE source_id IN ({marks}) OR target_id IN ({marks})",
+                    [*chunk, *chunk],
+                )
+        self.conn.executemany(f"DELETE FROM {self.table.name} WHERE id = ?", [(i,) for i in ids])
+
+    def _entry(
+        self, now: str, action: str, row: Row, before: Row | None, after: Any
+    ) -> tuple[Any, ...]:
+        by = row.get(_BY.get(self.table.name, ""), None)
+        if action == sync_state.CONFLICT:
+            assert isinstance(after, dict)
+            after = {"kept": "hub", "hub_version": after["row_version"], "by": after["owner"]}
+        document = row.get("document_id") if self.table is not DOCUMENTS else row["id"]
+        if self.table is DOCUMENTS:
+            before = _without_text(before)
+            after = _without_text(after)
+        return (
+            now,
+            by,
+            action,
+            self.table.entity,
+            row["id"],
+            document,
+            None if before is None else _ENCODER.encode(before),
+            None if after is None else _ENCODER.encode(after),
+        )
+
+    def _conflict(self, lost: Row, hub: Row) -> Conflict:
+        what = str(lost.get("quote") or lost.get("body") or lost.get("title") or lost["id"])
+        return Conflict(
+            self.table.name,
+            lost["id"],
+            what[:80],
+            _without_text(lost) or {},
+            int(hub["row_version"]),
+            str(hub.get("owner", "")),
+        )
+
+    def _pair_by_key(self, hub_rows: Sequence[Row]) -> None:
+        """Hub analysts, labels and documents this project has under another id (the same
+        name, label name or text) are paired with it instead of added twice."""
+        key, local_key = {
+            "analysts": ("name", "name"),
+            "labels": ("name", "name"),
+            "documents": ("text_sha256", "text_hash"),
+        }[self.table.name]
+        kind = self.table.mapped[0][1]
+        for hub in hub_rows:
+            if hub["id"] in self.ids.to_local_ids[kind]:
+                continue
+            found = self.conn.execute(
+                f"SELECT id FROM {self.table.name} WHERE {local_key} = ?", [hub[key]]
+            ).fetchone()
+            if found is None or found[0] == hub["id"]:
+                continue
+            if found[0] in self.ids.to_hub_ids[kind]:
+                continue  # already the hub's other row of that name
+            self.ids.pair(kind, found[0], hub["id"])
+
+
+def _without_text(row: Row | None) -> Row | None:
+    if row is None:
+        return None
+    return {k: v for k, v in row.items() if k != "text"}

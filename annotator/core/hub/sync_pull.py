@@ -1,0 +1,131 @@
+"""Bringing everyone's changes from the hub into the project, in batches.
+
+The hub's rows are read in one snapshot (REPEATABLE READ), table by table in the order rows
+refer to each other (analysts, labels, documents, annotations, links, comments, decisions),
+each table in the order of its rows' versions. Each batch is one project transaction that
+also moves that table's cursor (`hub_pulled`), so a pull killed at any point resumes after
+the last batch it committed, and a row arriving twice is written once (rows are keyed by id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.hub import sync_state
+from annotator.core.hub.sync_apply import Applier, Conflict
+from annotator.core.hub.sync_push import hub_select
+from annotator.core.hub.sync_rows import TABLES, Ids, Row, Table, writes_layer
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from annotator.core.store import Store
+
+#: Rows per project transaction.
+BATCH = 5000
+
+Progress = Callable[[str], bool]
+
+
+@dataclass
+class Pulled:
+    received: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    tables: set[str] = field(default_factory=set)  # the tables that brought changes
+
+
+def pull(
+    reader: psycopg.Connection,
+    writer: psycopg.Connection,
+    store: Store,
+    ids: Ids,
+    *,
+    me: str,
+    reviewer: bool,
+    tables: Sequence[Table] = TABLES,
+    progress: Progress,
+) -> Pulled:
+    """Pull `tables` (reader: its own connection, for the snapshot; writer: for the hub's
+    history of conflicts)."""
+    from psycopg import IsolationLevel
+
+    out = Pulled()
+    reader.isolation_level = IsolationLevel.REPEATABLE_READ
+    reader.read_only = True
+    with reader.transaction():
+        for table in tables:
+            while True:
+                after = sync_state.pulled(store.conn, table.name)
+                cursor = reader.execute(
+                    hub_select(table) + " WHERE row_version > %s ORDER BY row_version LIMIT %s",
+                    [after, BATCH],
+                )
+                names = [d.name for d in cursor.description or ()]
+                rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+                if not rows:
+                    break
+                _apply(writer, store, ids, table, rows, me, reviewer, out)
+                out.received += len(rows)
+                out.tables.add(table.name)
+                if not progress(f"Received {out.received} changes"):
+                    return out
+                if len(rows) < BATCH:
+                    break
+    return out
+
+
+def _apply(
+    writer: psycopg.Connection,
+    store: Store,
+    ids: Ids,
+    table: Table,
+    rows: list[Row],
+    me: str,
+    reviewer: bool,
+    out: Pulled,
+) -> None:
+    conn = store.conn
+    with store.transaction():
+        state = sync_state.remembered(conn)
+        assert state is not None
+        before = sync_state.last_seq(conn)
+        pending = set(
+            sync_state.changed_since(conn, state.pushed_through, (table.entity,))[table.entity]
+        )
+        conflicts = Applier(conn, table, ids).apply(rows, pending=pending)
+        sync_state.set_seen(
+            conn,
+            table.name,
+            (
+                (r["id"], int(r["row_version"]))
+                for r in rows
+                if writes_layer(table, r, me=me, reviewer=reviewer)
+            ),
+        )
+        sync_state.set_pulled(conn, table.name, max(int(r["row_version"]) for r in rows))
+        if before == state.pushed_through:
+            # Nothing of our own waits to be sent: what this pull wrote is not ours to send.
+            sync_state.set_pushed_through(conn, sync_state.last_seq(conn))
+        if conflicts:
+            _record_on_hub(writer, conflicts)
+    out.conflicts += conflicts
+
+
+def _record_on_hub(writer: psycopg.Connection, conflicts: list[Conflict]) -> None:
+    """The versions that lost, in the hub's history (before the project's commit: killed in
+    between, the next sync records them again rather than never)."""
+    from psycopg.types.json import Jsonb
+
+    payloads: list[list[Any]] = [
+        [
+            sync_state.CONFLICT,
+            Jsonb({"table": c.table, "id": c.id, "lost": c.lost, "kept_version": c.hub_version}),
+        ]
+        for c in conflicts
+    ]
+    with writer.transaction(), writer.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO annotator_hub.history (kind, payload) VALUES (%s, %s)", payloads
+        )
