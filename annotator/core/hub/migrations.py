@@ -290,7 +290,14 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON annotator_hub.history
     FOR EACH STATEMENT EXECUTE FUNCTION annotator_hub.append_only();
 """
 
-_POLICIES = """
+# In policies the functions sit in scalar subqueries, so that they run once per statement,
+# not once per row.
+_ME = "(SELECT annotator_hub.my_analyst_id())"
+_REVIEWER = "(SELECT annotator_hub.is_reviewer())"
+# A layer's writer: its analyst, or any reviewer for the reviewed layer.
+_LAYER = f"CASE WHEN analyst_id = 'reviewed' THEN {_REVIEWER} ELSE analyst_id = {_ME} END"
+
+_POLICIES = f"""
 -- Nothing is granted to PUBLIC; members of annotator_analyst read everything and write only
 -- through these policies. No table grants DELETE: removals are tombstones (`deleted`).
 CREATE POLICY read_all ON annotator_hub.analysts FOR SELECT USING (true);
@@ -302,38 +309,27 @@ GRANT INSERT (id, name, role_name) ON annotator_hub.analysts TO annotator_analys
 GRANT UPDATE (name) ON annotator_hub.analysts TO annotator_analyst;
 
 CREATE POLICY read_all ON annotator_hub.documents FOR SELECT USING (true);
-CREATE POLICY add_own ON annotator_hub.documents FOR INSERT
-    WITH CHECK (added_by = annotator_hub.my_analyst_id());
+CREATE POLICY add_own ON annotator_hub.documents FOR INSERT WITH CHECK (added_by = {_ME});
 CREATE POLICY describe_own ON annotator_hub.documents FOR UPDATE
-    USING (added_by = annotator_hub.my_analyst_id() OR annotator_hub.is_reviewer())
-    WITH CHECK (added_by = annotator_hub.my_analyst_id() OR annotator_hub.is_reviewer());
+    USING (added_by = {_ME} OR {_REVIEWER}) WITH CHECK (added_by = {_ME} OR {_REVIEWER});
 GRANT INSERT (id, text_sha256, title, text, source, published, outlet, author, url, language,
               page_starts, added_by, added_at) ON annotator_hub.documents TO annotator_analyst;
 GRANT UPDATE (title, source, published, outlet, author, url, language)
     ON annotator_hub.documents TO annotator_analyst;
 
 CREATE POLICY read_all ON annotator_hub.labels FOR SELECT USING (true);
-CREATE POLICY reviewers_add ON annotator_hub.labels FOR INSERT
-    WITH CHECK (annotator_hub.is_reviewer());
+CREATE POLICY reviewers_add ON annotator_hub.labels FOR INSERT WITH CHECK ({_REVIEWER});
 CREATE POLICY reviewers_change ON annotator_hub.labels FOR UPDATE
-    USING (annotator_hub.is_reviewer()) WITH CHECK (annotator_hub.is_reviewer());
+    USING ({_REVIEWER}) WITH CHECK ({_REVIEWER});
 GRANT INSERT (id, name, role, shortcut, color, description, position, deleted)
     ON annotator_hub.labels TO annotator_analyst;
 GRANT UPDATE (name, role, shortcut, color, description, position, deleted)
     ON annotator_hub.labels TO annotator_analyst;
 
--- A layer's writer: its analyst, or any reviewer for the reviewed layer.
-CREATE FUNCTION annotator_hub.may_write_layer(analyst_id text) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT CASE WHEN analyst_id = 'reviewed' THEN annotator_hub.is_reviewer()
-                ELSE analyst_id = annotator_hub.my_analyst_id() END
-$$;
 CREATE POLICY read_all ON annotator_hub.annotations FOR SELECT USING (true);
-CREATE POLICY add_own_layer ON annotator_hub.annotations FOR INSERT
-    WITH CHECK (annotator_hub.may_write_layer(analyst_id));
+CREATE POLICY add_own_layer ON annotator_hub.annotations FOR INSERT WITH CHECK ({_LAYER});
 CREATE POLICY change_own_layer ON annotator_hub.annotations FOR UPDATE
-    USING (annotator_hub.may_write_layer(analyst_id))
-    WITH CHECK (annotator_hub.may_write_layer(analyst_id));
+    USING ({_LAYER}) WITH CHECK ({_LAYER});
 GRANT INSERT (id, document_id, analyst_id, label_id, start, "end", quote, prefix, suffix,
               sentiment, note, speaker_name, target_name, created, modified, deleted)
     ON annotator_hub.annotations TO annotator_analyst;
@@ -342,32 +338,28 @@ GRANT UPDATE (label_id, start, "end", quote, prefix, suffix, sentiment, note, sp
     ON annotator_hub.annotations TO annotator_analyst;
 
 CREATE POLICY read_all ON annotator_hub.links FOR SELECT USING (true);
-CREATE POLICY add_own_layer ON annotator_hub.links FOR INSERT
-    WITH CHECK (annotator_hub.may_write_layer(analyst_id));
+CREATE POLICY add_own_layer ON annotator_hub.links FOR INSERT WITH CHECK ({_LAYER});
 CREATE POLICY change_own_layer ON annotator_hub.links FOR UPDATE
-    USING (annotator_hub.may_write_layer(analyst_id))
-    WITH CHECK (annotator_hub.may_write_layer(analyst_id));
+    USING ({_LAYER}) WITH CHECK ({_LAYER});
 GRANT INSERT (id, source_id, kind, target_id, name, analyst_id, created, deleted)
     ON annotator_hub.links TO annotator_analyst;
 GRANT UPDATE (kind, target_id, name, created, deleted)
     ON annotator_hub.links TO annotator_analyst;
 
 CREATE POLICY read_all ON annotator_hub.comments FOR SELECT USING (true);
-CREATE POLICY add_own ON annotator_hub.comments FOR INSERT
-    WITH CHECK (author_id = annotator_hub.my_analyst_id());
+CREATE POLICY add_own ON annotator_hub.comments FOR INSERT WITH CHECK (author_id = {_ME});
 CREATE POLICY change_own ON annotator_hub.comments FOR UPDATE
-    USING (author_id = annotator_hub.my_analyst_id())
-    WITH CHECK (author_id = annotator_hub.my_analyst_id());
+    USING (author_id = {_ME}) WITH CHECK (author_id = {_ME});
 GRANT INSERT (id, annotation_id, author_id, created, body, deleted)
     ON annotator_hub.comments TO annotator_analyst;
 GRANT UPDATE (created, body, deleted) ON annotator_hub.comments TO annotator_analyst;
 
 CREATE POLICY read_all ON annotator_hub.review_decisions FOR SELECT USING (true);
 CREATE POLICY reviewers_add_own ON annotator_hub.review_decisions FOR INSERT
-    WITH CHECK (annotator_hub.is_reviewer() AND reviewer_id = annotator_hub.my_analyst_id());
+    WITH CHECK ({_REVIEWER} AND reviewer_id = {_ME});
 CREATE POLICY reviewers_change_own ON annotator_hub.review_decisions FOR UPDATE
-    USING (annotator_hub.is_reviewer() AND reviewer_id = annotator_hub.my_analyst_id())
-    WITH CHECK (annotator_hub.is_reviewer() AND reviewer_id = annotator_hub.my_analyst_id());
+    USING ({_REVIEWER} AND reviewer_id = {_ME})
+    WITH CHECK ({_REVIEWER} AND reviewer_id = {_ME});
 GRANT INSERT (id, document_id, reviewer_id, decided, decision, first_layer, second_layer,
               sources, results, deleted) ON annotator_hub.review_decisions TO annotator_analyst;
 GRANT UPDATE (decided, decision, first_layer, second_layer, sources, results, deleted)
@@ -379,8 +371,7 @@ GRANT INSERT (at, kind, payload) ON annotator_hub.history TO annotator_analyst;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA annotator_hub FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION annotator_hub.my_analyst_id(), annotator_hub.is_reviewer(),
-    annotator_hub.may_write_layer(text), annotator_hub.stamp_row(),
-    annotator_hub.stamp_history(), annotator_hub.notify_change(),
+    annotator_hub.stamp_row(), annotator_hub.stamp_history(), annotator_hub.notify_change(),
     annotator_hub.keep_identity(), annotator_hub.append_only(), annotator_hub.refuse(text)
     TO annotator_analyst;
 """
