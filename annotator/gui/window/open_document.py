@@ -8,6 +8,7 @@ what is held and says which lines to draw again; the views are refreshed by the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -28,9 +29,11 @@ from annotator.gui.reading.highlighter import AnnotationHighlighter
 FIRST_SCREEN = 20_000
 #: How long the full load waits for a window that is not on screen yet to paint.
 NOT_SHOWN_WAIT_MS = 1000
-#: Lines highlighted per event-loop turn after the first paint, off screen (those on screen
-#: are highlighted as they come into view): small, so a key pressed meanwhile never waits long.
-HIGHLIGHT_BATCH = 50
+#: Lines off screen are highlighted after the first paint (those on screen as they come into
+#: view) a few at a time, for at most HIGHLIGHT_SLICE_S per event-loop turn: a key pressed
+#: meanwhile waits no longer than that, however many spans a line holds.
+HIGHLIGHT_STEP = 4
+HIGHLIGHT_SLICE_S = 0.004
 
 
 class _AfterFirstPaint(QObject):
@@ -153,7 +156,7 @@ class OpenDocument(QObject):
         self.ready.emit()
 
     def _highlight_more(self) -> None:
-        """Highlight the rest of a long document in small batches, keeping the window live."""
+        """Highlight the rest of a long document in short slices, keeping the window live."""
         if self.document is None:
             return
         self.highlighter.release(self.view.visible_lines())  # where the analyst is looking
@@ -161,7 +164,11 @@ class OpenDocument(QObject):
         if not remaining:
             self.highlighter.release_all()
             return
-        self.highlighter.release(remaining[:HIGHLIGHT_BATCH])
+        deadline = time.perf_counter() + HIGHLIGHT_SLICE_S
+        for first in range(0, len(remaining), HIGHLIGHT_STEP):
+            self.highlighter.release(remaining[first : first + HIGHLIGHT_STEP])
+            if time.perf_counter() >= deadline:
+                break
         QTimer.singleShot(0, self._highlight_more)
 
     def settled(self) -> bool:
