@@ -312,6 +312,26 @@ class Session:
             [PutMembership(m) for m in members],
         )
 
+    def name_speakers(self, annotation_ids: list[AnnotationId], canonical: str) -> Change:
+        """Give speaker spans one canonical name (accepting suggested aliases), one step."""
+        name = " ".join(canonical.split())
+        if not name:
+            raise ValidationError("Type the canonical name.")
+        forward: list[Op] = []
+        inverse: list[Op] = []
+        for annotation_id in dict.fromkeys(annotation_ids):
+            if self.store.annotations.get(annotation_id).speaker_name == name:
+                continue
+            before, after = self.store.annotations.changed(annotation_id, speaker_name=name)
+            forward.append(PutAnnotation(after))
+            inverse.append(PutAnnotation(before))
+        if not forward:
+            raise ValidationError(f"Every one of these speakers is named “{name}” already.")
+        first = self.store.annotations.get(annotation_ids[0])
+        return self._do(
+            f"Name {len(forward)} speakers “{_short(name)}”", first.document_id, forward, inverse
+        )
+
     def tag_many(
         self,
         spans: list[tuple[DocumentId, int, int]],
