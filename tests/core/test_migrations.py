@@ -37,6 +37,7 @@ FROZEN = {
     "0011_hub_sync": "399d5f0f3c8786982958f4f11be337c2e506f1a3aecb393cd31f72aad9a9a4a5",
     "0012_analysis_indexes": "461719d65e0c55bc5dadbeea865a9c665cedb088507595bb55c49fa81e41e75d",
     "0013_talking_points": "c3a52c15adfb3fee5d83cf225e670f6f2b33ca00e36ced3610c2cecb0d8b0d2b",
+    "0014_recurrences": "1ede16e2576949f84f2f5feda04ba12e09517d43cd7e4f7a9f89687a35fe46a0",
 }
 
 
