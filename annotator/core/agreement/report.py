@@ -27,7 +27,7 @@ from annotator.core.agreement.spans import (
 from annotator.core.agreement.statistics import Coincidences, Confusion, Fleiss, Statistic
 from annotator.core.agreement.token_labels import Pattern, Span, token_runs
 from annotator.core.agreement.tokens import TOKENISATION, tokenise
-from annotator.core.agreement.unitizing import UnitizingTally
+from annotator.core.agreement.unitizing import UnitizingTally, coded
 from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.records import Analyst, AnalystId, DocumentId, LabelId
@@ -319,9 +319,10 @@ class _Tally:
         self.tokens += len(tokens)
         for pattern, weight in token_runs(tokens, coders):
             self.patterns[pattern] += weight
-        everyone = [spans for spans in coders if spans is not None]
+        units = [None if spans is None else coded(spans, length) for spans in coders]
+        everyone = [one for one in units if one is not None]
         if len(everyone) == len(coders):
-            self.unitizing.add(length, everyone)
+            self.unitizing.add_coded(length, everyone)
         for (i, j), pair in self.pairs.items():
             first, second = coders[i], coders[j]
             if first is None or second is None:
@@ -329,7 +330,9 @@ class _Tally:
             pair.documents += 1
             pair.tokens += len(tokens)
             pair.add(first, second)
-            pair.unitizing.add(length, [first, second])
+            first_units, second_units = units[i], units[j]
+            assert first_units is not None and second_units is not None
+            pair.unitizing.add_coded(length, [first_units, second_units])
 
     def report(
         self, analysts: Sequence[Analyst], labels: tuple[str, ...], scope: _Scope

@@ -29,6 +29,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
@@ -92,71 +93,112 @@ def observed(first: Sequence[Unit], second: Sequence[Unit]) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class LabelUnits:
+    """One analyst's units of one label in a document, and the gaps between them."""
+
+    units: list[Unit]
+    gaps: list[int]
+
+
+_NO_UNITS = LabelUnits([], [])
+#: One analyst's units in a document, by label (labels they did not use are absent).
+Coded = dict[str, LabelUnits]
+
+
+def coded(spans: Iterable[Span], length: int) -> Coded:
+    """An analyst's spans in a document of `length` code points as units, by label."""
+    by_label: dict[str, list[Span]] = defaultdict(list)
+    for span in spans:
+        by_label[span.label].append(span)
+    result: Coded = {}
+    for label, own in by_label.items():
+        units = units_of(own, label)
+        result[label] = LabelUnits(units, gaps_of(units, length))
+    return result
+
+
 class UnitizingTally:
     """αU of `raters` analysts, gathered document by document, per label."""
 
     def __init__(self, raters: int, labels: Sequence[str]) -> None:
         self.raters = raters
         self.labels = tuple(labels)
+        self._wanted = frozenset(labels)
         self.length = 0
         self.documents = 0
         self._observed: dict[str, int] = defaultdict(int)
         self._units: dict[str, list[int]] = defaultdict(list)
         # Gap lengths per label, beside the whole documents of analysts who left it unused:
         # those are counted once for every label (`_whole`) and taken back (`_not_whole`).
-        self._gaps: dict[str, list[int]] = defaultdict(list)
+        self._gaps: dict[str, Counter[int]] = defaultdict(Counter)
         self._whole: Counter[int] = Counter()
         self._not_whole: dict[str, Counter[int]] = defaultdict(Counter)
+        self._cache: dict[str, tuple[Fraction, Fraction]] = {}
 
     def add(self, length: int, coders: Sequence[Sequence[Span]]) -> None:
         """One document of `length` code points, coded by every analyst (their spans)."""
+        self.add_coded(length, [coded(spans, length) for spans in coders])
+
+    def add_coded(self, length: int, coders: Sequence[Coded]) -> None:
+        """As `add`, with each analyst's units already made (`coded`, shared by tallies)."""
         assert len(coders) == self.raters
         self.documents += 1
         self.length += length
         self._whole[length] += self.raters
-        used = {span.label for spans in coders for span in spans}
+        self._cache.clear()
+        used = {label for one in coders for label in one} & self._wanted
         for label in used:
-            if label not in self.labels:
-                continue
-            units = [units_of(spans, label) for spans in coders]
+            units = [one.get(label, _NO_UNITS) for one in coders]
             for own in units:
-                if own:
-                    self._units[label].extend(end - start for start, end in own)
-                    self._gaps[label].extend(gaps_of(own, length))
+                if own.units:
+                    self._units[label].extend(end - start for start, end in own.units)
+                    self._gaps[label].update(own.gaps)
                     self._not_whole[label][length] += 1
             for first, second in combinations(units, 2):
                 # δ² is symmetric: each unordered pair counts for both orders.
-                self._observed[label] += 2 * observed(first, second)
+                self._observed[label] += 2 * observed(first.units, second.units)
 
     def disagreements(self, label: str) -> tuple[Fraction, Fraction]:
         """(D_o, D_e) of a label; (0, 0) when nobody used it."""
+        if label not in self._cache:
+            self._cache[label] = self._disagreements(label)
+        return self._cache[label]
+
+    def _disagreements(self, label: str) -> tuple[Fraction, Fraction]:
         lengths = self._units.get(label, [])
         if not lengths or self.length == 0:
             return Fraction(0), Fraction(0)
         m, total = self.raters, self.length
         d_o = Fraction(self._observed[label], m * (m - 1) * total * total)
-        gaps = sorted(self._gap_lengths(label))
-        # Suffix sums: for a unit of length l, Σ over gaps h ≥ l of (h − l + 1).
-        suffix = [0] * (len(gaps) + 1)
-        for index in range(len(gaps) - 1, -1, -1):
-            suffix[index] = suffix[index + 1] + gaps[index]
+        gaps = self._gap_lengths(label)
+        distinct = sorted(gaps)
+        # Suffix sums over the distinct gap lengths, of their number and their total length:
+        # for a unit of length l, Σ over gaps h ≥ l of (h − l + 1).
+        count_from = [0] * (len(distinct) + 1)
+        total_from = [0] * (len(distinct) + 1)
+        for index in range(len(distinct) - 1, -1, -1):
+            size, many = distinct[index], gaps[distinct[index]]
+            count_from[index] = count_from[index + 1] + many
+            total_from[index] = total_from[index + 1] + many * size
         n_c = len(lengths)
         within = 0  # Σ (2l³ − 3l² + l): each term is 6 × a sum of squares, so divisible by 3
         beside = 0
         for size in lengths:
-            first = bisect_left(gaps, size)
-            fitting = len(gaps) - first
+            first = bisect_left(distinct, size)
             within += 2 * size**3 - 3 * size**2 + size
-            beside += size * size * (suffix[first] - (size - 1) * fitting)
+            beside += size * size * (total_from[first] - (size - 1) * count_from[first])
         numerator = (n_c - 1) * within // 3 + beside
         denominator = m * total * (m * total - 1) - sum(size * (size - 1) for size in lengths)
         if denominator <= 0:
             return d_o, Fraction(0)
         return d_o, Fraction(2, total) * numerator / denominator
 
-    def _gap_lengths(self, label: str) -> list[int]:
-        whole = self._whole - self._not_whole.get(label, Counter())
-        return [*whole.elements(), *self._gaps.get(label, [])]
+    def _gap_lengths(self, label: str) -> Counter[int]:
+        """How many gaps of each length (all analysts, all documents) the label leaves."""
+        gaps = self._whole - self._not_whole.get(label, Counter())
+        gaps.update(self._gaps.get(label, Counter()))
+        return gaps
 
     def alpha(self, label: str | None = None) -> Statistic:
         """αU of one label, or over all labels (None)."""
