@@ -7,6 +7,7 @@ The undo log lives in the project file, so undo and redo survive a restart.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,9 @@ class Change:
     decisions: bool = False  # review decisions changed
     finished: bool = False  # a finished mark was set or taken away
     talking_points: bool = False  # talking points or their claims changed
+    #: Annotations the step touched in other documents (left out of `touched` and of
+    #: `links_added`): a step over several documents, e.g. tagging every occurrence.
+    elsewhere: frozenset[AnnotationId] = frozenset()
 
     @property
     def links(self) -> bool:
@@ -480,18 +484,32 @@ class Session:
 
     def _apply(self, description: str, document_id: DocumentId, ops: list[Op]) -> Change:
         effects = apply_all(self.store, self.analyst.id, ops)
+        elsewhere = self._elsewhere(effects.touched, document_id)
         return Change(
             description,
             document_id,
-            frozenset(effects.touched),
+            frozenset(effects.touched - elsewhere),
             frozenset(effects.removed),
-            tuple(effects.links_put.values()),
+            tuple(link for link in effects.links_put.values() if link.source_id not in elsewhere),
             tuple(effects.links_removed.values()),
             frozenset(effects.threads - effects.removed),
             effects.decisions,
             effects.finished,
             effects.talking_points,
+            frozenset(elsewhere),
         )
+
+    def _elsewhere(self, touched: set[AnnotationId], document_id: DocumentId) -> set[AnnotationId]:
+        """Of a step's annotations, those of other documents (tagging every occurrence, a
+        talking point's claims): the open document's views take in only their own."""
+        if len(touched) < 2:
+            return set()
+        rows = self.store.conn.execute(
+            "SELECT id FROM annotations WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND document_id != ?",
+            [json.dumps(sorted(touched)), document_id],
+        )
+        return {AnnotationId(row[0]) for row in rows}
 
 
 _DECISION_VERBS = {

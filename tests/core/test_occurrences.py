@@ -126,7 +126,10 @@ def test_ticked_occurrences_are_tagged_in_one_undoable_step(fresh_store: Store) 
         label_id=speaker,
         speaker_name="Wei Fenghe",
     )
-    assert len(made) == 5 and change.touched == {a.id for a in made}
+    assert len(made) == 5 and change.document_id == docs[0]
+    # The open document's views take in only its own spans; the others are named apart.
+    assert change.touched == {a.id for a in made if a.document_id == docs[0]}
+    assert change.elsewhere == {a.id for a in made if a.document_id != docs[0]}
     assert session.undo_description() == "Tag 5 passages as Speaker"
     assert [h.tagged for h in find_occurrences(store, ["Wei Fenghe"])] == [
         True, False, True, True, True, True
@@ -134,4 +137,3 @@ def test_ticked_occurrences_are_tagged_in_one_undoable_step(fresh_store: Store) 
     session.undo()
     assert not any(h.tagged for h in find_occurrences(store, ["Wei Fenghe"]))
     assert all(store.annotations.find(a.id) is None for a in made)
-    assert docs
