@@ -6,6 +6,7 @@ makes them part of `annotator`.
 
 from annotator.cli import (  # noqa: F401  (registers commands)
     agreement,
+    analysis,
     copies,
     documents,
     done,

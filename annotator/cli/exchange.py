@@ -54,7 +54,14 @@ def import_annotations_command(
 
 
 @cli.command("report")
-@click.argument("document")
+@click.argument("document", required=False)
+@click.option(
+    "--corpus",
+    is_flag=True,
+    help="The corpus report instead of one document's: the Analysis view's charts and "
+    "tables (speakers by sentiment, per month, speaker × target, outlets, analysts).",
+)
+@click.option("--query", default="", help="With --corpus: count what this annotation search finds.")
 @click.option(
     "-o",
     "--output",
@@ -84,6 +91,8 @@ def report_command(
     output: Path,
     by: tuple[str, ...],
     layer: tuple[str, ...],
+    corpus: bool,
+    query: str,
     db: Path | None,
     analyst: str | None,
 ) -> None:
@@ -93,6 +102,10 @@ def report_command(
     --by and --layer limit it to some layers, named as for `annotator export`: --layer
     reviewed shows the result of reviews, --by Ana what Ana tagged.
     """
+    if corpus or document is None:
+        from annotator.cli.analysis import corpus_report
+
+        return corpus_report(ctx, document, output, by + layer, query, db, analyst)
     from annotator.core.report import report_content, report_layers, write_html_report
 
     suffix = output.suffix.lower()

@@ -6,6 +6,13 @@ publication dates, the label counted by default). Charts (`charts`) import matpl
 when one is drawn.
 """
 
+from annotator.core.analysis.charts import (
+    draw_bars,
+    draw_heatmap,
+    draw_timeline,
+    new_figure,
+    save_figure,
+)
 from annotator.core.analysis.counts import drill, heatmap, pivot, timeline
 from annotator.core.analysis.results import (
     FIELDS,
@@ -25,8 +32,13 @@ __all__ = [
     "Pivot",
     "PivotRow",
     "Timeline",
+    "draw_bars",
+    "draw_heatmap",
+    "draw_timeline",
     "drill",
     "heatmap",
+    "new_figure",
     "pivot",
+    "save_figure",
     "timeline",
 ]

@@ -261,7 +261,7 @@ def passage_rows(
     condition, params, needs = where_sql(where)
     needs.update(("speaker", "target", "analyst", "documents"))
     terms = [condition]
-    driver, driver_params = "", []
+    driver, driver_params = "", list[object]()
     for name, key in zip(by, keys, strict=True):
         if name in TIME_FIELDS:
             if key is None:
