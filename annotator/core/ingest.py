@@ -10,6 +10,7 @@ and the removal). A document someone annotated meanwhile, in another window, is 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -172,7 +173,18 @@ def import_sources(
         outcome.cancelled = not progress(len(sources), len(sources), "")
     if outcome.cancelled:
         _take_back(store, outcome, analyst_id)
+    elif outcome.added:
+        _index_recurrences(store, outcome)
     return outcome
+
+
+def _index_recurrences(store: Store, outcome: IngestOutcome) -> None:
+    """Index what came in for "find this claim elsewhere" (never fails the import: the
+    index catches up before the next search)."""
+    from annotator.core.recurrences import update_index
+
+    with suppress(AnnotatorError):
+        update_index(store, [summary.id for summary, _report in outcome.added])
 
 
 def _unexpected(source: Source, what: str, exc: Exception) -> ImportRefused:
