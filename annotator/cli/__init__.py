@@ -15,8 +15,10 @@ from annotator.cli import (  # noqa: F401  (registers commands)
     fetching,
     hub,
     qdpx,
+    recurrences,
     safety,
     search,
+    sync,
 )
 from annotator.cli.base import cli
 

@@ -47,7 +47,7 @@ _UNCHECKED = frozenset({"open", "check", "restore", "backups"})
 #: Commands that make a new project when there is none: the window and the imports. The others
 #: refuse a missing one (a typing error in --db must not leave an empty project behind);
 #: `restore` and `backups` are how a lost project comes back.
-_CREATING = frozenset({"open", "import", "fetch", "import-annotations", "import-qdpx"})
+_CREATING = frozenset({"open", "import", "fetch", "import-annotations", "import-qdpx", "sync"})
 _MAY_BE_MISSING = _CREATING | {"restore", "backups"}
 #: Larger projects are said to be checked (on a terminal) when they must be: it takes seconds.
 _SAY_CHECKING_FROM = 256 * 1024 * 1024
@@ -125,7 +125,7 @@ def _tell_waiting(path: Path) -> None:
 @contextmanager
 def open_store(db_path: Path) -> Iterator[Store]:
     """The project for one command, closed at its end. A command that wrote to it (an import,
-    a merge) leaves its search index up to date, so the next search is instant."""
+    a merge) leaves its search and recurrence indexes up to date, so the next search is instant."""
     created = no_project_file(db_path)
     try:
         store = Store.open(db_path)
@@ -139,9 +139,11 @@ def open_store(db_path: Path) -> Iterator[Store]:
     try:
         yield store
         if store.conn.total_changes:
+            from annotator.core.recurrences import update_index
             from annotator.core.search import sync_index
 
             sync_index(store)
+            update_index(store)  # documents a merge or restore brought in
     finally:
         wrote = store.conn.total_changes > 0
         store.close()

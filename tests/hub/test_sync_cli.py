@@ -1,0 +1,64 @@
+"""`annotator sync [URL]`: the address is remembered without its password; what was sent,
+received and left in conflict is said; without a hub a clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sync_support import PASSWORD, Team, add_document, make_team, tag
+
+from annotator.cli import cli
+from annotator.core.store import Store
+
+
+@pytest.fixture
+def team(postgres_hub: str, monkeypatch: pytest.MonkeyPatch) -> Team:
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    return make_team(postgres_hub)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_sync_remembers_the_address_without_password(team: Team, tmp_path: Path) -> None:
+    db = tmp_path / "anna.db"
+    with Store.open(db) as store:
+        tag(store, "Anna", add_document(store), "Claim", "China firmly opposes")
+    code, out = run("sync", team.url("rita", password=True), "--db", str(tmp_path / "r.db"),
+                    "--analyst", "Rita")  # fmt: skip
+    assert code == 0, out
+    code, out = run("sync", team.url("anna", password=True), "--db", str(db), "--analyst", "Anna")
+    assert code == 0, out
+    assert "Synced with" in out and "as Anna: sent" in out
+    assert PASSWORD not in out
+    with Store.open(db) as store:
+        remembered = store.conn.execute("SELECT url FROM hub_sync").fetchone()[0]
+        assert PASSWORD not in remembered and remembered == team.url("anna")
+        assert (
+            PASSWORD not in store.conn.execute("SELECT group_concat(value) FROM meta").fetchone()[0]
+        )
+    code, out = run("sync", "--db", str(db), "--analyst", "Anna")  # the remembered address
+    assert code == 0, out
+    assert "sent 0" in out
+    code, out = run("sync", "--status", "--db", str(db))
+    assert code == 0 and "0 changes to send" in out and team.url("anna") in out
+
+
+def test_sync_without_an_address_says_how(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    Store.open(db).close()
+    code, out = run("sync", "--db", str(db), "--analyst", "Anna")
+    assert code == 1
+    assert "has not synced with a hub yet" in out and "Traceback" not in out
+
+
+def test_sync_with_another_hub_is_refused(team: Team, tmp_path: Path) -> None:
+    db = tmp_path / "anna.db"
+    Store.open(db).close()
+    run("sync", team.url("rita"), "--db", str(db), "--analyst", "Rita")
+    code, out = run("sync", team.url("rita").replace("/hub_", "/other_"), "--db", str(db))
+    assert code == 1 and "syncs with the hub at" in out
