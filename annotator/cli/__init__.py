@@ -15,7 +15,6 @@ from annotator.cli import (  # noqa: F401  (registers commands)
     fetching,
     hub,
     qdpx,
-    recurrences,
     safety,
     search,
     sync,
