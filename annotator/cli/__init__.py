@@ -15,6 +15,7 @@ from annotator.cli import (  # noqa: F401  (registers commands)
     fetching,
     hub,
     qdpx,
+    recurrences,
     safety,
     search,
     sync,
