@@ -10,7 +10,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -321,6 +320,19 @@ def test_timeline_counts_undated_documents_apart_and_heatmap_prints_counts(  # t
     assert figure is not None
     printed = {t.get_text() for axes in figure.axes for t in axes.texts}
     assert {"3", "1"} <= printed
+    # A click on the "Wei Fenghe × Kazakhstan" cell lists its three claims.
+    canvas = dock.heatmap_tab.chart.canvas
+    assert canvas is not None
+    canvas.draw()
+    axes = figure.axes[0]
+    assert axes.get_yticklabels()[0].get_text() == "Wei Fenghe"
+    assert axes.get_xticklabels()[0].get_text() == "Kazakhstan"
+    x, y = axes.transData.transform((0, 0))
+    ratio = canvas.device_pixel_ratio
+    point = QPoint(round(x / ratio), round((figure.bbox.height - y) / ratio))
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert dock.passages_title.text() == "Wei Fenghe / Kazakhstan: 3 annotations"
+    assert dock.passage_model.rowCount() == 3
 
 
 def test_the_window_starts_without_matplotlib(tmp_path: Path) -> None:
@@ -352,38 +364,3 @@ def test_the_window_starts_without_matplotlib(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["False", "False"]
-
-
-@pytest.fixture(autouse=True)
-def _charts_until_the_core_has_them(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # TEMPORARY: the core's charts are not in yet.
-    if hasattr(analysis, "draw_bars"):
-        return
-    from matplotlib.figure import Figure
-
-    def new_figure(w, h, *, dark=False):  # type: ignore[no-untyped-def]
-        return Figure(figsize=(w, h))
-
-    def bars(figure, pivot, colours):  # type: ignore[no-untyped-def]
-        axes = figure.subplots()
-        axes.bar([str(r.keys) for r in pivot.rows], [r.count for r in pivot.rows])
-
-    def heat(figure, pivot):  # type: ignore[no-untyped-def]
-        axes = figure.subplots()
-        for i, r in enumerate(pivot.rows):
-            axes.text(0, i, str(r.count))
-
-    def line(figure, timeline, colours):  # type: ignore[no-untyped-def]
-        figure.subplots().plot(range(len(timeline.periods)), [0] * len(timeline.periods))
-
-    def save(figure, path):  # type: ignore[no-untyped-def]
-        figure.savefig(path)
-
-    for name, fake in (
-        ("new_figure", new_figure),
-        ("draw_bars", bars),
-        ("draw_heatmap", heat),
-        ("draw_timeline", line),
-        ("save_figure", save),
-    ):
-        monkeypatch.setattr(analysis, name, fake, raising=False)

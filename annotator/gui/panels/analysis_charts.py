@@ -44,6 +44,8 @@ class ChartPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.figure: Figure | None = None
+        #: Called with matplotlib's mouse event when the chart is clicked.
+        self.on_click: Callable[[Any], None] | None = None
         self._canvas: QWidget | None = None
         self._placeholder = plain_label("")
         self._layout = QVBoxLayout(self)
@@ -62,6 +64,8 @@ class ChartPane(QWidget):
         canvas = FigureCanvasQTAgg(figure)
         canvas.setObjectName("analysisCanvas")
         canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        if self.on_click is not None:
+            canvas.mpl_connect("button_press_event", self.on_click)
         if self._canvas is not None:
             self._layout.removeWidget(self._canvas)
             self._canvas.deleteLater()
@@ -70,6 +74,10 @@ class ChartPane(QWidget):
         self._canvas = canvas
         self.figure = figure
         canvas.draw_idle()
+
+    @property
+    def canvas(self) -> QWidget | None:
+        return self._canvas
 
     def clear(self, message: str = "") -> None:
         """No chart (nothing counted, or the filter cannot be read): `message` instead."""

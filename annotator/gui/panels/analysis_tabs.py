@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import analysis
 from annotator.core.analysis import FIELDS, AnalysisFilter, Pivot, Timeline
+from annotator.core.analysis.charts import short
 from annotator.core.errors import AnnotatorError
 from annotator.gui.panels.analysis_charts import (
     CHART_FILTERS,
@@ -295,6 +296,10 @@ class TimelineTab(AnalysisTab):
         return out
 
 
+def _tick(labels: list[Any], at: int) -> str | None:
+    return labels[at].get_text() if 0 <= at < len(labels) else None
+
+
 class HeatmapTab(AnalysisTab):
     """Two fields against each other (speaker × target by default), counts in the cells."""
 
@@ -309,7 +314,9 @@ class HeatmapTab(AnalysisTab):
         self.choices.addWidget(QLabel("against"))
         self.choices.addWidget(self.columns_combo)
         self.choices.addStretch(1)
-        self.model = PivotTableModel()  # the CSV export's table
+        self.model = PivotTableModel()  # the CSV export's table, and the cells clicked
+        self.chart.on_click = self._clicked
+        self.chart.setToolTip("Click a cell to list its annotations.")
         layout = QVBoxLayout(self)
         layout.addLayout(self.choices)
         layout.addWidget(self.chart, 1)
@@ -337,3 +344,26 @@ class HeatmapTab(AnalysisTab):
 
     def table_rows(self) -> list[list[str]]:
         return self.model.rows()
+
+    def _clicked(self, event: Any) -> None:
+        """A click on a cell lists its annotations. The grid's rows and columns are the
+        pivot's values by total, most first, as the table's; each is checked against the
+        chart's own tick label, so a click never opens another cell's annotations."""
+        figure, pivot = self.chart.figure, self.model.pivot
+        if figure is None or pivot is None or not figure.axes or event.inaxes is not figure.axes[0]:
+            return
+        if event.xdata is None or event.ydata is None:
+            return
+        x, y = round(event.xdata), round(event.ydata)
+        if not (0 <= y < self.model.rowCount() - 1 and 0 <= x < self.model.columnCount() - 2):
+            return
+        cell = self.model.cell(self.model.index(y, x + 1))
+        if cell is None:
+            return
+        (rows_field, columns_field), (row_key, column_key) = cell
+        axes = event.inaxes
+        if _tick(axes.get_yticklabels(), y) != short(pivot.label(rows_field, row_key)):
+            return
+        if _tick(axes.get_xticklabels(), x) != short(pivot.label(columns_field, column_key)):
+            return
+        self.cell_requested.emit(cell)
