@@ -60,8 +60,12 @@ def count_sql(by: Sequence[str], where: Where) -> tuple[str, list[object]]:
         columns.append(("doc", "a.document_id", "a.document_id"))
     group = ", ".join(str(i + 1) for i in range(len(columns)))
     group_by = f" GROUP BY {group}" if columns else ""
+    # The first part groups by its own columns only: a constant column in the GROUP BY would
+    # make SQLite sort every row instead of reading them in the index's order.
+    own = [str(i + 1) for i, (_, a, _) in enumerate(columns) if a != "NULL"]
+    first_group = f" GROUP BY {', '.join(own)}" if own else ""
     first = ", ".join([*(f"{a} AS {n}" for n, a, _ in columns), "count(*) AS n"])
-    parts = [f"SELECT {first} FROM annotations a WHERE {condition}{group_by}"]
+    parts = [f"SELECT {first} FROM annotations a WHERE {condition}{first_group}"]
     all_params = list(params)
     named = [name for name in by if name in _NAMED]
     if named:
