@@ -45,7 +45,7 @@ def entry_text(annotation: Annotation) -> str:
     quote = words
     if len(quote) > ENTRY_QUOTE_CHARS:
         quote = quote[:ENTRY_QUOTE_CHARS].rstrip() + "…"
-    name = canonical_name(annotation)
+    name = annotation.speaker_name or words  # canonical_name, without splitting twice
     return f"“{quote}”" if name == words else f"{name} — “{quote}”"
 
 
@@ -225,7 +225,8 @@ class DocumentAnnotations:
         """This document's spans of `role` as a list offers them, kept current from now on."""
         spans = self._by_role.get(role)
         if spans is None:
-            chosen = (a for a in self._annotations.values() if self.role_of(a) == role)
+            labels = {label_id for label_id, its in self._roles.items() if its == role}
+            chosen = (a for a in self._annotations.values() if a.label_id in labels)
             spans = self._by_role[role] = RoleSpans(role, chosen)
         return spans
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from annotator.core import attribution
 from annotator.core.records import AnnotationId
 from annotator.gui.panels.annotation_table import SPEAKER, TARGET
 from annotator.gui.window.main_window import MainWindow
@@ -274,3 +275,27 @@ def test_the_document_list_counts_the_annotations_added_and_deleted(window: Main
     assert listed() == window.store.documents.summary(doc).annotation_count == 4
     keys(window.view, Qt.Key.Key_Z, CTRL)
     assert listed() == window.store.documents.summary(doc).annotation_count == 5
+
+
+def test_the_link_lists_are_built_after_opening_not_when_the_first_claim_is_shown(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    real = attribution.RoleSpans.__init__
+
+    def counting(self: attribution.RoleSpans, role: str, spans: Any) -> None:
+        built.append(role)
+        real(self, role, spans)
+
+    click(window.view, 1)  # plain text: no annotation selected, so none is shown on opening
+    assert window.workspace.active is None
+    monkeypatch.setattr(attribution.RoleSpans, "__init__", counting)
+    window.workspace.reload()  # the document read afresh: a new state, no lists yet
+    qtbot.waitUntil(lambda: sorted(built) == ["speaker", "target"])
+    built.clear()
+
+    show(window, CLAIM)
+
+    assert built == []
+    assert window.inspector.said_by.currentText() == "“Wei Fenghe”"
+    assert window.inspector.about.currentText() == "“certain major powers”"

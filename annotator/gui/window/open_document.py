@@ -34,6 +34,10 @@ NOT_SHOWN_WAIT_MS = 1000
 #: meanwhile waits no longer than that, however many spans a line holds.
 HIGHLIGHT_STEP = 4
 HIGHLIGHT_SLICE_S = 0.004
+#: The roles whose spans the inspector's Said by and About boxes list: built right after the
+#: document is read, one per event-loop turn, so the first claim shown does not wait for them
+#: (21 ms each for 5,000 annotations when built on that click).
+LISTED_ROLES = ("speaker", "target")
 
 
 class _AfterFirstPaint(QObject):
@@ -152,8 +156,18 @@ class OpenDocument(QObject):
             if line not in waiting
             and (starts[line + 1] if line + 1 < len(starts) else size) > FIRST_SCREEN
         )
+        state = self.state
+        QTimer.singleShot(0, lambda: self._prepare_lists(state, LISTED_ROLES))
         QTimer.singleShot(0, self._highlight_more)
         self.ready.emit()
+
+    def _prepare_lists(self, state: DocumentAnnotations, roles: tuple[str, ...]) -> None:
+        """Build the role lists the link boxes offer, while the analyst is still reading."""
+        if state is not self.state or self.document is None or not roles:
+            return  # another document (or none) by now
+        state.role_spans(roles[0])
+        if roles[1:]:
+            QTimer.singleShot(0, lambda: self._prepare_lists(state, roles[1:]))
 
     def _highlight_more(self) -> None:
         """Highlight the rest of a long document in short slices, keeping the window live."""
