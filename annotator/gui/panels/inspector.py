@@ -99,6 +99,8 @@ class Inspector(QWidget):
     #: (claim id, "said_by" | "about", span id or None, typed name or None); both None clears.
     link_requested = Signal(str, str, object, object)
     delete_requested = Signal(str)
+    #: A claim's id: look for the passages of other documents that restate it.
+    recurrences_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +165,12 @@ class Inspector(QWidget):
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("inspectorDelete")
         self.delete_button.clicked.connect(self._request_delete)
+        self.recurrences_button = QPushButton("Find this claim elsewhere", self)
+        self.recurrences_button.setObjectName("inspectorRecurrences")
+        self.recurrences_button.setToolTip(
+            "List the passages of other documents that restate this claim, best first"
+        )
+        self.recurrences_button.clicked.connect(self._request_recurrences)
 
         # Every editor sits in `body`, so one setEnabled() turns them all on or off.
         self.body = QWidget(self)
@@ -177,6 +185,7 @@ class Inspector(QWidget):
         self.form.addRow("Canonical name", self.speaker_name)
         self.form.addRow("Said by", self.said_by)
         self.form.addRow("About", self.about)
+        self.form.addRow(self.recurrences_button)
         self.form.addRow("Note", self.note)
         self.form.addRow(self.delete_button)
         self.form.addRow("Comments", self.comments)
@@ -275,6 +284,7 @@ class Inspector(QWidget):
         self.form.setRowVisible(self.speaker_name, role == "speaker")
         self.form.setRowVisible(self.said_by, role == "claim")
         self.form.setRowVisible(self.about, role == "claim")
+        self.form.setRowVisible(self.recurrences_button, role == "claim")
         if annotation is None:
             self._shown = {}
             self.quote.clear()
@@ -386,6 +396,10 @@ class Inspector(QWidget):
 
     def _commit_note(self) -> None:
         self._request("note", self.note.toPlainText())
+
+    def _request_recurrences(self) -> None:
+        if self._annotation is not None:
+            self.recurrences_requested.emit(self._annotation.id)
 
     def _request_delete(self) -> None:
         if self._annotation is not None:

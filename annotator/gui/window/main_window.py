@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.workspace.document_touched.connect(self._refresh_document_row)
         self.workspace.wants_document.connect(self._open_for_change)
         self.workspace.undo_state.connect(self._update_undo_actions)
+        self.inspector.recurrences_requested.connect(self.show_recurrences)
         self.review = ReviewMode(self)
         self.center.insertWidget(1, self.review.panel)
         self.actions_by_id: dict[str, QAction] = {}
@@ -265,6 +266,12 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
         dock.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_recurrences(self, claim_id: str) -> None:
+        """The inspector's "Find this claim elsewhere": the recurrences dock, looking."""
+        from annotator.gui.panels.recurrences_panel import show_recurrences
+
+        show_recurrences(self, claim_id)
 
     def refresh(self, *, force: bool = False) -> None:
         """Show what another window or the command line changed (F5, or on coming back)."""
