@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from annotator.core.attribution import DocumentAnnotations, reading_order
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation
+from annotator.gui.panels.annotation_filter import AnnotationFilter, FilterRole, SortRole
 from annotator.gui.reading.plain_text import tooltip_text
 from annotator.gui.reading.text_formats import wrapping_tooltip
 
@@ -49,10 +49,6 @@ HEADERS = ("Label", "Quote", "Speaker", "Sentiment", "Analyst", "Note", "About")
 LABEL, QUOTE, SPEAKER, SENTIMENT, ANALYST, NOTE, TARGET = range(len(HEADERS))
 #: Columns showing a claim's links: refreshed on every row when links or spans change.
 LINKED = (SPEAKER, TARGET)
-#: Role with values the proxy sorts by: the start offset for Quote, casefolded text otherwise.
-SortRole = Qt.ItemDataRole.UserRole
-#: Role with the full, untruncated text the filter box searches.
-FilterRole = Qt.ItemDataRole.UserRole + 1
 QUOTE_CHARS = 120
 
 
@@ -300,46 +296,6 @@ class AnnotationTableModel(QAbstractTableModel):
                 None if label is None or not label.description else tooltip_text(label.description)
             )
         return None
-
-
-class AnnotationFilter(QSortFilterProxyModel):
-    """Sorts by SortRole; filters by the model's own per-row test (text and analyst)."""
-
-    def __init__(self, model: AnnotationTableModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-        self.needle = ""
-        self.analyst_id: str | None = None
-        self.setSourceModel(model)
-        self.setSortRole(SortRole)
-        self._follow_changes()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        super().sort(column, order)
-        self._follow_changes()
-
-    def _follow_changes(self) -> None:
-        """Re-filter and re-sort rows as their data changes only while a filter or a sort is
-        on: otherwise a change of one claim's speaker would test every row (Python calls)."""
-        self.setDynamicSortFilter(
-            bool(self.needle) or self.analyst_id is not None or self.sortColumn() >= 0
-        )
-
-    def set_filter(self, text: str, analyst_id: str | None) -> None:
-        needle = text.casefold()
-        if (needle, analyst_id) == (self.needle, self.analyst_id):
-            return
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateRowsFilter is deprecated
-            self.beginFilterChange()
-            self.needle, self.analyst_id = needle, analyst_id
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.needle, self.analyst_id = needle, analyst_id
-            self.invalidateRowsFilter()
-        self._follow_changes()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        return self._model.accepts(source_row, self.needle, self.analyst_id)
 
 
 class AnnotationTablePanel(QWidget):
