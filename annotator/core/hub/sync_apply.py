@@ -118,6 +118,8 @@ class Applier:
             " WHERE id = ?"
         )
         self._texts: dict[str, str] = {}
+        #: Rows this applier changed in the project (its own pushed rows coming back are not).
+        self.changed = 0
 
     def apply(self, hub_rows: Sequence[Row], *, pending: set[str]) -> list[Conflict]:
         """Bring these hub rows (hub ids, newest version of each) into the project."""
@@ -157,6 +159,7 @@ class Applier:
             else:
                 updates.append((*(full[c] for c in _UPDATED[table.name]), row["id"]))
                 history.append(self._entry(now, "update", row, mine, full))
+        self.changed += len(inserts) + len(updates) + len(deletes)
         if deletes:
             self._delete(deletes)
         if inserts:

@@ -66,9 +66,8 @@ def pull(
                 rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
                 if not rows:
                     break
-                _apply(writer, store, ids, table, rows, me, reviewer, out)
-                out.received += len(rows)
-                out.tables.add(table.name)
+                if _apply(writer, store, ids, table, rows, me, reviewer, out):
+                    out.tables.add(table.name)
                 if not progress(f"Received {out.received} changes"):
                     return out
                 if len(rows) < BATCH:
@@ -85,7 +84,8 @@ def _apply(
     me: str,
     reviewer: bool,
     out: Pulled,
-) -> None:
+) -> int:
+    """Write one batch; returns how many rows of the project it changed."""
     conn = store.conn
     with store.transaction():
         state = sync_state.remembered(conn)
@@ -94,7 +94,8 @@ def _apply(
         pending = set(
             sync_state.changed_since(conn, state.pushed_through, (table.entity,))[table.entity]
         )
-        conflicts = Applier(conn, table, ids).apply(rows, pending=pending)
+        applier = Applier(conn, table, ids)
+        conflicts = applier.apply(rows, pending=pending)
         sync_state.set_seen(
             conn,
             table.name,
@@ -111,6 +112,8 @@ def _apply(
         if conflicts:
             _record_on_hub(writer, conflicts)
     out.conflicts += conflicts
+    out.received += applier.changed
+    return applier.changed
 
 
 def _record_on_hub(writer: psycopg.Connection, conflicts: list[Conflict]) -> None:

@@ -30,6 +30,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_qda", "Import Q&DA project (.qdpx)…", (), "&File"),
     ActionSpec("import_report", "Import &report of this document", (), "&File"),
     ActionSpec("merge", "&Merge colleague's project…", (), "&File"),
+    ActionSpec("sync", "S&ync with team hub", ("Ctrl+Shift+Y",), "&File"),
     ActionSpec("export", "&Export annotations…", ("Ctrl+E",), "&File"),
     ActionSpec("print_report", "&Printable report of this document…", ("Ctrl+P",), "&File"),
     ActionSpec("backup", "&Back up now", (), "&File"),

@@ -43,6 +43,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "print_report": lambda: document_flows.print_report_dialog(window),
         "analyst": window.change_analyst,
         "merge": lambda: project_safety.merge_dialog(window),
+        "sync": lambda: window.sync.sync_now(),
         "backup": lambda: project_safety.back_up_now(window),
         "restore": lambda: project_safety.restore_dialog(window),
         "check": lambda: project_safety.check(window),

@@ -43,6 +43,7 @@ from annotator.gui.window.import_flow import (
 from annotator.gui.window.info_bar import InfoBar
 from annotator.gui.window.layers_menu import layers_menu, set_layer_shown
 from annotator.gui.window.review_mode import ReviewMode
+from annotator.gui.window.sync_status import SyncController
 from annotator.gui.window.workspace import Workspace
 
 if TYPE_CHECKING:  # the importers load on the first import
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
             lambda doc_id: copies_flow.apply_to_copies(self, doc_id)
         )
         self.drops = FileDrops(self, self.import_paths)  # files dropped: File ▸ Import files…
+        self.sync = SyncController(self)  # File ▸ Sync with team hub, status, live changes
         self.reload_documents()
         self.resize(1400, 860)
         geometry = app_settings.settings().value("window/geometry")
@@ -437,6 +439,7 @@ class MainWindow(QMainWindow):
         self.inspector.commit_pending()  # a note being typed is saved, not lost
         self.save_position()
         self._closed = True
+        self.sync.stop()
         self.workspace.close()
         app_settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
