@@ -175,11 +175,14 @@ class AnalysisView(QDockWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.passages_title)
         lower_layout.addWidget(self.passages, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
+        # The passages take room once a count is opened; until then the chart has it all.
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("analysisSplit")
         split.addWidget(self.tabs)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([1, 0])
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(filters)
@@ -293,6 +296,9 @@ class AnalysisView(QDockWidget):
             self.passages_title.setText(str(exc))
             return
         self.passage_model.set_passages(found)
+        sizes = self.split.sizes()
+        if sizes[1] == 0:
+            self.split.setSizes([sum(sizes) * 3 // 5, sum(sizes) - sum(sizes) * 3 // 5])
         count = len(found)
         more = " (the first ones; narrow the filter for the rest)" if count >= PASSAGE_LIMIT else ""
         noun = "annotation" if count == 1 else "annotations"
