@@ -265,6 +265,8 @@ class MainWindow(QMainWindow):
         if dock is None:
             dock = AnalysisView(self, self)
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            # Room for a chart: over half the window (the dock can be resized or floated).
+            self.resizeDocks([dock], [self.height() * 3 // 5], Qt.Orientation.Vertical)
         dock.show()
         dock.raise_()
         dock.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
