@@ -4,16 +4,19 @@ the chart and table exports, the timeline and heatmap tabs, cancelling an older 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+from click.testing import CliRunner
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from annotator.cli import cli
 from annotator.core import analysis
 from annotator.core.records import AnnotationId, DocumentId
 from annotator.core.session import Session
@@ -160,12 +163,16 @@ def test_claims_about_kazakhstan_by_speaker_and_sentiment_down_to_the_passages( 
     assert head.startswith("<?xml") and "<svg" in head
     with table.open(encoding="utf-8-sig", newline="") as stream:
         assert list(csv.reader(stream)) == _table(tab.model)
-    # The same numbers as the core's own count for that filter.
-    core = analysis.pivot(window.store, ("speaker", "sentiment"), dock.shown_filter)
-    assert {row.keys: row.count for row in core.rows} == {
-        ("Wei Fenghe", "negative"): 2,
-        ("Wei Fenghe", "positive"): 1,
-    }
+    # The same numbers come out of `annotator summary` for that filter.
+    result = CliRunner().invoke(
+        cli,
+        ["summary", "--db", str(window.store.path), "--by", "speaker", "--by", "sentiment"]
+        + ["target:Kazakhstan", "-f", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    summary = {(r["speaker"], r["sentiment"]): r["count"] for r in json.loads(result.output)}
+    assert summary == {("Wei Fenghe", "negative"): 2, ("Wei Fenghe", "positive"): 1}
 
 
 def test_sorting_keeps_the_total_row_last_and_enter_opens_a_total(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
