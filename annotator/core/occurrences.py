@@ -172,8 +172,24 @@ def _form_regex(form: str) -> str:
     return f"(?:{body}){tail}"
 
 
-def _pattern(forms: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"({_form_regex(form)})" for form in forms))
+def _patterns(forms: Sequence[str]) -> list[re.Pattern[str]]:
+    # One pattern per form: an alternation of forms starting with different letters would
+    # lose re's fast scan for the first letter (3x slower for three forms).
+    return [re.compile(_form_regex(form)) for form in forms]
+
+
+def _matches(patterns: list[re.Pattern[str]], text: str) -> list[tuple[int, int, int]]:
+    """(start, end, form) of every match not inside an earlier or longer one."""
+    found = sorted(
+        ((m.start(), -m.end(), i) for i, p in enumerate(patterns) for m in p.finditer(text)),
+    )
+    out: list[tuple[int, int, int]] = []
+    reached = 0
+    for start, negative_end, i in found:
+        if start >= reached:
+            out.append((start, -negative_end, i))
+            reached = -negative_end
+    return out
 
 
 def find_occurrences(
@@ -188,7 +204,7 @@ def find_occurrences(
     Raises ValidationError for nothing to look for, or for a form with no letters or digits.
     """
     wanted = _forms(forms)
-    pattern = _pattern(wanted)
+    patterns = _patterns(wanted)
     conn = store.conn
     sync_index(store)
     match = " OR ".join(term_match(Term(f, phrase=True), ("text",)).expr for f in wanted)
@@ -207,9 +223,8 @@ def find_occurrences(
     for doc_id, title, text in _texts(conn, order):
         if len(found) >= limit:
             break
-        for m in pattern.finditer(text):
-            start, end = m.span()
-            form = wanted[m.lastindex - 1 if m.lastindex else 0]
+        for start, end, i in _matches(patterns, text):
+            form = wanted[i]
             if start and not _starts_word(text[start - 1], form[0]):
                 continue
             found.append(

@@ -65,6 +65,7 @@ DOCUMENTED_COLUMNS = [
     "comments",
     "reviewed_by",
     "reviewed_at",
+    "talking_point",
 ]
 DOCUMENTED_CLAIM_COLUMNS = [
     "claim_id",
@@ -89,6 +90,7 @@ DOCUMENTED_CLAIM_COLUMNS = [
     "modified",
     "reviewed_by",
     "reviewed_at",
+    "talking_point",
 ]
 
 

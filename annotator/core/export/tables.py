@@ -67,6 +67,7 @@ ANNOTATION_COLUMNS = (
     "comments",
     "reviewed_by",
     "reviewed_at",
+    "talking_point",
 )
 CLAIM_COLUMNS = (
     "claim_id",
@@ -91,6 +92,7 @@ CLAIM_COLUMNS = (
     "modified",
     "reviewed_by",
     "reviewed_at",
+    "talking_point",
 )
 #: What the source says about itself: the same on every row of a document.
 SOURCE_COLUMNS = ("outlet", "author", "url", "language")

@@ -153,6 +153,11 @@ def table_sql(
         "note": cell("a.note"),
         "created": "a.created",
         "modified": "a.modified",
+        # The claim's talking point (migration 0013): at most one, by the primary key.
+        "talking_point": cell(
+            "(SELECT tp.name FROM talking_point_claims m JOIN talking_points tp "
+            "ON tp.id = m.talking_point_id WHERE m.annotation_id = a.id)"
+        ),
         **{name: "NULL" for name in FILLED_BY_CALLER},
     }
     fields = [
