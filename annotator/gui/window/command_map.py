@@ -59,6 +59,8 @@ def command_handlers(window: MainWindow) -> Handlers:
         "clear_sentiment": lambda: window.workspace.set_sentiment(None),
         "codebook": window.edit_codebook,
         "mark_done": lambda: toggle_done(window),
+        "tag_occurrences": lambda: tag_occurrences(window),
+        "talking_points": lambda: show_talking_points(window),
         "find": window.find_bar.open_bar,
         "find_next": lambda: window.find_bar.step(1),
         "find_previous": lambda: window.find_bar.step(-1),
@@ -146,6 +148,18 @@ def context_menu(window: MainWindow, point: QPoint) -> None:
         menu.addAction(action)
     menu.exec(window.view.viewport().mapToGlobal(point))
     standard.deleteLater()
+
+
+def tag_occurrences(window: MainWindow) -> None:
+    from annotator.gui.dialogs.tag_occurrences import open_tag_occurrences
+
+    open_tag_occurrences(window)
+
+
+def show_talking_points(window: MainWindow) -> None:
+    from annotator.gui.panels.talking_points_panel import show_talking_points as show
+
+    show(window)
 
 
 def toggle_done(window: MainWindow) -> None:
