@@ -1,0 +1,111 @@
+"""The issue's story in the window: tag the seed article's claim, find its recurrences, tag
+three of them into one talking point with a key each; the talking point panel shows its first
+appearance and spread; the CSV has the talking_point column."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.core.export import export_claims_csv
+from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
+from annotator.core.records import AnnotationId, DocumentId
+from annotator.core.recurrences import find_recurrences
+from annotator.core.store import Store
+from annotator.core.store import talking_points as tp
+from annotator.gui.panels.talking_points_panel import TalkingPointsPanel, tag_restatement
+from annotator.gui.window.main_window import MainWindow
+from driving import drag
+from support import SAMPLE
+
+SEED = "firmly opposes external forces deliberately instigating a “color revolution” in Kazakhstan"
+RESTATED = (
+    ("Xinhua", "2022-05-03", "China firmly opposes outside forces deliberately instigating a "
+     "'colour revolution' in Kazakhstan, the spokesman said."),
+    ("CGTN", "2022-06-10", "Beijing opposes external forces instigating a color revolution in "
+     "Kazakhstan and supports its government."),
+    ("China Daily", "2022-06-21", "The ministry firmly opposes external forces deliberately "
+     "instigating a color revolution in Kazakhstan, officials said on Tuesday."),
+)  # fmt: skip
+DECOY = (
+    "External forces moved the wheat market in Kazakhstan as traders braced for a revolution "
+    "in logistics."
+)
+
+
+def add(store: Store, outlet: str, published: str, text: str) -> DocumentId:
+    extracted = ExtractedDocument(
+        source=Path(f"{outlet}.txt"),
+        title=f"{outlet} {published}",
+        text=f"{outlet} report.\n\n{text}\n\nOther news followed.",
+        published=published,
+        report=ImportReport(f"{outlet}.txt", "text", "utf-8", False),
+        meta=SourceMeta(outlet=outlet),
+    )
+    return store.documents.add(extracted, analyst_id=None)[0].id
+
+
+def test_story_seed_claim_recurrences_talking_point_panel_and_csv(
+    open_window,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    window: MainWindow = open_window([SAMPLE])
+    store = window.store
+    seed_doc = DocumentId(window.current_document or "")
+    restating = [add(store, *item) for item in RESTATED]
+    add(store, "Market Daily", "2022-05-20", DECOY)
+    window.reload_documents()
+
+    # 1. Tag the seed article's claim with the claim key.
+    text = store.documents.get(seed_doc).text
+    start = text.index(SEED)
+    drag(window.view, start, start + len(SEED))
+    window.view.setFocus()
+    claim_label = next(lb for lb in store.codebook.get().labels if lb.role == "claim")
+    QTest.keyClick(window.view, claim_label.shortcut)
+    seed_claim = AnnotationId(window.workspace.active or "")
+    assert store.annotations.get(seed_claim).quote.startswith("firmly opposes external")
+
+    # 2. Its recurrences: the three restatements, not the decoy.
+    hits = find_recurrences(store, seed_claim)
+    assert {h.document_id for h in hits[:3]} == set(restating)
+    assert all(h.document_id in restating for h in hits)
+
+    # 3. One key per hit tags it into the seed's talking point.
+    for hit in hits[:3]:
+        assert tag_restatement(window, seed_claim, hit.document_id, hit.start, hit.end)
+        assert window.current_document == hit.document_id  # opened, the new claim selected
+    point = tp.membership(store.conn, seed_claim)
+    assert point is not None
+    members = tp.members(store.conn, point.talking_point_id)
+    assert len(members) == 4
+
+    # 4. The panel: first appearance and spread.
+    window.actions_by_id["talking_points"].trigger()
+    panel = window.findChild(TalkingPointsPanel, "talkingPointsPanel")
+    assert panel is not None and panel.isVisible()
+    summary = panel.summary_label.text()
+    assert "4 claims in 4 outlets" in summary
+    first = store.documents.summary(seed_doc)
+    assert f"First seen {first.published or 'undated'}" in summary
+    assert panel.instances.topLevelItemCount() == 4
+    assert [m for m, _ in panel.timeline.months][-1] == "2022-06"
+    item = panel.instances.topLevelItem(3)
+    wanted = item.data(0, Qt.ItemDataRole.UserRole)
+    panel.instances.itemActivated.emit(item, 0)  # Enter on the last one opens its passage
+    assert (window.current_document, window.workspace.active) == tuple(wanted)
+
+    # 5. The CSV carries the talking point.
+    export_claims_csv(store, tmp_path / "claims.csv")
+    with (tmp_path / "claims.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    name = tp.find(store.conn, point.talking_point_id).name
+    assert sorted(r["talking_point"] for r in rows) == [name] * 4
+
+    # Undo takes the last tagging back, and the panel follows.
+    window.workspace.undo()
+    assert len(tp.members(store.conn, point.talking_point_id)) == 3
+    assert "3 claims" in panel.summary_label.text()
