@@ -161,3 +161,22 @@ def test_normalisation_folds_case_quotes_diacritics_and_spellings() -> None:
 def test_a_claim_without_words_is_refused_with_a_reason(fresh_store: Store) -> None:
     with pytest.raises(ValidationError, match="no words"):
         find_recurrences(fresh_store, "… and the …")
+
+
+def test_scripts_without_spaces_and_cyrillic_are_matched_too(fresh_store: Store) -> None:
+    ingest(
+        fresh_store,
+        {
+            "zh": "新华社报道。中方坚决反对外部势力在哈萨克斯坦蓄意煽动“颜色革命”。会谈继续。",
+            "zh decoy": "市场下跌。外部势力影响了股市。",
+            "ru": "Китай решительно выступает против внешних сил, намеренно разжигающих "
+            "«цветную революцию» в Казахстане.",
+        },
+    )
+    zh = find_recurrences(fresh_store, "中国坚决反对外部势力蓄意在哈萨克斯坦煽动颜色革命")
+    assert [h.document_title for h in zh] == ["zh"]
+    assert zh[0].quote == "中方坚决反对外部势力在哈萨克斯坦蓄意煽动“颜色革命”。"
+    ru = find_recurrences(
+        fresh_store, "Китай решительно выступает против внешних сил, разжигающих цветную революцию"
+    )
+    assert [h.document_title for h in ru] == ["ru"]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QListView, QVBoxLa
 from annotator.core.recurrences import Recurrence
 from annotator.core.store import Store
 from annotator.gui.background import BackgroundJob, JobProgress, own_store
-from annotator.gui.reading.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label, tooltip_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _QUOTE_SHOWN = 160
@@ -62,7 +62,7 @@ class RecurrenceModel(QAbstractListModel):
             title = _one_line(hit.document_title, 80)
             return f"{hit.score:.2f}  {title}\n{_one_line(hit.quote, _QUOTE_SHOWN)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return Qt.convertFromPlainText(hit.quote)
+            return tooltip_text(hit.quote)
         return None
 
 
@@ -109,7 +109,7 @@ class RecurrencesPanel(QDockWidget):
         layout.addWidget(self.list, 1)
         self.setWidget(body)
 
-    def find(self, claim_id: str, quote: str) -> None:
+    def look_for(self, claim_id: str, quote: str) -> None:
         """Look for restatements of the claim (an annotation id) in the other documents."""
         if self._job is not None and not self._job.done:
             self._job.cancel()
@@ -179,7 +179,7 @@ def show_recurrences(window: QWidget, claim_id: str) -> RecurrencesPanel:
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
     store: Store = window.store  # type: ignore[attr-defined]
     annotation = store.annotations.find(claim_id)  # type: ignore[arg-type]
-    panel.find(claim_id, annotation.quote if annotation is not None else "")
+    panel.look_for(claim_id, annotation.quote if annotation is not None else "")
     panel.show()
     panel.raise_()
     return panel
