@@ -120,6 +120,7 @@ class Applier:
         self._texts: dict[str, str] = {}
         #: Rows this applier changed in the project (its own pushed rows coming back are not).
         self.changed = 0
+        self._was_empty: bool | None = None
 
     def apply(self, hub_rows: Sequence[Row], *, pending: set[str]) -> list[Conflict]:
         """Bring these hub rows (hub ids, newest version of each) into the project."""
@@ -127,7 +128,7 @@ class Applier:
         if table in (ANALYSTS, LABELS, DOCUMENTS):
             self._pair_by_key(hub_rows)
         incoming = [table.local_content(r, self.ids) for r in hub_rows]
-        here = local_rows(self.conn, table, [r["id"] for r in incoming])
+        here = {} if self._empty() else local_rows(self.conn, table, [r["id"] for r in incoming])
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         deletes: list[str] = []
@@ -172,16 +173,23 @@ class Applier:
 
     # -- details ----------------------------------------------------------------------------
 
+    def _empty(self) -> bool:
+        """Whether the project's table was empty when this applier first looked (a clone:
+        no row to compare with), and stays so as far as rows from elsewhere go."""
+        if self._was_empty is None:
+            found = self.conn.execute(f"SELECT 1 FROM {self.table.name} LIMIT 1").fetchone()
+            self._was_empty = found is None
+        return self._was_empty
+
     def _comparable(self, mine: Row) -> Row:
         out = dict(mine)
         out.setdefault("deleted", False)
         return out
 
     def _complete(self, row: Row, mine: Row | None) -> Row:
-        full = dict(row)
         if self.table is ANALYSTS:
-            full["created"] = mine["created"] if mine else now_iso()
-        return full
+            return {**row, "created": mine["created"] if mine else now_iso()}
+        return row
 
     def _anchored(self, row: Row) -> Row:
         if row.get("quote") is not None and row.get("prefix") is not None:

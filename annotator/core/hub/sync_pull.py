@@ -56,6 +56,7 @@ def pull(
     reader.read_only = True
     with reader.transaction():
         for table in tables:
+            applier = Applier(store.conn, table, ids)  # one per table: it knows a clone
             while True:
                 after = sync_state.pulled(store.conn, table.name)
                 cursor = reader.execute(
@@ -66,7 +67,7 @@ def pull(
                 rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
                 if not rows:
                     break
-                if _apply(writer, store, ids, table, rows, me, reviewer, out):
+                if _apply(writer, store, applier, rows, me, reviewer, out):
                     out.tables.add(table.name)
                 if not progress(f"Received {out.received} changes"):
                     return out
@@ -78,8 +79,7 @@ def pull(
 def _apply(
     writer: psycopg.Connection,
     store: Store,
-    ids: Ids,
-    table: Table,
+    applier: Applier,
     rows: list[Row],
     me: str,
     reviewer: bool,
@@ -87,6 +87,8 @@ def _apply(
 ) -> int:
     """Write one batch; returns how many rows of the project it changed."""
     conn = store.conn
+    table = applier.table
+    before_count = applier.changed
     with store.transaction():
         state = sync_state.remembered(conn)
         assert state is not None
@@ -94,7 +96,6 @@ def _apply(
         pending = set(
             sync_state.changed_since(conn, state.pushed_through, (table.entity,))[table.entity]
         )
-        applier = Applier(conn, table, ids)
         conflicts = applier.apply(rows, pending=pending)
         sync_state.set_seen(
             conn,
@@ -112,8 +113,9 @@ def _apply(
         if conflicts:
             _record_on_hub(writer, conflicts)
     out.conflicts += conflicts
-    out.received += applier.changed
-    return applier.changed
+    changed = applier.changed - before_count
+    out.received += changed
+    return changed
 
 
 def _record_on_hub(writer: psycopg.Connection, conflicts: list[Conflict]) -> None:

@@ -179,6 +179,13 @@ def _push_batch(
                 )
     except _refusals() as exc:
         written, refused = _one_by_one(hub, table, inserts, updates, exc)
+    if table is DOCUMENTS and any(c["id"] not in written for c in inserts):
+        # Sent by a colleague at the same moment (the same text): the same document.
+        _pair_documents(hub, store, ids, mine, theirs, hub_id)
+        for local_id in batch:
+            if hub_id[local_id] in theirs and hub_id[local_id] not in written:
+                done.append(local_id)
+        inserts = [c for c in inserts if c["id"] in written]
     local_of = {v: k for k, v in hub_id.items()}
     for content in inserts:
         if content["id"] not in written and content["id"] not in dict(refused):
@@ -220,7 +227,9 @@ def _write(
         if inserts:
             cur.executemany(
                 f"INSERT INTO annotator_hub.{table.name} ({quoted}) VALUES ({marks}) "
-                "ON CONFLICT (id) DO NOTHING RETURNING id, row_version",
+                # Documents: the same text sent by a colleague meanwhile is no error either.
+                f"ON CONFLICT {'' if table is DOCUMENTS else '(id) '}DO NOTHING "
+                "RETURNING id, row_version",
                 [[r[c] for c in columns] for r in inserts],
                 returning=True,
             )

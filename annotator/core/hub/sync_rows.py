@@ -76,10 +76,13 @@ class Table:
         return row
 
     def local_content(self, hub: Row, ids: Ids) -> Row:
-        row = dict(hub)
+        row = self.to_local(hub)  # a new dict: the hub's row is left as it is
         for column, kind in self.mapped:
-            row[column] = ids.local(kind, row[column])
-        return self.to_local(row)
+            if column in row:
+                value = row[column]
+                if value is not None:
+                    row[column] = ids.to_local_ids[kind].get(value, value)
+        return row
 
     def same(self, a: Row, b: Row) -> bool:
         """Whether two versions (hub content, or project rows) hold the same."""
