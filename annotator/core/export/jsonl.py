@@ -50,6 +50,9 @@ Each annotation line is followed by its comments, in thread order (time, then as
     {"annotation_id": str, "author": name, "body": str, "created": time, "document_id": str,
      "id": str, "modified": time, "type": "comment"}
 
+A claim in a talking point carries `"talking_point": {"id": str, "name": str}` (absent
+otherwise); importing puts it into the talking point with that id, or else that name.
+
 `modified` is when the comment was last edited in the exporting project (the newest "update"
 in its history), else `created`; merging keeps the later version of a comment. After a
 document's annotations come its review decisions (oldest first), whenever the export covers
@@ -86,8 +89,8 @@ from annotator.core.export.scope import (
     Scope,
     read_snapshot,
 )
-from annotator.core.records import REVIEWED_LAYER_ID
-from annotator.core.store import Store
+from annotator.core.records import REVIEWED_LAYER_ID, AnnotationId
+from annotator.core.store import Store, talking_points
 
 #: Characters some line splitters break on although JSON leaves them unescaped.
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
@@ -133,7 +136,12 @@ def _in_layer(record: dict[str, Any], analyst_id: str) -> dict[str, Any]:
     return record
 
 
-def annotation_record(document_id: str, row: AnnotationRow, links: list[LinkRow]) -> dict[str, Any]:
+def annotation_record(
+    document_id: str,
+    row: AnnotationRow,
+    links: list[LinkRow],
+    talking_point: tuple[str, str] | None = None,
+) -> dict[str, Any]:
     record: dict[str, Any] = {
         "type": "annotation",
         "id": row.id,
@@ -166,6 +174,8 @@ def annotation_record(document_id: str, row: AnnotationRow, links: list[LinkRow]
             for link in links
         ],
     }
+    if talking_point is not None:
+        record["talking_point"] = {"id": talking_point[0], "name": talking_point[1]}
     return _in_layer(record, row.analyst_id)
 
 
@@ -216,8 +226,10 @@ def write_jsonl(
         documents += 1
         links = scope.links(document.id) if rows else {}
         comments = scope.comments(document.id) if rows else {}
+        points = talking_points.points_in_document(scope.conn, document.id) if rows else {}
         for row in rows:
-            out.write(json_line(annotation_record(document.id, row, links.get(row.id, []))))
+            point = points.get(AnnotationId(row.id))
+            out.write(json_line(annotation_record(document.id, row, links.get(row.id, []), point)))
             for comment in comments.get(row.id, ()):
                 out.write(json_line(comment_record(document.id, comment)))
         if scope.covers_reviewed_layer:

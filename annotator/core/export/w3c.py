@@ -29,6 +29,8 @@ this order:
 - each link (about before said_by), "purpose": "linking", "value": "said_by:<name>" or
   "about:<name>" (the typed name, or the linked span's canonical name); a link to a span adds
   "via": "urn:uuid:<linked annotation id>";
+- a claim's talking point, "purpose": "linking", "value": "talking_point:<name>", "via":
+  "urn:uuid:<talking point id>";
 - the note, "purpose": "commenting".
 
 Why prefixed values rather than an own key or a `source`/`id` on the body: the suite forbids
@@ -83,8 +85,8 @@ from annotator.core.export.scope import (
     Scope,
     read_snapshot,
 )
-from annotator.core.records import REVIEWED_LAYER_ID
-from annotator.core.store import Store
+from annotator.core.records import REVIEWED_LAYER_ID, AnnotationId
+from annotator.core.store import Store, talking_points
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 GENERATOR = {
@@ -177,6 +179,7 @@ def web_annotation(
     document: DocumentRow,
     *,
     reviewer: str | None = None,
+    talking_point: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """One annotation of `document` as a W3C Web Annotation (shape in the module docstring);
     `reviewer`: of a reviewed-layer annotation, who made the latest decision that left it."""
@@ -186,6 +189,10 @@ def web_annotation(
     if row.speaker_name:
         body.append(_text("identifying", row.speaker_name))
     body += [_link_body(link) for link in links]
+    if talking_point is not None:
+        point = _text("linking", f"talking_point:{talking_point[1]}")
+        point["via"] = f"urn:uuid:{talking_point[0]}"
+        body.append(point)
     if row.note:
         body.append(_text("commenting", row.note))
     quote_selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": row.quote}
@@ -247,11 +254,18 @@ class _Walk:
             links = self.scope.links(document.id)
             comments = self.scope.comments(document.id)
             reviewers = self.scope.reviewers(document.id)
+            points = talking_points.points_in_document(self.scope.conn, document.id)
             for row in rows:
                 self.count += 1
                 self.items += 1
                 reviewer = reviewers.get(row.id, (None,))[0]
-                yield web_annotation(row, links.get(row.id, []), document, reviewer=reviewer)
+                yield web_annotation(
+                    row,
+                    links.get(row.id, []),
+                    document,
+                    reviewer=reviewer,
+                    talking_point=points.get(AnnotationId(row.id)),
+                )
                 for comment in comments.get(row.id, ()):
                     self.items += 1
                     yield reply(comment)

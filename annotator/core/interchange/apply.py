@@ -40,6 +40,7 @@ from annotator.core.interchange.placement import Placement, check_onto, onto_ref
 from annotator.core.interchange.reader import open_annotation_file
 from annotator.core.interchange.report import DocumentOutcome, InterchangeReport, Reanchored
 from annotator.core.interchange.run import ImportRun
+from annotator.core.interchange.talking_points import apply_talking_points
 from annotator.core.interchange.threads import apply_comments, apply_decision
 from annotator.core.records import Annotation, AnnotationId, DocumentId
 from annotator.core.store import Store, matching
@@ -100,6 +101,7 @@ def _apply(
         run = ImportRun(store, report, store.ensure_analyst(analyst_fallback).id)
         comments, decisions = _documents_and_annotations(run, stream, onto, documents)
         apply_links(run)
+        apply_talking_points(run)
         apply_comments(run, comments)
         for decision, placement in decisions:
             apply_decision(run, decision, placement)

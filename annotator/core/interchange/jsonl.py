@@ -143,7 +143,16 @@ def _annotation(f: Fields) -> ParsedAnnotation:
         modified=f.timestamp("modified"),
         links=links,
         reviewed=f.reviewed_layer(),
+        talking_point=_talking_point(f),
     )
+
+
+def _talking_point(f: Fields) -> tuple[str, str] | None:
+    """A claim's talking point, {"id": uuid, "name": name}, when the line has one."""
+    if not f.has("talking_point"):
+        return None
+    point = f.nested(f.value("talking_point"), "talking point")
+    return point.uuid("id"), point.name("name") or ""
 
 
 def _link(f: Fields) -> ParsedLink:

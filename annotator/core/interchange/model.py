@@ -64,6 +64,7 @@ class ParsedAnnotation:
     modified: str
     links: tuple[ParsedLink, ...]
     reviewed: bool = False  # in the reviewed layer (the `analyst` is then its name there)
+    talking_point: tuple[str, str] | None = None  # a claim's talking point: (id, name)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ class ImportRun:
         self.reviewed_name = store.reviewed_layer().name
         self.orphaned: dict[str, tuple[str, str]] = {}  # id → (quote, reason)
         self.pending: list[PendingLink] = []
+        #: Claims of the file in a talking point: (claim id, (talking point id, name)).
+        self.talking_points: list[tuple[str, tuple[str, str]]] = []
         self.writer = AnnotationWriter(store, analyst_id=importer)
         self.link_writer = LinkWriter(store, analyst_id=importer)
 
@@ -75,6 +77,8 @@ class ImportRun:
         """The annotation is in the project: its links are stored at the end."""
         if parsed.links:
             self.pending.extend(PendingLink(parsed.id, parsed.quote, k) for k in parsed.links)
+        if parsed.talking_point is not None:
+            self.talking_points.append((parsed.id, parsed.talking_point))
 
     def orphan(self, parsed: ParsedAnnotation, document: str, reason: str) -> None:
         self.report.orphans.append(Orphan(document, parsed.quote, reason, parsed.id))

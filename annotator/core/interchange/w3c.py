@@ -51,6 +51,8 @@ REVIEWED_LAYER_URI = f"urn:annotator:layer:{REVIEWED_LAYER_ID}"
 REPLY_MOTIVATIONS = ("replying", "commenting")
 _ANNOTATION_IRI = "urn:uuid:"
 _SENTIMENT = "sentiment:"
+#: A linking body naming the claim's talking point (its id in "via").
+TALKING_POINT = "talking_point:"
 # A link to a span repeats the span's name or, lacking one, its whole quote.
 _VALUE_LIMITS = {"commenting": MAX_NOTE_CHARS, "linking": MAX_QUOTE_CHARS + 16}
 #: W3C links carry no id of their own: one is derived from what the link says, so that the
@@ -197,13 +199,16 @@ def _annotation(f: Fields) -> tuple[str, str, ParsedAnnotation]:
     sha, address, exact, prefix, suffix, start, end = _target(f)
     values: dict[str, str] = {}
     links: list[ParsedLink] = []
+    talking_point: tuple[str, str] | None = None
     for i, raw in enumerate(f.items("body", limit=MAX_BODIES, required=True), start=1):
         body = f.nested(raw, f"body {i}")
         purpose = body.value("purpose")
         if purpose not in PURPOSES:
             continue
         value = body.text("value", limit=_VALUE_LIMITS.get(purpose, MAX_CONTEXT_CHARS))
-        if purpose == "linking":
+        if purpose == "linking" and value.startswith(TALKING_POINT):
+            talking_point = _talking_point(body, value)
+        elif purpose == "linking":
             links.append(_link(body, value, annotation_id, analyst, modified, reviewed))
         elif purpose in values:
             raise body.error(f"A second “{purpose}” body: an annotation has only one.")
@@ -244,8 +249,15 @@ def _annotation(f: Fields) -> tuple[str, str, ParsedAnnotation]:
             modified=modified,
             links=tuple(links),
             reviewed=reviewed,
+            talking_point=talking_point,
         ),
     )
+
+
+def _talking_point(body: Fields, value: str) -> tuple[str, str]:
+    """A claim's talking point: "talking_point:<name>" with "via": "urn:uuid:<its id>"."""
+    name = Fields({"name": value.removeprefix(TALKING_POINT)}, path=body.path, where=body.where)
+    return body.uuid("via", prefix="urn:uuid:"), name.name("name") or ""
 
 
 def _target(f: Fields) -> tuple[str, str, str, str, str, int | None, int | None]:

@@ -166,6 +166,19 @@ def names_of(
     return {AnnotationId(a): name for a, name in conn.execute(sql, params)}
 
 
+def points_in_document(
+    conn: sqlite3.Connection, document_id: str
+) -> dict[AnnotationId, tuple[TalkingPointId, str]]:
+    """Each claim of the document that is in a talking point: (its id, its name)."""
+    rows = conn.execute(
+        "SELECT m.annotation_id, p.id, p.name FROM annotations a "
+        "JOIN talking_point_claims m ON m.annotation_id = a.id "
+        "JOIN talking_points p ON p.id = m.talking_point_id WHERE a.document_id = ?",
+        [document_id],
+    )
+    return {AnnotationId(a): (TalkingPointId(p), name) for a, p, name in rows}
+
+
 def instances(conn: sqlite3.Connection, point_id: str) -> list[Instance]:
     """The talking point's claims, earliest publication first (undated ones last)."""
     rows = conn.execute(
