@@ -6,6 +6,7 @@ sync; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never st
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,10 +65,15 @@ def sync_command(
                 if now.last_error:
                     say(f"The last sync stopped: {now.last_error}")
                 return
+            # Once synced, the login says who this is; a name given is checked against it.
+            given = analyst or ctx.find_root().params.get("analyst")
+            given = given or os.environ.get("ANNOTATOR_ANALYST")
+            if given is None and status(store).url is None:
+                given = name or os_user_name()
             report = sync(
                 store,
                 url,
-                name or os_user_name(),
+                given,
                 password_prompt=_prompt(url),
                 progress=_progress(),
             )

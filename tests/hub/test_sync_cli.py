@@ -41,7 +41,7 @@ def test_sync_remembers_the_address_without_password(team: Team, tmp_path: Path)
         assert (
             PASSWORD not in store.conn.execute("SELECT group_concat(value) FROM meta").fetchone()[0]
         )
-    code, out = run("sync", "--db", str(db), "--analyst", "Anna")  # the remembered address
+    code, out = run("sync", "--db", str(db))  # the remembered address and login
     assert code == 0, out
     assert "sent 0" in out
     code, out = run("sync", "--status", "--db", str(db))
