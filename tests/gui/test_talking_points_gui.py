@@ -1,6 +1,6 @@
 """The issue's story in the window: tag the seed article's claim, find its recurrences, tag
-three of them into one talking point with a key each; the talking point panel shows its first
-appearance and spread; the CSV has the talking_point column."""
+three of them into one talking point with a key each (T in the recurrences list); the talking
+point panel shows its first appearance and spread; the CSV has the talking_point column."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from PySide6.QtTest import QTest
 from annotator.core.export import export_claims_csv
 from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
 from annotator.core.records import AnnotationId, DocumentId
-from annotator.core.recurrences import find_recurrences
 from annotator.core.store import Store
 from annotator.core.store import talking_points as tp
-from annotator.gui.panels.talking_points_panel import TalkingPointsPanel, tag_restatement
+from annotator.gui.panels.recurrences_panel import RecurrencesPanel
+from annotator.gui.panels.talking_points_panel import TalkingPointsPanel
 from annotator.gui.window.main_window import MainWindow
 from driving import drag
 from support import SAMPLE
@@ -50,6 +50,7 @@ def add(store: Store, outlet: str, published: str, text: str) -> DocumentId:
 
 def test_story_seed_claim_recurrences_talking_point_panel_and_csv(
     open_window,  # type: ignore[no-untyped-def]
+    qtbot,  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:
     window: MainWindow = open_window([SAMPLE])
@@ -69,15 +70,22 @@ def test_story_seed_claim_recurrences_talking_point_panel_and_csv(
     seed_claim = AnnotationId(window.workspace.active or "")
     assert store.annotations.get(seed_claim).quote.startswith("firmly opposes external")
 
-    # 2. Its recurrences: the three restatements, not the decoy.
-    hits = find_recurrences(store, seed_claim)
-    assert {h.document_id for h in hits[:3]} == set(restating)
-    assert all(h.document_id in restating for h in hits)
+    # 2. Its recurrences, from the inspector's button: the three restatements, not the decoy.
+    qtbot.mouseClick(window.inspector.recurrences_button, Qt.MouseButton.LeftButton)
+    panel_r = window.findChild(RecurrencesPanel, "recurrencesPanel")
+    assert panel_r is not None
+    qtbot.waitUntil(lambda: bool(panel_r.model.hits), timeout=10_000)
+    hits = list(panel_r.model.hits)
+    assert {h.document_id for h in hits} == set(restating)
 
-    # 3. One key per hit tags it into the seed's talking point.
-    for hit in hits[:3]:
-        assert tag_restatement(window, seed_claim, hit.document_id, hit.start, hit.end)
-        assert window.current_document == hit.document_id  # opened, the new claim selected
+    # 3. One key (T) per hit tags it into the seed's talking point and opens the new claim.
+    for row, hit in enumerate(hits):
+        panel_r.list.setCurrentIndex(panel_r.model.index(row))
+        panel_r.list.setFocus()
+        QTest.keyClick(panel_r.list, Qt.Key.Key_T)
+        assert window.current_document == hit.document_id
+        new = window.workspace.state.get(window.workspace.active or "")
+        assert new is not None and (new.start, new.end) == (hit.start, hit.end)
     point = tp.membership(store.conn, seed_claim)
     assert point is not None
     members = tp.members(store.conn, point.talking_point_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -33,6 +33,7 @@ from annotator.core.talking_points import Suggestion, Summary, suggest_groupings
 from annotator.gui.reading.plain_text import plain_label, plain_message
 
 if TYPE_CHECKING:
+    from annotator.gui.panels.recurrences_panel import RecurrencesPanel
     from annotator.gui.window.main_window import MainWindow
 
 
@@ -313,3 +314,33 @@ def tag_restatement(
         return False
     window.show_annotation_hit(document_id, made[0])
     return True
+
+
+#: The key that tags the selected recurrence hit into the seed claim's talking point.
+TAG_KEY = "T"
+
+
+def follow_recurrences(window: MainWindow, panel: RecurrencesPanel, claim_id: str) -> None:
+    """Hits of the recurrences list tag into `claim_id`'s talking point with one key (T, or
+    the panel's own tag request), each opening the new claim for its speaker and target."""
+    panel.setProperty(_SEED, claim_id)
+    if panel.property(_FOLLOWED):
+        return
+    panel.setProperty(_FOLLOWED, True)
+
+    def tag(document_id: str, start: int, end: int) -> None:
+        seed = panel.property(_SEED)
+        if seed:
+            tag_restatement(window, AnnotationId(str(seed)), document_id, start, end)
+
+    panel.tag_requested.connect(tag)
+    action = QAction("Tag into the talking point", panel.list)
+    action.setObjectName("tagIntoTalkingPoint")
+    action.setShortcut(QKeySequence(TAG_KEY))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    action.triggered.connect(panel.request_tag)
+    panel.list.addAction(action)
+
+
+_SEED = "talkingPointSeed"
+_FOLLOWED = "talkingPointsFollow"

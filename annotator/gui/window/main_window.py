@@ -274,8 +274,9 @@ class MainWindow(QMainWindow):
     def show_recurrences(self, claim_id: str) -> None:
         """The inspector's "Find this claim elsewhere": the recurrences dock, looking."""
         from annotator.gui.panels.recurrences_panel import show_recurrences
+        from annotator.gui.panels.talking_points_panel import follow_recurrences
 
-        show_recurrences(self, claim_id)
+        follow_recurrences(self, show_recurrences(self, claim_id), claim_id)
 
     def refresh(self, *, force: bool = False) -> None:
         """Show what another window or the command line changed (F5, or on coming back)."""
