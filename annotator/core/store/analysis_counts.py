@@ -16,22 +16,23 @@ counting, never per annotation. Keys are those of the claims CSV export; see ana
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 
 from annotator.core.store.analysis_rows import (
-    KEYS,
+    ONE_LINE,
     TIME_FIELDS,
     Where,
-    link_joins,
     run,
+    span_name,
     where_sql,
 )
 
 _DOCUMENT_FIELDS = ("outlet", "document", *TIME_FIELDS)
 
 
-_NAMED = {"speaker": KEYS["speaker"], "target": KEYS["target"]}
+_NAMED = ("speaker", "target")
 #: Each annotation's own column a field is counted by before the names are read.
 _OWN = {"sentiment": "a.sentiment", "label": "a.label_id", "analyst": "a.analyst_id"}
 #: The final key of each field from the grouped row `g` and its joins.
@@ -53,7 +54,7 @@ def count_sql(by: Sequence[str], where: Where) -> tuple[str, list[object]]:
     columns: list[tuple[str, str, str]] = []  # (name, first part, second part)
     for name in by:
         if name in _NAMED:
-            columns.append((name, "NULL", f"CASE WHEN w.w = 1 THEN {_NAMED[name]} END"))
+            columns.append((name, "NULL", "NULL"))  # named by the linked and spans parts
         elif name in _OWN:
             columns.append((name, _OWN[name], _OWN[name]))
     if any(name in _DOCUMENT_FIELDS for name in by):
@@ -69,23 +70,19 @@ def count_sql(by: Sequence[str], where: Where) -> tuple[str, list[object]]:
     all_params = list(params)
     named = [name for name in by if name in _NAMED]
     if named:
-        kinds = ", ".join("'said_by'" if n == "speaker" else "'about'" for n in named)
-        maybe = f"SELECT source_id AS id FROM links WHERE kind IN ({kinds})"
+        parts.append(_linked_part(columns, condition))
+        all_params += params
+    if "speaker" in named and where.label_ids != ():
         speakers = "SELECT id FROM labels WHERE role = 'speaker'"
         if where.label_ids is not None:  # speaker spans only where their labels are counted
             speakers += f" AND id IN ({', '.join('?' * len(where.label_ids))})"
-        if "speaker" in named:
-            maybe += f" UNION SELECT id FROM annotations WHERE label_id IN ({speakers})"
-        second = ", ".join([*(f"{b} AS {n}" for n, _, b in columns), "sum(w.w) AS n"])
-        parts.append(
-            # CROSS JOIN keeps this order: the few candidates first, each looked up once.
-            f"SELECT {second} FROM ({maybe}) m CROSS JOIN annotations a ON a.id = m.id "
-            f"CROSS JOIN labels lb ON lb.id = a.label_id {link_joins(set(named))}"
-            "CROSS JOIN (SELECT 1 AS w UNION ALL SELECT -1) w "
-            f"WHERE {condition}{group_by}"
-        )
-        if "speaker" in named and where.label_ids is not None:
             all_params += where.label_ids
+        spans = {"speaker": f"CASE WHEN w.w = 1 THEN {span_name('a')} END", "target": "NULL"}
+        second = ", ".join([*(f"{spans.get(n, b)} AS {n}" for n, _, b in columns), "sum(w.w)"])
+        parts.append(
+            f"SELECT {second} FROM annotations a CROSS JOIN ({_BOTH}) w "
+            f"WHERE a.label_id IN ({speakers}) AND {condition}{group_by}"
+        )
         all_params += params
     joins = ""
     if "label" in by:
@@ -101,6 +98,33 @@ def count_sql(by: Sequence[str], where: Where) -> tuple[str, list[object]]:
         f"{joins}{outer_group.strip() and outer_group} HAVING sum(g.n) <> 0"
     )
     return sql, all_params
+
+
+_BOTH = "SELECT 1 AS w UNION ALL SELECT -1"
+#: The columns of analysis_names (migration 0015) a condition may name to be read from it alone.
+_NAMES_COLUMNS = {"id", "label_id", "sentiment", "analyst_id", "document_id"}
+_COLUMN = re.compile(r'\ba\."?(\w+)')
+
+
+def _linked_part(columns: list[tuple[str, str, str]], condition: str) -> str:
+    """The linked claims, from analysis_names: +1 with their names, -1 as the first part
+    counted them. Read from that table alone when the condition names only its columns."""
+    if set(_COLUMN.findall(condition)) <= _NAMES_COLUMNS:
+        source, names = "analysis_names a", "a"
+    else:
+        source, names = "analysis_names n CROSS JOIN annotations a ON a.id = n.id", "n"
+    named = {
+        name: f"CASE WHEN w.w = 1 THEN CASE WHEN {names}.spaced & {bit} "
+        f"THEN {ONE_LINE}({names}.{name}) ELSE {names}.{name} END END"
+        for name, bit in (("speaker", 1), ("target", 2))
+    }
+    second = ", ".join([*(f"{named.get(n, b)} AS {n}" for n, _, b in columns), "sum(w.w)"])
+    group = ", ".join(str(i + 1) for i in range(len(columns)))
+    return (
+        f"SELECT {second} FROM {source} CROSS JOIN labels lb ON lb.id = a.label_id "
+        f"CROSS JOIN ({_BOTH}) w WHERE lb.role = 'claim' AND {condition}"
+        f"{f' GROUP BY {group}' if columns else ''}"
+    )
 
 
 def count_rows(
