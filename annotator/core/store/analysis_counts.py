@@ -138,3 +138,29 @@ def count_rows(
     fields come back as days (see analysis_rows.period_of)."""
     sql, params = count_sql(by, where)
     return run(conn, sql, params, cancelled)
+
+
+def label_units(
+    conn: sqlite3.Connection,
+    where: Where,
+    *,
+    spans: bool,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[tuple[object, ...]]:
+    """The annotations `where` takes, for label co-occurrence: (document id, label id) once
+    each, or with `spans` (document id, label id, start, end) for every annotation, ordered by
+    document."""
+    condition, params, _needs = where_sql(where)
+    if not spans:
+        sql = f"SELECT DISTINCT a.document_id, a.label_id FROM annotations a WHERE {condition}"
+    else:
+        sql = (
+            'SELECT a.document_id, a.label_id, a.start, a."end" FROM annotations a '
+            f"WHERE {condition} ORDER BY a.document_id"
+        )
+    return run(conn, sql, params, cancelled)
+
+
+def document_text(conn: sqlite3.Connection, document_id: str) -> str:
+    row = conn.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+    return "" if row is None else str(row[0])
