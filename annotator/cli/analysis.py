@@ -260,6 +260,12 @@ def _footer(result: Pivot, filt: AnalysisFilter) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write: .png, .svg or .pdf (replaced only once complete).",
 )
+@click.option(
+    "--within",
+    type=click.Choice(["document", "sentence"]),
+    help="heatmap --by label --by label: count the documents (default) or sentences where "
+    "two labels occur together (every label, unless --label or QUERY names one).",
+)
 @click.option("--dark", is_flag=True, help="Dark background.")
 @project_options
 @click.pass_context
@@ -275,13 +281,15 @@ def chart_command(
     label: str,
     all_labels: bool,
     output: Path,
+    within: str | None,
     dark: bool,
     db: Path | None,
     analyst: str | None,
 ) -> None:
     """Draw a chart of the counts: a timeline of publication, bars, or a heatmap.
 
-    QUERY and the options filter as for `annotator summary`.
+    QUERY and the options filter as for `annotator summary`. `heatmap --by label --by label`
+    counts labels occurring together within a document or a sentence (--within).
     """
     from annotator.core.analysis.charts import CHART_SUFFIXES
 
@@ -291,11 +299,19 @@ def chart_command(
         raise click.ClickException("A heatmap takes two --by fields: rows, then columns.")
     if len(by) > 2 or (kind == "timeline" and len(by) > 1):
         raise click.ClickException("Too many --by fields: see annotator chart --help.")
+    together = kind == "heatmap" and by == ("label", "label")
+    if within is not None and not together:
+        raise click.ClickException(
+            "--within counts labels occurring together: use it with "
+            "annotator chart heatmap --by label --by label."
+        )
+    if together and ctx.get_parameter_source("label") is click.core.ParameterSource.DEFAULT:
+        all_labels = True  # labels meeting: every label unless one is asked for
     db_path, _ = settings(ctx, db, analyst)
     filt = make_filter(query, layer, since, until, label, all_labels)
     with open_store(db_path) as store:
         try:
-            draw_chart(store, kind, by, period, filt, output, dark=dark)
+            draw_chart(store, kind, by, period, filt, output, dark=dark, within=within)
         except AnnotatorError as exc:
             raise click.ClickException(lines_shown(exc)) from exc
         except OSError as exc:
@@ -314,6 +330,7 @@ def draw_chart(
     output: Path,
     *,
     dark: bool = False,
+    within: str | None = None,
 ) -> None:
     from annotator.core import analysis
 
@@ -322,6 +339,9 @@ def draw_chart(
     if kind == "timeline":
         line = analysis.timeline(store, period, by[0] if by else "sentiment", filt)
         analysis.draw_timeline(figure, line, colours)
+    elif kind == "heatmap" and tuple(by) == ("label", "label"):
+        counted = analysis.cooccurrence(store, within or "document", filt)
+        analysis.draw_heatmap(figure, counted)
     elif kind == "heatmap":
         rows, cols = by if by else ("speaker", "target")
         analysis.draw_heatmap(figure, analysis.heatmap(store, rows, cols, filt))

@@ -144,3 +144,40 @@ def test_corpus_report_escapes_names_in_html(project: Path, tmp_path: Path) -> N
 def test_report_needs_a_document_or_corpus(project: Path, tmp_path: Path) -> None:
     code, out = invoke("report", "--db", str(project), "-o", str(tmp_path / "r.html"))
     assert code == 2 and "--corpus" in out
+
+
+def test_chart_heatmap_of_labels_occurring_together(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core import analysis
+
+    drawn: list[analysis.Pivot] = []
+    monkeypatch.setattr(analysis, "draw_heatmap", lambda _figure, counted: drawn.append(counted))
+    path = str(tmp_path / "labels.svg")
+    for within in ("sentence", "document"):
+        code, out = invoke(
+            "chart", "heatmap", "--by", "label", "--by", "label", "--within", within,
+            "--db", str(project), "-o", path,
+        )  # fmt: skip
+        assert code == 0, out
+    code, out = invoke(
+        "chart", "heatmap", "--by", "label", "--by", "label", "--label", "Claim",
+        "--db", str(project), "-o", path,
+    )  # fmt: skip
+    assert code == 0, out
+    with Store.open(project, create=False) as store:
+        every = AnalysisFilter(label=None)
+        assert drawn[0] == analysis.cooccurrence(store, "sentence", every)
+        assert drawn[1] == analysis.cooccurrence(store, "document", every)
+        assert drawn[2] == analysis.cooccurrence(store, "document", AnalysisFilter())
+    assert len({row.keys[0] for row in drawn[0].rows}) > 1  # every label by default
+    assert {row.keys for row in drawn[2].rows} == {("Claim", "Claim")}
+
+
+def test_chart_within_is_for_labels_occurring_together(project: Path, tmp_path: Path) -> None:
+    code, out = invoke(
+        "chart", "heatmap", "--within", "sentence", "--db", str(project),
+        "-o", str(tmp_path / "c.png"),
+    )  # fmt: skip
+    assert code == 1 and "--by label --by label" in out
+    assert list(tmp_path.glob("c.*")) == []
