@@ -48,6 +48,12 @@ if TYPE_CHECKING:
 Compute = Callable[["Store", Callable[[], bool]], Any]
 NO_FIELD = "—"
 SPLITS = ("sentiment", "speaker", "target", "outlet", "label", "analyst")
+#: The heatmap's two kinds: counts of annotations, or labels together in a document/sentence.
+WITHIN_CHOICES = (
+    ("Count annotations", None),
+    ("Labels together in a document", "document"),
+    ("Labels together in a sentence", "sentence"),
+)
 
 
 def field_combo(name: str, current: str, *, optional: bool = False) -> QComboBox:
@@ -313,6 +319,15 @@ class HeatmapTab(AnalysisTab):
         self.choices.addWidget(self.rows_combo)
         self.choices.addWidget(QLabel("against"))
         self.choices.addWidget(self.columns_combo)
+        self.within_combo = QComboBox()  # or labels meeting in a document or a sentence
+        self.within_combo.setObjectName("analysisHeatWithin")
+        self.within_combo.setToolTip(
+            "Labels together: the documents or sentences holding annotations of both labels "
+            "(choose “every label” as the Label to see them all)."
+        )
+        for text, within in WITHIN_CHOICES:
+            self.within_combo.addItem(text, within)
+        self.choices.addWidget(self.within_combo)
         self.choices.addStretch(1)
         self.model = PivotTableModel()  # the CSV export's table, and the cells clicked
         self.chart.on_click = self._clicked
@@ -323,9 +338,21 @@ class HeatmapTab(AnalysisTab):
         layout.addLayout(self.buttons)
         self.rows_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.columns_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.within_combo.currentIndexChanged.connect(self._within_changed)
+
+    def _within_changed(self, _index: int) -> None:
+        counting = self.within_combo.currentData() is None
+        self.rows_combo.setEnabled(counting)
+        self.columns_combo.setEnabled(counting)
+        self.changed.emit()
 
     def job(self, filt: AnalysisFilter) -> Compute:
         rows, columns = self.rows_combo.currentData(), self.columns_combo.currentData()
+        within = self.within_combo.currentData()
+        if within is not None:
+            return lambda store, cancelled: analysis.cooccurrence(
+                store, within, filt, cancelled=cancelled
+            )
         return lambda store, cancelled: analysis.heatmap(
             store, rows, columns, filt, cancelled=cancelled
         )
@@ -351,6 +378,8 @@ class HeatmapTab(AnalysisTab):
         chart's own tick label, so a click never opens another cell's annotations."""
         figure, pivot = self.chart.figure, self.model.pivot
         if figure is None or pivot is None or not figure.axes or event.inaxes is not figure.axes[0]:
+            return
+        if pivot.by == ("label", "label"):  # labels together: documents, not one cell's list
             return
         if event.xdata is None or event.ydata is None:
             return
