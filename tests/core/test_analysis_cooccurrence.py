@@ -81,3 +81,30 @@ def test_the_filter_applies(store: Store) -> None:
 def test_an_unknown_unit_is_refused(store: Store) -> None:
     with pytest.raises(ValidationError, match="within a document or a sentence"):
         cooccurrence(store, "paragraph", AnalysisFilter())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        OTHER,
+        'He said: "No." Then left!  Really? yes. no.\n\n  New line\tend',
+        "你好。再见！」后来\n她说？好",
+        "Dr. Smith (ret.) spoke... Then: «Stop.» Done.\u3000Next\r\nlast",
+        "\n\nStarts with space. ",
+    ],
+)
+def test_sentences_are_cut_as_recurrences_cuts_them(text: str) -> None:
+    from annotator.core.analysis.cooccurrence import sentence_ends
+    from annotator.core.recurrences.terms import sentences
+
+    cuts = [0, *sentence_ends(text), len(text)]
+    pieces = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            pieces.append((start, end))
+    assert pieces == list(sentences(text))

@@ -5,11 +5,12 @@ A cell (A, B) counts the documents, or the sentences, holding at least one annot
 one of B among those the filter takes; the diagonal (A, A) counts those holding A at all. The
 table is symmetric: both (A, B) and (B, A) are rows, so a heatmap reads it like any pivot. An
 annotation is in every sentence it overlaps (sentences as "find this claim elsewhere" cuts
-them: annotator.core.recurrences.terms.sentences); one between two sentences is in the next.
+them: annotator.core.recurrences.terms.sentences; the space after a sentence is part of it).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING
 from annotator.core.analysis.filters import compile_filter
 from annotator.core.analysis.results import AnalysisFilter, Cancelled, Pivot, PivotRow
 from annotator.core.errors import ValidationError
-from annotator.core.recurrences.terms import sentences
 from annotator.core.store.analysis_counts import document_text, label_units
 from annotator.core.store.analysis_rows import Interrupted
 
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from annotator.core.store import Store
 
 WITHIN = ("document", "sentence")
+#: annotator.core.recurrences.terms' sentence end, each branch behind the one class of the
+#: characters it starts with (a test checks the two cut alike).
+_SENTENCE_END = re.compile(
+    r"[.!?。！？\n](?:(?<=[.!?])[.!?]*[\"'”’»)\]]*\s+(?=[^\sa-z])"
+    r"|(?<=[。！？])[。！？]*[」』”’）]*\s*|(?<=\n)\s*)"
+)
 
 
 def cooccurrence(
@@ -50,13 +56,14 @@ def cooccurrence(
     if within == "document":
         units = _by_unit((str(doc), label) for doc, label in found)
     else:
-        units = _by_unit(_sentence_units(store, found, cancelled))
+        units = _sentence_units(store, found, cancelled)
+    combinations = Counter(frozenset(labels) for labels in units)
     counts: Counter[tuple[str | None, ...]] = Counter()
-    for labels in units:
+    for labels, times in combinations.items():  # few distinct sets of labels: pairs per set
         named = sorted({names.get(str(label), str(label)) for label in labels})
         for first in named:
             for second in named:
-                counts[(first, second)] += 1
+                counts[(first, second)] += times
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     rows = [PivotRow(keys, count) for keys, count in ordered]
     return Pivot(("label", "label"), rows, len(units), 0)
@@ -69,21 +76,29 @@ def _by_unit(pairs: Iterable[tuple[Hashable, object]]) -> list[set[object]]:
     return list(units.values())
 
 
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of `text` ends (the space after it included): the cuts of
+    annotator.core.recurrences.terms.sentences, found by a pattern that starts with one
+    character class, which `re` scans for in C (4x faster on 62 M characters)."""
+    return [match.end() for match in _SENTENCE_END.finditer(text)]
+
+
 def _sentence_units(
     store: Store,
     found: list[tuple[object, ...]],
     cancelled: Callable[[], bool] | None,
-) -> Iterable[tuple[tuple[str, int], object]]:
-    """((document, sentence number), label) for every sentence each annotation overlaps."""
-    for doc, rows in groupby(found, key=lambda row: str(row[0])):
+) -> list[set[object]]:
+    """The labels of every sentence holding annotations (each in every sentence it overlaps)."""
+    units: list[set[object]] = []
+    for doc, rows in groupby(found, key=lambda row: row[0]):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        cut = list(sentences(document_text(store.conn, doc))) or [(0, 0)]
-        ends = [end for _start, end in cut]
+        ends = sentence_ends(document_text(store.conn, str(doc)))
+        sentences: dict[int, set[object]] = {}
         for _doc, label, start, end in rows:
-            first = min(bisect_right(ends, int(str(start))), len(cut) - 1)
-            last = first
-            while last + 1 < len(cut) and cut[last + 1][0] < int(str(end)):
-                last += 1
+            first = bisect_right(ends, start)  # type: ignore[call-overload]
+            last = bisect_right(ends, end - 1, first)  # type: ignore[operator]
             for number in range(first, last + 1):
-                yield (doc, number), label
+                sentences.setdefault(number, set()).add(label)
+        units.extend(sentences.values())
+    return units
