@@ -13,6 +13,8 @@ from annotator.core.records import DocumentId
 from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.core.store import talking_points as tp
+from annotator.core.talking_points import suggest_groupings
+from annotator.core.talking_points import summary as talking_point_summary
 
 CLAIM = "firmly opposes external forces instigating a color revolution"
 
@@ -154,3 +156,38 @@ def test_ungrouping_and_tagging_passages_into_a_talking_point_in_one_step(projec
     assert tp.members(store.conn, point.id) == []
     session.undo()
     assert len(tp.members(store.conn, point.id)) == 1
+
+
+def test_summary_gives_first_appearance_outlets_and_every_month(project) -> None:
+    store, session, docs = project
+    label = claim_label(store)
+    claims = [
+        session.create_annotation(document_id=d, label_id=label, start=s, end=e)[0].id
+        for d in docs
+        for s, e in [claim_span(store, d)]
+    ]
+    point, _ = session.group_claims(claims, name="Color revolution")
+    summary = talking_point_summary(store, point.id)
+    assert summary.count == 3 and summary.first is not None
+    assert (summary.first.published, summary.first.outlet) == ("2022-04-26", "Global Times")
+    assert summary.outlets == (("CGTN", 1), ("Global Times", 1), ("Xinhua", 1))
+    assert summary.months == (("2022-04", 1), ("2022-05", 1), ("2022-06", 1))
+
+
+def test_similar_ungrouped_claims_are_suggested_and_a_rejection_is_not_repeated(project) -> None:
+    store, session, docs = project
+    label = claim_label(store)
+    claims = [
+        session.create_annotation(document_id=d, label_id=label, start=s, end=e)[0].id
+        for d in docs
+        for s, e in [claim_span(store, d)]
+    ]
+    other = session.create_annotation(document_id=docs[0], label_id=label, start=0, end=4)[0]
+    [fresh] = suggest_groupings(store)  # the three restatements, not "Seed"
+    assert fresh.point is None and set(fresh.claims) == set(claims)
+    assert other.id not in fresh.claims
+
+    point, _ = session.group_claims(claims[:1], name="Color revolution")
+    [join] = suggest_groupings(store)
+    assert join.point == point and set(join.claims) == set(claims[1:])
+    assert suggest_groupings(store, rejected={frozenset(join.claims)}) == []

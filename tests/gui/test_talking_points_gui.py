@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 
 from annotator.core.export import export_claims_csv
 from annotator.core.importing.report import ExtractedDocument, ImportReport, SourceMeta
@@ -117,3 +118,45 @@ def test_story_seed_claim_recurrences_talking_point_panel_and_csv(
     window.workspace.undo()
     assert len(tp.members(store.conn, point.talking_point_id)) == 3
     assert "3 claims" in panel.summary_label.text()
+
+
+def test_suggested_groupings_are_accepted_or_rejected_in_the_panel(
+    open_window,  # type: ignore[no-untyped-def]
+) -> None:
+    window: MainWindow = open_window([SAMPLE])
+    store = window.store
+    docs = [add(store, *item) for item in RESTATED]
+    window.reload_documents()
+    session = window.workspace.session
+    claim = next(lb.id for lb in store.codebook.get().labels if lb.role == "claim")
+    made = []
+    for doc in docs:
+        text = store.documents.get(doc).text
+        start = text.index("opposes")
+        made.append(
+            session.create_annotation(
+                document_id=doc, label_id=claim, start=start, end=text.index(" in Kazakhstan")
+            )[0].id
+        )
+    window.actions_by_id["talking_points"].trigger()
+    panel = window.findChild(TalkingPointsPanel, "talkingPointsPanel")
+    assert panel is not None
+    assert "No talking point yet" in panel.summary_label.text()
+    suggest = panel.findChild(QPushButton, "suggestGroupings")
+    suggest.click()
+    assert len(panel.suggestions) == 1 and set(panel.suggestions[0].claims) == set(made)
+    panel.findChild(QPushButton, "rejectGrouping").click()
+    assert panel.suggestions == [] and panel.suggestion_list.count() == 0
+    suggest.click()  # a rejected suggestion is not made again
+    assert panel.suggestions == []
+
+    panel.close()  # the rejections last while the panel is open
+    window.actions_by_id["talking_points"].trigger()
+    panel = window.findChild(TalkingPointsPanel, "talkingPointsPanel")
+    panel.findChild(QPushButton, "suggestGroupings").click()
+    panel.findChild(QPushButton, "acceptGrouping").click()
+    [point] = tp.all_points(store.conn)
+    assert {m.annotation_id for m in tp.members(store.conn, point.id)} == set(made)
+    assert "3 claims in 3 outlets" in panel.summary_label.text()
+    window.workspace.undo()  # accepting was one step
+    assert tp.all_points(store.conn) == []

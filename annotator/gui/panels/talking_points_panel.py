@@ -266,6 +266,11 @@ class TalkingPointsPanel(QDockWidget):
         super().showEvent(event)
         self.refresh()
 
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        # Rejected suggestions are not stored: they stay out until the panel is closed.
+        self._rejected.clear()
+        super().closeEvent(event)
+
 
 def show_talking_points(window: MainWindow) -> TalkingPointsPanel:
     """View ▸ Talking points: the dock, made on first use."""
