@@ -191,3 +191,36 @@ def test_similar_ungrouped_claims_are_suggested_and_a_rejection_is_not_repeated(
     [join] = suggest_groupings(store)
     assert join.point == point and set(join.claims) == set(claims[1:])
     assert suggest_groupings(store, rejected={frozenset(join.claims)}) == []
+
+
+def test_a_claim_kept_in_review_stays_in_its_talking_point_in_the_reviewed_layer(
+    fresh_store: Store,
+) -> None:
+    from annotator.core.attribution import DocumentAnnotations
+    from annotator.core.review import compare_layers
+
+    store = fresh_store
+    doc = add_article(store, "Seed", "Global Times", "2022-04-26", CLAIM)
+    ana = Session(store, store.ensure_analyst("Ana"))
+    olga = Session(store, store.ensure_analyst("Olga"))
+    start, end = claim_span(store, doc)
+    mine, _ = ana.create_annotation(
+        document_id=doc, label_id=claim_label(store), start=start, end=end
+    )
+    olga.create_annotation(document_id=doc, label_id=claim_label(store), start=start, end=end - 3)
+    point, _ = ana.group_claims([mine.id], name="Color revolution")
+    state = DocumentAnnotations(
+        store.annotations.for_document(doc),
+        store.annotations.links_for_document(doc),
+        store.codebook.get(),
+    )
+    item = next(iter(compare_layers(state, ana.analyst.id, olga.analyst.id)))
+    reviewer = Session(store, store.ensure_analyst("Mei"))
+    decisions, change = reviewer.review(
+        state, [(item, "first")], first_layer=ana.analyst.id, second_layer=olga.analyst.id
+    )
+    copy = decisions[0].results[0]
+    assert change.talking_points
+    assert {m.annotation_id for m in tp.members(store.conn, point.id)} == {mine.id, copy}
+    reviewer.undo()
+    assert [m.annotation_id for m in tp.members(store.conn, point.id)] == [mine.id]

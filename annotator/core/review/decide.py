@@ -20,9 +20,11 @@ from annotator.core.ops import (
     PutAnnotation,
     PutDecision,
     PutLink,
+    PutMembership,
     RemoveAnnotation,
     RemoveDecision,
     RemoveLink,
+    RemoveMembership,
     removal_ops,
 )
 from annotator.core.records import (
@@ -39,7 +41,7 @@ from annotator.core.records import (
     now_iso,
 )
 from annotator.core.review.compare import Item
-from annotator.core.store import Store
+from annotator.core.store import Store, talking_points
 
 REVIEWED = AnalystId(REVIEWED_LAYER_ID)
 
@@ -145,6 +147,14 @@ def review_ops(
             for link in _links_of_copy(state, side, copy, reviewed):
                 forward.append(PutLink(link))
                 inverse.insert(0, RemoveLink(link.id))
+            # A kept claim stays in its talking point in the reviewed layer.
+            member = talking_points.membership(store.conn, side.id)
+            if member is not None:
+                joined = talking_points.Membership(
+                    copy.id, member.talking_point_id, reviewer, now_iso()
+                )
+                forward.append(PutMembership(joined))
+                inverse.insert(0, RemoveMembership(copy.id))
         record = ReviewDecision(
             id=DecisionId(new_id()),
             document_id=document_id,
