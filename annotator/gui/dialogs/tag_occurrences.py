@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.occurrences import Occurrence, find_occurrences, speaker_forms
+from annotator.core.occurrences import LIMIT, Occurrence, find_occurrences, speaker_forms
 from annotator.core.records import DocumentId
 from annotator.core.session import Change, Session
 from annotator.core.speaker_aliases import AliasGroup, suggest_alias_groups
@@ -154,6 +154,8 @@ class TagOccurrencesDialog(QDialog):
         documents = len({o.document_id for o in found})
         tagged = sum(o.tagged for o in found)
         alias_note = f" (as {', '.join(forms)})" if len(forms) > 1 else ""
+        if len(found) >= LIMIT:
+            alias_note += f"; the first {LIMIT:,} are listed: make the phrase longer to see others"
         self.status.setText(
             f"{len(found)} occurrences in {documents} documents{alias_note}; "
             f"{tagged} tagged already (unticked)."
