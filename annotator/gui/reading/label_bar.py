@@ -66,11 +66,14 @@ def bind_codebook_keys(
     on_label: Callable[[Label], None],
     on_sentiment: Callable[[str], None],
     previous: list[QAction],
+    sentiment_panel: QWidget | None = None,
 ) -> list[QAction]:
     """(Re)bind label keys and Alt+digit sentiment keys on these widgets only (not on text
-    fields, where digits are typed)."""
+    fields, where digits are typed). On `sentiment_panel` (the inspector) the Alt+digit keys
+    set the sentiment too, from any of its fields: without them, Alt+2 in a text box would
+    type a 2 into it."""
     for action in previous:
-        for widget in widgets:
+        for widget in [*widgets, *([sentiment_panel] if sentiment_panel else [])]:
             widget.removeAction(action)
         action.deleteLater()
     owner = widgets[0]
@@ -90,4 +93,12 @@ def bind_codebook_keys(
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         for widget in widgets:
             widget.addAction(action)
+    if sentiment_panel is not None:
+        for number, value in enumerate(codebook.sentiments[:9], start=1):
+            action = QAction(f"Sentiment: {value}", sentiment_panel)
+            action.setShortcuts(_digit_keys(str(number), Qt.KeyboardModifier.AltModifier))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, v=value: on_sentiment(v))
+            sentiment_panel.addAction(action)
+            actions.append(action)
     return actions

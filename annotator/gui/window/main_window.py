@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
     QMainWindow,
@@ -171,6 +171,12 @@ class MainWindow(QMainWindow):
         self.actions_by_id, menus = build_actions(
             self, command_handlers(self), self._annotation_widgets()
         )
+        # Alt+0 from the inspector's fields too (Alt+1 … are bound with the codebook).
+        clear = QAction("Clear sentiment", self.inspector)
+        clear.setShortcut(QKeySequence("Alt+0"))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        clear.triggered.connect(lambda: self.workspace.set_sentiment(None))
+        self.inspector.addAction(clear)
         snap = bool(app_settings.settings().value("view/snap", True, type=bool))
         self.actions_by_id["snap"].setChecked(snap)
         self.view.snap_to_words = snap
@@ -190,6 +196,7 @@ class MainWindow(QMainWindow):
             self.workspace.apply_label,
             self.workspace.set_sentiment,
             self._codebook_actions,
+            sentiment_panel=self.inspector,
         )
 
     def _annotation_widgets(self) -> list[QWidget]:
