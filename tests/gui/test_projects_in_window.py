@@ -442,3 +442,41 @@ def test_f5_says_refreshed_only_when_something_changed_elsewhere(
     assert window.statusBar().currentMessage() == "Refreshed: showing changes made elsewhere."
     refresh()
     assert window.statusBar().currentMessage() == "Nothing changed elsewhere."
+
+
+def test_a_project_damaged_inside_offers_its_backup_instead_of_failing_silently(
+    open_window, tmp_path: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """A real project with pages 2 and 3 overwritten (SQLite reads its header fine) is named
+    as damaged, with its newest good backup offered, not a traceback on stderr."""
+    import random
+
+    from annotator.core.ingest import import_paths
+    from annotator.core.safety import make_backup
+
+    window: MainWindow = open_window([SAMPLE])
+    damaged = tmp_path / "theirs.sqlite"
+    with Store.open(damaged) as store:
+        import_paths(store, [SAMPLE], analyst_id=store.ensure_analyst("Bo").id)
+        make_backup(store, reason="manual")
+    with sqlite3.connect(damaged) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(damaged.read_bytes())
+    data[4096:12288] = random.Random(3).randbytes(8192)
+    damaged.write_bytes(bytes(data))
+    seen: list[str] = []
+
+    def decline() -> None:
+        box = find_top_level(QMessageBox, "restoreOffer")
+        if box is None:
+            QTimer.singleShot(20, decline)
+            return
+        seen.append(box.text())
+        box.reject()
+
+    QTimer.singleShot(0, decline)
+    assert not projects.switch_project(window, damaged)
+    assert seen and "damaged" in seen[0] and "Restore the newest good backup" in seen[0]
+    assert window.store.path.name == "project.sqlite" and window.current_document is not None
+    assert damaged.read_bytes() == bytes(data)  # declined: left as it was

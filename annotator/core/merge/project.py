@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, NotAProject, ProjectError
+from annotator.core.errors import AnnotatorError, DamagedProject, NotAProject, ProjectError
 from annotator.core.export import export
 from annotator.core.interchange import import_annotations
 from annotator.core.merge import conflicts, finished_marks
@@ -124,9 +124,18 @@ def merge_project(
             theirs = Store.open(copy, create=False)
         except NotAProject as exc:
             raise NotAProject(f"{other} is not an Annotator project; nothing was merged.") from exc
+        except DamagedProject as exc:  # their file, not ours: never "restore a backup" of ours
+            raise ProjectError(
+                f"{other} is damaged: part of it cannot be read; nothing was merged. Ask your "
+                "colleague for a good copy (or one of its backups)."
+            ) from exc
         except ProjectError as exc:  # e.g. from a newer Annotator: name their file, not ours
             message = str(exc).replace(str(copy), str(other))
             raise ProjectError(f"{message} Nothing was merged.") from exc
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(
+                f"{other} is damaged or altered and cannot be read ({exc}); nothing was merged."
+            ) from exc
         exported = Path(scratch) / "theirs.jsonl"
 
         def reading(done: int, total: int) -> bool:

@@ -59,8 +59,18 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
-        """Open or create the project at `path`; refuses files that are not projects."""
-        store = cls(open_connection(Path(path), create=create), Path(path))
+        """Open or create the project at `path`; refuses files that are not projects, and
+        names a damaged one (DamagedProject), whatever SQLite finds unreadable first."""
+        try:
+            return cls._open(Path(path), create=create)
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise DamagedProject.found_while_reading(path, exc) from exc
+            raise
+
+    @classmethod
+    def _open(cls, path: Path, *, create: bool) -> Store:
+        store = cls(open_connection(path, create=create), path)
         try:
             # Only a new project is written to here: opening one never waits for (or fails
             # because of) another program's write, so reading commands run during an import.
