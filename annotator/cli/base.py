@@ -127,6 +127,10 @@ def open_store(db_path: Path) -> Iterator[Store]:
     """The project for one command, closed at its end. A command that wrote to it (an import,
     a merge) leaves its search and recurrence indexes up to date, so the next search is instant."""
     created = no_project_file(db_path)
+    from annotator.core.safety import backup_dir_for
+
+    # Backups of a project lost before are never touched, whatever happens to a new one.
+    had_backups = backup_dir_for(db_path).exists()
     try:
         store = Store.open(db_path)
     except AnnotatorError as exc:
@@ -136,6 +140,7 @@ def open_store(db_path: Path) -> Iterator[Store]:
         _mark_sound()  # made here: nothing else has written to it
     store.before_first_write = lambda: _daily_backup(store)
     wrote = False
+    empty = False
     try:
         yield store
         if store.conn.total_changes:
@@ -146,9 +151,38 @@ def open_store(db_path: Path) -> Iterator[Store]:
             update_index(store)  # documents a merge or restore brought in
     finally:
         wrote = store.conn.total_changes > 0
+        if created and _keeps_nothing(store):
+            empty = True
         store.close()
-    if wrote:
+        if empty:
+            _remove_new_project(db_path, backups=not had_backups)
+    if wrote and not empty:
         keep_checked(db_path)
+
+
+def _keeps_nothing(store: Store) -> bool:
+    """A project this command made holds nothing of the user's (an import refused whole):
+    it is not left behind. A synced one keeps its hub's address, so it stays."""
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name == "sync":
+        return False
+    try:
+        return not store.documents.list()
+    except Exception:  # noqa: BLE001 (unreadable: leave the file for the user to look at)
+        return False
+
+
+def _remove_new_project(db_path: Path, *, backups: bool) -> None:
+    """Remove the project this command made (and, with `backups`, the backup folder it made)."""
+    import shutil
+
+    from annotator.core.safety import backup_dir_for
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if backups:
+        shutil.rmtree(backup_dir_for(db_path), ignore_errors=True)
+    click.echo(f"Nothing was kept, so the new project {shown(db_path)} was removed.", err=True)
 
 
 def no_project_file(db_path: Path) -> bool:

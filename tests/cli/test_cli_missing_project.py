@@ -71,12 +71,33 @@ def test_importing_annotations_creates_the_project_and_says_so(tmp_path: Path) -
     assert result.stderr == f"Created a new project at {new}\n"
 
 
-def test_fetch_creates_the_project_and_says_so(tmp_path: Path) -> None:
+def test_a_new_project_that_keeps_nothing_is_not_left_behind(tmp_path: Path) -> None:
     new = tmp_path / "fetched.sqlite"
-    # Nothing listens on port 9: the address fails, the project is made all the same.
+    # Nothing listens on port 9: the address fails, nothing is imported.
     result = CliRunner().invoke(cli, ["fetch", "http://127.0.0.1:9/a", "--db", str(new)])
     assert f"Created a new project at {new}\n" in result.stderr
-    assert new.exists()
+    assert "Nothing was kept, so the new project" in result.stderr
+    assert not new.exists() and not list(tmp_path.glob("fetched.sqlite*"))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"type": "document"\n', encoding="utf-8")
+    other = tmp_path / "other.sqlite"
+    result = CliRunner().invoke(cli, ["import-annotations", str(broken), "--db", str(other)])
+    assert result.exit_code != 0 and not other.exists()
+
+
+def test_backups_of_a_lost_project_are_never_removed_with_an_empty_new_one(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "lost.sqlite"
+    CliRunner().invoke(cli, ["import", "-q", str(SAMPLE), "--db", str(project)])
+    assert CliRunner().invoke(cli, ["backup", "--db", str(project)]).exit_code == 0
+    for leftover in tmp_path.glob("lost.sqlite*"):
+        if leftover.is_file():
+            leftover.unlink()  # the project is lost; its backups folder stays
+    backups = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert backups and any(backups[0].iterdir())
+    CliRunner().invoke(cli, ["fetch", "http://127.0.0.1:9/a", "--db", str(project)])
+    assert backups[0].exists() and any(backups[0].iterdir())
 
 
 def test_restore_brings_a_lost_project_back(tmp_path: Path) -> None:
