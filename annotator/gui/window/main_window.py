@@ -272,8 +272,9 @@ class MainWindow(QMainWindow):
         if dock is None:
             dock = AnalysisView(self, self)
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            # Room for a chart: over half the window (the dock can be resized or floated).
-            self.resizeDocks([dock], [self.height() * 3 // 5], Qt.Orientation.Vertical)
+            # Room for a chart while the text above stays readable (a dozen lines and the
+            # table): under half the window; the dock can be resized or floated.
+            self.resizeDocks([dock], [self.height() * 9 // 20], Qt.Orientation.Vertical)
         dock.show()
         dock.raise_()
         dock.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
