@@ -48,6 +48,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pdf_import.py
 	$(BIN)/python benchmarks/copies.py
 	$(BIN)/python benchmarks/import_annotations.py
+	$(BIN)/python benchmarks/cli_start.py
+	$(BIN)/python benchmarks/analysis.py
+	$(BIN)/python benchmarks/occurrences.py
+	$(BIN)/python benchmarks/recurrences.py
+	$(BIN)/python benchmarks/docx_limit.py
 
 # Windows and the command line on one project for minutes (MINUTES=10 WINDOWS=2 by default).
 soak: $(STAMP)
