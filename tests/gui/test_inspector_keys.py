@@ -44,3 +44,19 @@ def test_alt_digits_in_the_inspectors_fields_set_the_sentiment_and_type_nothing(
     view.setFocus()
     assert window.store.annotations.get(claim.id).note == "firm"  # the note, saved as typed
     assert not window.store.annotations.links_for_document(window.current_document)
+
+
+def test_the_status_bar_says_undone_and_redone_not_saved(open_window) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = open_window([SAMPLE])
+    view = window.view
+    start = view.text.index("Wang Yi")
+    drag(view, start, start + len("Wang Yi"))
+    QTest.keyClick(view, Qt.Key.Key_1)
+    assert window.statusBar().currentMessage().startswith("Saved: ")
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage().startswith("Undone: ")
+    assert window.store.annotations.for_document(window.current_document) == []
+    QTest.keyClick(
+        view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert window.statusBar().currentMessage().startswith("Redone: ")

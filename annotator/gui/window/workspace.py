@@ -231,10 +231,10 @@ class Workspace(QObject):
         self._run(lambda: self.session.update_annotation(aid, start=start, end=end))
 
     def undo(self) -> None:
-        self._run(self.session.undo, empty="Nothing to undo.")
+        self._run(self.session.undo, empty="Nothing to undo.", said="Undone")
 
     def redo(self) -> None:
-        self._run(self.session.redo, empty="Nothing to redo.")
+        self._run(self.session.redo, empty="Nothing to redo.", said="Redone")
 
     def step(self, direction: int) -> None:
         """Select the next (1) or previous (-1) annotation in reading order."""
@@ -306,7 +306,9 @@ class Workspace(QObject):
         the one path: saved, then every view refreshed; refusals shown to the analyst."""
         return self._run(operation)
 
-    def _run(self, operation: Callable[[], Change | None], *, empty: str = "") -> bool:
+    def _run(
+        self, operation: Callable[[], Change | None], *, empty: str = "", said: str = "Saved"
+    ) -> bool:
         self.opened.finish()
         try:
             change = operation()
@@ -322,7 +324,7 @@ class Workspace(QObject):
                 self.status.emit(empty)
             return False
         self.apply_change(change)
-        self.status.emit(f"Saved: {change.description}")
+        self.status.emit(f"{said}: {change.description}")
         return True
 
     def apply_change(self, change: Change) -> None:
