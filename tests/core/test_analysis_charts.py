@@ -135,3 +135,16 @@ def test_the_app_the_command_line_and_the_counts_load_without_matplotlib() -> No
         timeout=120,
     )
     assert drawn.stdout.strip() == "True", drawn.stderr  # the probe can see it
+
+
+def test_count_axes_have_whole_number_ticks_only() -> None:
+    from annotator.core.analysis import Pivot, PivotRow, draw_bars, new_figure
+
+    figure = new_figure(4, 3)
+    pivot = Pivot(
+        by=("speaker",), rows=[PivotRow(("Wei",), 1), PivotRow(("Li",), 1)], total=2, undated=0
+    )
+    draw_bars(figure, pivot, {})
+    (axes,) = figure.axes
+    ticks = [t for t in axes.get_xticks() if 0 <= t <= 1.0]
+    assert ticks and all(float(t).is_integer() for t in ticks)

@@ -107,6 +107,13 @@ def _ink(figure: Figure) -> str:
     return "#e0e0e0" if getattr(figure, "_annotator_dark", False) else "#202020"
 
 
+def _whole_numbers(axis: Any) -> None:
+    """Counts are whole: no 0.2, 0.4 … ticks when there are only a few."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def draw_bars(figure: Figure, pivot: Pivot, colours: Mapping[str, str]) -> None:
     """Horizontal bars of a one-field pivot (largest on top); for two fields, the first
     field's values as bars stacked by the second's."""
@@ -134,6 +141,7 @@ def draw_bars(figure: Figure, pivot: Pivot, colours: Mapping[str, str]) -> None:
     for y, total in zip(positions, left, strict=True):
         axes.text(total, y, f" {total:,}", va="center", fontsize=7, color=_ink(figure))
     axes.set_xlabel("annotations")
+    _whole_numbers(axes.xaxis)
     if len(pivot.by) > 1:
         axes.legend(fontsize=7, title=pivot.by[1], prop={"family": font_families(), "size": 7})
     _style(figure, axes)
@@ -168,6 +176,7 @@ def draw_timeline(figure: Figure, timeline: Timeline, colours: Mapping[str, str]
     step = max(1, len(positions) // 24)
     axes.set_xticks(positions[::step], timeline.periods[::step], rotation=60, ha="right")
     axes.set_ylabel(f"annotations per {timeline.period}")
+    _whole_numbers(axes.yaxis)
     if timeline.undated:
         axes.set_title(f"{timeline.undated:,} in undated documents (not shown)", fontsize=8)
     if len(series) > 1 or "all" not in series:
