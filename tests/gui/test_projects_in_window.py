@@ -480,3 +480,21 @@ def test_a_project_damaged_inside_offers_its_backup_instead_of_failing_silently(
     assert seen and "damaged" in seen[0] and "Restore the newest good backup" in seen[0]
     assert window.store.path.name == "project.sqlite" and window.current_document is not None
     assert damaged.read_bytes() == bytes(data)  # declined: left as it was
+
+
+def test_file_dialogs_start_at_home_for_the_default_project_else_beside_the_project(
+    open_window, qtbot, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core import paths
+    from annotator.gui.window import projects as window_projects
+
+    window: MainWindow = open_window([SAMPLE])
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    assert window_projects.folder(window) == str(window.store.path.parent)  # a chosen project
+    monkeypatch.setattr(
+        window_projects, "default_db_path", lambda: window.store.path
+    )  # as if it were the default one, in the hidden data folder
+    assert window_projects.folder(window) == str(home)
+    assert paths.default_db_path() != window.store.path  # only the view was patched

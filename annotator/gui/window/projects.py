@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from annotator.core.errors import AnnotatorError, DamagedProject
 from annotator.core.location import network_warning
+from annotator.core.paths import default_db_path
 from annotator.core.preferences import clear_recent_projects, recent_projects, remember_project
 from annotator.core.records import DocumentId
 from annotator.core.store import Store
@@ -36,8 +37,12 @@ PROJECT_FILTER = "Annotator projects (*.sqlite);;All files (*)"
 
 
 def folder(window: MainWindow) -> str:
-    """Where the file dialogs start: the open project's folder."""
-    return str(window.store.path.parent)
+    """Where the file dialogs start: the open project's folder, or the home folder when the
+    project is the default one, kept in the app's hidden data folder."""
+    here = window.store.path.parent
+    if here.resolve() == default_db_path().parent.resolve():
+        return str(Path.home())
+    return str(here)
 
 
 def show_project(window: MainWindow) -> None:
