@@ -9,7 +9,9 @@ the last batch it committed, and a row arriving twice is written once (rows are 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,15 @@ if TYPE_CHECKING:
 
 #: Rows per project transaction.
 BATCH = 5000
+
+#: SQLite's page cache while pulling (KiB, as `PRAGMA cache_size` takes it negated): a clone
+#: inserts rows at random places of the tables' indexes, and with the default 2 MB cache most
+#: of those pages are read and written again for every batch. Given back when the pull ends.
+PULL_CACHE_KIB = 256 * 1024
+#: Pages the write-ahead log may hold before SQLite copies them into the file, while pulling
+#: (default 1,000; 32,768 pages of 4 KiB are 128 MiB): batches that touch the same index pages
+#: again are copied into the file once, not each time.
+PULL_CHECKPOINT_PAGES = 32 * 1024
 
 Progress = Callable[[str], bool]
 
@@ -54,7 +65,7 @@ def pull(
     out = Pulled()
     reader.isolation_level = IsolationLevel.REPEATABLE_READ
     reader.read_only = True
-    with reader.transaction():
+    with _large_cache(store.conn), reader.transaction():
         for table in tables:
             applier = Applier(store.conn, table, ids)  # one per table: it knows a clone
             while True:
@@ -74,6 +85,26 @@ def pull(
                 if len(rows) < BATCH:
                     break
     return out
+
+
+@contextlib.contextmanager
+def _large_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """The project's page cache at least `PULL_CACHE_KIB` while pulling, as it was after."""
+    before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    if before > 0:  # in pages rather than KiB
+        size = before * int(conn.execute("PRAGMA page_size").fetchone()[0]) // 1024
+    else:
+        size = -before
+    if size < PULL_CACHE_KIB:
+        conn.execute(f"PRAGMA cache_size = {-PULL_CACHE_KIB}")
+    checkpoint = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    if 0 < checkpoint < PULL_CHECKPOINT_PAGES:
+        conn.execute(f"PRAGMA wal_autocheckpoint = {PULL_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
 
 def _apply(
