@@ -73,7 +73,7 @@ def command_handlers(window: MainWindow) -> Handlers:
         "zoom_reset": lambda: window.zoom(0),
         "snap": window.toggle_snap,
         "colour_by_layer": window.toggle_colour_by_layer,
-        "analysis": window.show_analysis,
+        "analysis": lambda: show_analysis(window),
         "review": window.review.toggle,
         "next_disagreement": lambda: window.review.step(1),
         "previous_disagreement": lambda: window.review.step(-1),
@@ -212,3 +212,27 @@ def show_about(window: MainWindow) -> None:
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.open()
+
+
+def show_analysis(window: MainWindow) -> None:
+    """View ▸ Analysis: the analysis dock, made on first use (matplotlib loads then)."""
+    from annotator.gui.panels.analysis_view import AnalysisView
+
+    dock = window.findChild(AnalysisView, "analysisView")
+    if dock is None:
+        dock = AnalysisView(window, window)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        # Room for a chart while the text above stays readable (a dozen lines and the
+        # table): under half the window; the dock can be resized or floated.
+        window.resizeDocks([dock], [window.height() * 9 // 20], Qt.Orientation.Vertical)
+    dock.show()
+    dock.raise_()
+    dock.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def show_recurrences(window: MainWindow, claim_id: str) -> None:
+    """The inspector's "Find this claim elsewhere": the recurrences dock, looking."""
+    from annotator.gui.panels.recurrences_panel import show_recurrences as recurrences_dock
+    from annotator.gui.panels.talking_points_panel import follow_recurrences
+
+    follow_recurrences(window, recurrences_dock(window, claim_id), claim_id)

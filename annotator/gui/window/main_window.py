@@ -36,6 +36,7 @@ from annotator.gui.window.command_map import (
     command_handlers,
     context_menu,
     refresh_done,
+    show_recurrences,
 )
 from annotator.gui.window.import_flow import (
     FileDrops,
@@ -65,7 +66,7 @@ class MainWindow(QMainWindow):
         self.workspace.document_touched.connect(self._refresh_document_row)
         self.workspace.wants_document.connect(self._open_for_change)
         self.workspace.undo_state.connect(self._update_undo_actions)
-        self.inspector.recurrences_requested.connect(self.show_recurrences)
+        self.inspector.recurrences_requested.connect(partial(show_recurrences, self))
         self.review = ReviewMode(self)
         self.center.insertWidget(1, self.review.panel)
         self.actions_by_id: dict[str, QAction] = {}
@@ -263,28 +264,6 @@ class MainWindow(QMainWindow):
             set_layer_shown(self, annotation.analyst_id, True)
         self.workspace.select(annotation.id)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def show_analysis(self) -> None:
-        """View ▸ Analysis: the analysis dock, made on first use (matplotlib loads then)."""
-        from annotator.gui.panels.analysis_view import AnalysisView
-
-        dock = self.findChild(AnalysisView, "analysisView")
-        if dock is None:
-            dock = AnalysisView(self, self)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            # Room for a chart while the text above stays readable (a dozen lines and the
-            # table): under half the window; the dock can be resized or floated.
-            self.resizeDocks([dock], [self.height() * 9 // 20], Qt.Orientation.Vertical)
-        dock.show()
-        dock.raise_()
-        dock.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def show_recurrences(self, claim_id: str) -> None:
-        """The inspector's "Find this claim elsewhere": the recurrences dock, looking."""
-        from annotator.gui.panels.recurrences_panel import show_recurrences
-        from annotator.gui.panels.talking_points_panel import follow_recurrences
-
-        follow_recurrences(self, show_recurrences(self, claim_id), claim_id)
 
     def refresh(self, *, force: bool = False) -> None:
         """Show what another window or the command line changed (F5, or on coming back)."""
