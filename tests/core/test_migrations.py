@@ -39,6 +39,7 @@ FROZEN = {
     "0013_talking_points": "c3a52c15adfb3fee5d83cf225e670f6f2b33ca00e36ced3610c2cecb0d8b0d2b",
     "0014_recurrences": "1ede16e2576949f84f2f5feda04ba12e09517d43cd7e4f7a9f89687a35fe46a0",
     "0015_analysis_names": "0bf78bf9fd9248b9fe8265034b60940eac005e699f345f9a65a1975a0e10398e",
+    "0016_deferred_upkeep": "dd0524bbc58a07759105e0749a22adb4ea6ca76936321024a865332cfd11dc9d",
 }
 
 

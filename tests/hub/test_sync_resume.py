@@ -16,6 +16,7 @@ import pytest
 from sync_support import PASSWORD, Team, add_document, make_team
 
 from annotator.core.hub.sync import sync
+from annotator.core.search import search_annotations, sync_index
 from annotator.core.store import Store
 from annotator.core.store.bulk import AnnotationWriter
 
@@ -65,6 +66,12 @@ def contents(store: Store) -> set[tuple]:
         store.conn.execute(
             'SELECT id, analyst_id, start, "end", quote, note, modified FROM annotations'
         ).fetchall()
+    )
+
+
+def schema(store: Store) -> set[tuple[str, str, str]]:
+    return set(
+        store.conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
     )
 
 
@@ -127,6 +134,15 @@ def test_a_clone_killed_anywhere_completes_next_time(
         assert report.conflicts == [] and report.sent == 0
         assert contents(ben) == contents(anna)
         assert ben.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+        # The indexes and triggers a killed clone had set aside are back, and what it had
+        # loaded is searchable.
+        assert schema(ben) == schema(anna)
+        assert ben.conn.execute("SELECT count(*) FROM deferred_upkeep").fetchone()[0] == 0
+        sync_index(ben)
+        sync_index(anna)
+        found = {h.annotation_id for h in search_annotations(ben, "word", limit=5000)}
+        assert found == {h.annotation_id for h in search_annotations(anna, "word", limit=5000)}
+        assert len(found) > 100
     assert conflicts_on_hub(team) == 0
 
 

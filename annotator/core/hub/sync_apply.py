@@ -64,6 +64,8 @@ _BY = {
     "comments": "author_id",
     "review_decisions": "reviewer_id",
 }
+#: The history action of a batch of rows received at once (`Applier.summarised`).
+RECEIVED = "sync-received"
 _HISTORY = (
     "INSERT INTO history (at, analyst_id, action, entity, entity_id, document_id, before, "
     "after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -120,6 +122,9 @@ class Applier:
         self._texts: dict[str, str] = {}
         #: Rows this applier changed in the project (its own pushed rows coming back are not).
         self.changed = 0
+        #: New rows get one history entry per batch, not one each (a clone into a table whose
+        #: upkeep is set aside: each row's first version is the row itself, and the hub's).
+        self.summarised = False
         self._was_empty: bool | None = None
 
     def apply(self, hub_rows: Sequence[Row], *, pending: set[str]) -> list[Conflict]:
@@ -156,7 +161,8 @@ class Applier:
                 history.append(self._entry(now, "delete", row, mine, None))
             elif mine is None:
                 inserts.append(tuple(full[c] for c in _INSERTED[table.name]))
-                history.append(self._entry(now, "create", row, None, full))
+                if not self.summarised:
+                    history.append(self._entry(now, "create", row, None, full))
             else:
                 updates.append((*(full[c] for c in _UPDATED[table.name]), row["id"]))
                 history.append(self._entry(now, "update", row, mine, full))
@@ -167,6 +173,8 @@ class Applier:
             self.conn.executemany(self._insert, inserts)
         if updates:
             self.conn.executemany(self._update, updates)
+        if inserts and self.summarised:
+            history.append(self._received(now, hub_rows, len(inserts)))
         if history:
             self.conn.executemany(_HISTORY, history)
         return conflicts
@@ -236,6 +244,15 @@ class Applier:
             None if before is None else _ENCODER.encode(before),
             None if after is None else _ENCODER.encode(after),
         )
+
+    def _received(self, now: str, hub_rows: Sequence[Row], count: int) -> tuple[Any, ...]:
+        """The history entry of a batch of new rows received together (see `summarised`)."""
+        versions = [int(r["row_version"]) for r in hub_rows]
+        after = {
+            "table": self.table.name, "rows": count,
+            "hub_versions": [min(versions), max(versions)],
+        }  # fmt: skip
+        return (now, None, RECEIVED, "hub", self.table.name, None, None, _ENCODER.encode(after))
 
     def _conflict(self, lost: Row, hub: Row) -> Conflict:
         what = str(lost.get("quote") or lost.get("body") or lost.get("title") or lost["id"])

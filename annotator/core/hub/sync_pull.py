@@ -19,6 +19,7 @@ from annotator.core.hub import sync_state
 from annotator.core.hub.sync_apply import Applier, Conflict
 from annotator.core.hub.sync_push import hub_select
 from annotator.core.hub.sync_rows import TABLES, Ids, Row, Table, writes_layer
+from annotator.core.store import deferred_upkeep
 
 if TYPE_CHECKING:
     import psycopg
@@ -65,7 +66,8 @@ def pull(
     out = Pulled()
     reader.isolation_level = IsolationLevel.REPEATABLE_READ
     reader.read_only = True
-    with _large_cache(store.conn), reader.transaction():
+    deferred_upkeep.put_back_abandoned(store, mine_too=True)
+    with _large_cache(store.conn), _upkeep_put_back(store), reader.transaction():
         for table in tables:
             applier = Applier(store.conn, table, ids)  # one per table: it knows a clone
             while True:
@@ -78,6 +80,8 @@ def pull(
                 rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
                 if not rows:
                     break
+                if len(rows) == BATCH and not applier.summarised:
+                    applier.summarised = _set_aside(store, table)
                 if _apply(writer, store, applier, rows, me, reviewer, out):
                     out.tables.add(table.name)
                 if not progress(f"Received {out.received} changes"):
@@ -105,6 +109,26 @@ def _large_cache(conn: sqlite3.Connection) -> Iterator[None]:
     finally:
         conn.execute(f"PRAGMA cache_size = {before}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+
+
+def _set_aside(store: Store, table: Table) -> bool:
+    """A table that is empty here and gets more than one batch is loaded with its indexes and
+    triggers set aside (`deferred_upkeep`); they are put back when the pull ends."""
+    if table.name not in deferred_upkeep.TABLES:
+        return False
+    with store.transaction():
+        return deferred_upkeep.set_aside(store.conn, table.name)
+
+
+@contextlib.contextmanager
+def _upkeep_put_back(store: Store) -> Iterator[None]:
+    """Whatever the pull set aside is put back when it ends, stopped or failed too."""
+    try:
+        yield
+    finally:
+        if deferred_upkeep.set_aside_now(store.conn):
+            with store.transaction():
+                deferred_upkeep.put_back(store.conn)
 
 
 def _apply(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from annotator.core.errors import DamagedProject, ProjectError, ValidationError, is_damage
 from annotator.core.records import REVIEWED_LAYER_ID, Analyst, AnalystId, new_id, now_iso
-from annotator.core.store import history
+from annotator.core.store import deferred_upkeep, history
 from annotator.core.store.annotations import Annotations
 from annotator.core.store.codebook_repo import CodebookRepo
 from annotator.core.store.comments import Comments
@@ -80,6 +80,9 @@ class Store:
                         store.set_meta("project_id", new_id())
                         store.set_meta("created", now_iso())
                     store.codebook.ensure_default()
+            if store.conn.execute("SELECT 1 FROM deferred_upkeep LIMIT 1").fetchone():
+                # A large load was killed before it rebuilt its indexes and triggers.
+                deferred_upkeep.put_back_abandoned(store)
         except BaseException:
             store.close()
             raise
