@@ -40,6 +40,7 @@ FROZEN = {
     "0014_recurrences": "1ede16e2576949f84f2f5feda04ba12e09517d43cd7e4f7a9f89687a35fe46a0",
     "0015_analysis_names": "0bf78bf9fd9248b9fe8265034b60940eac005e699f345f9a65a1975a0e10398e",
     "0016_deferred_upkeep": "dd0524bbc58a07759105e0749a22adb4ea6ca76936321024a865332cfd11dc9d",
+    "0017_hub_held_names": "44cac6fceee894522cc7eaa363b8b212c1943047bf666f28daa839e1f6c44e64",
 }
 
 
