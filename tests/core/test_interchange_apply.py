@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ def source(tmp_path: Path) -> Iterator[Store]:
 def exported(store: Store, path: Path, fmt: str = "jsonl", **kw: Any) -> Path:
     export(store, path, fmt, **kw)
     return path
+
+
+def soon() -> str:
+    """A time later than anything the tests made, yet not in the future (which is refused)."""
+    return (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def run(store: Store, path: Path, **kw: Any) -> InterchangeReport:
@@ -206,7 +212,7 @@ def test_a_later_modified_version_replaces_an_earlier_one_and_not_the_reverse(
 
         return change
 
-    report = run(fresh_store, edit_lines(path, retime("newer", "2999-01-01T00:00:00.000Z")))
+    report = run(fresh_store, edit_lines(path, retime("newer", soon())))
     assert (report.added, report.updated, report.unchanged) == (0, 1, 3)
     assert (
         fresh_store.conn.execute(
@@ -319,7 +325,7 @@ def test_a_more_recent_link_of_the_same_kind_in_the_project_is_kept(
     # A link made later in the file than the project's wins, and replaces it.
     def later(record: dict[str, Any]) -> dict[str, Any]:
         for link in record.get("links", []):
-            link["created"] = "2999-01-01T00:00:00.000Z"
+            link["created"] = soon()
         return record
 
     report = run(fresh_store, edit_lines(path, later))
@@ -384,11 +390,12 @@ def test_a_newer_version_with_another_label_drops_links_it_cannot_carry(
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     for line in lines:  # the colleague relabelled the speaker span as a target, later
         if line.get("id") == speaker.id:
-            line.update(label="Target", label_role="target", modified="2099-01-01T00:00:00.000Z")
+            line.update(label="Target", label_role="target", modified=soon())
         if line.get("id") == claim.id:
             line["links"] = []
     out.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    report = import_annotations(fresh_store, read_annotation_file(out), analyst_fallback="Ana")
+    # Imported by another analyst: a file never changes the importing analyst's own annotations.
+    report = import_annotations(fresh_store, read_annotation_file(out), analyst_fallback="Bea")
     assert (
         fresh_store.codebook.get().by_id(fresh_store.annotations.get(speaker.id).label_id).name
         == "Target"

@@ -129,7 +129,7 @@ def test_rows_written_in_batches_are_those_put_writes_with_their_history(
     assert [hit.quote for hit in search_annotations(fresh_store, WORDS[7])] == [WORDS[7]]
 
     # A later version of three of them: updated in place, history keeping both versions.
-    newer = [annotation(n, note="newer", modified="2030-01-01T00:00:00.000Z") for n in (2, 5, 9)]
+    newer = [annotation(n, note="newer", modified="2025-01-01T00:00:00.000Z") for n in (2, 5, 9)]
     report = import_annotation_file(
         fresh_store, write(tmp_path / "b.jsonl", document(), *newer), analyst_fallback="Me"
     )

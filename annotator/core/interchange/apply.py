@@ -7,7 +7,10 @@ with their history entries (`store.bulk`), or listed as an orphan with the reaso
 once every annotation is in (`links`), then comments and review decisions (`threads`). An
 annotation already here with the same id is replaced only by a later-modified version; a
 second import of the same file therefore changes nothing. A file that turns out broken half-way
-is refused as a whole: the transaction is rolled back.
+is refused as a whole: the transaction is rolled back. Before any of that, each annotation,
+comment and decision is put to the guards a merge uses (`guard`): what a file may not do here
+(date the future, change the importing analyst's records or whose a record is, bring back one
+of theirs deleted here) is listed in the report, not applied.
 
 Layers: an annotation (or link) the file marks as the reviewed layer's goes to this project's
 reviewed layer, whatever the layer is called in either project. Analysts go by name and are
@@ -26,6 +29,7 @@ from annotator.core.codebook import Label
 from annotator.core.errors import ValidationError
 from annotator.core.interchange.anchoring import Anchorer, Selector
 from annotator.core.interchange.fields import later
+from annotator.core.interchange.guard import check_annotation
 from annotator.core.interchange.links import apply_links, drop_unfitting_links
 from annotator.core.interchange.model import (
     AnnotationStream,
@@ -38,7 +42,12 @@ from annotator.core.interchange.model import (
 )
 from annotator.core.interchange.placement import Placement, check_onto, onto_refused, place
 from annotator.core.interchange.reader import open_annotation_file
-from annotator.core.interchange.report import DocumentOutcome, InterchangeReport, Reanchored
+from annotator.core.interchange.report import (
+    DocumentOutcome,
+    InterchangeReport,
+    Reanchored,
+    Refused,
+)
 from annotator.core.interchange.run import ImportRun
 from annotator.core.interchange.talking_points import apply_talking_points
 from annotator.core.interchange.threads import apply_comments, apply_decision
@@ -98,13 +107,14 @@ def _apply(
 ) -> InterchangeReport:
     report = InterchangeReport(stream.path, stream.format)
     with _closing(stream), store.transaction():
-        run = ImportRun(store, report, store.ensure_analyst(analyst_fallback).id)
+        run = ImportRun(store, report, store.ensure_analyst(analyst_fallback))
         comments, decisions = _documents_and_annotations(run, stream, onto, documents)
         apply_links(run)
         apply_talking_points(run)
         apply_comments(run, comments)
         for decision, placement in decisions:
             apply_decision(run, decision, placement)
+        run.report_guarded()
     return report
 
 
@@ -182,14 +192,12 @@ class _Annotations:
         )
         for parsed, target in self.waiting:
             existing = here.get(parsed.id)
-            _annotation(
-                self.run,
-                parsed,
-                target.placement,
-                self.anchorer(target),
-                existing,
-                None if existing else deleted.get(parsed.id),
-            )
+            gone = None if existing else deleted.get(parsed.id)
+            allowed = check_annotation(self.run.rules, parsed, existing, gone)
+            if isinstance(allowed, Refused):  # listed by the guard
+                self.run.guarded(parsed, allowed.reason)
+                continue
+            _annotation(self.run, allowed, target.placement, self.anchorer(target), existing, gone)
         self.waiting.clear()
 
     def anchorer(self, target: _Target) -> Anchorer | None:

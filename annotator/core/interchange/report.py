@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 FORMAT_NAMES = {"jsonl": "Annotator JSON Lines", "w3c": "W3C Web Annotations"}
+#: Entries shown of each list the guards fill; the rest are counted ("… and 3 more").
+SHOWN = 20
 
 
 def shorten(text: str, limit: int = 60) -> str:
     """One line of at most `limit` characters, for lists of quotes."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A record of the file that the guards (`guard`) did not let in: what it is
+    (“annotation”, “link”…), its id, its quote (or what else names it) and why."""
+
+    what: str
+    ident: str
+    quote: str
+    reason: str
+
+    def line(self) -> str:
+        ident = shorten(self.ident, 40)
+        quote = f" “{shorten(self.quote)}”" if self.quote else ""
+        return f"  {self.what} {ident}{quote}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -99,13 +119,63 @@ class InterchangeReport:
     skipped_links: list[SkippedLink] = field(default_factory=list)
     orphan_comments: list[OrphanComment] = field(default_factory=list)
     orphan_decisions: list[OrphanDecision] = field(default_factory=list)
+    #: What the file was not allowed to do (see `guard`): `refused`, records dated in the
+    #: future (a merge adds damaged ones); `yours`, changes to records of the analyst
+    #: importing; `reowned`, changes that would give a record to another analyst; `absent`,
+    #: records under the importing analyst's name that this project does not have (deleted
+    #: here; a merge also those never here). None of them was applied.
+    refused: list[Refused] = field(default_factory=list)
+    yours: list[Refused] = field(default_factory=list)
+    reowned: list[Refused] = field(default_factory=list)
+    absent: list[Refused] = field(default_factory=list)
+    #: Notes and comments (a merge: also names) from which control characters were removed.
+    cleaned: int = 0
+
+    #: How the summary says what the file's records were not: "imported", "merged".
+    verb = "imported"
 
     @property
     def complete(self) -> bool:
         """True if everything in the file is in the project now."""
         return not (
-            self.orphans or self.skipped_links or self.orphan_comments or self.orphan_decisions
+            self.orphans
+            or self.skipped_links
+            or self.orphan_comments
+            or self.orphan_decisions
+            or self.refused
+            or self.yours
+            or self.reowned
+            or self.absent
         )
+
+    def cleaned_line(self) -> str:
+        return (
+            f"Control characters (NUL, escapes…) removed from {self.cleaned} note(s) and "
+            f"comment(s) of {self.path.name}."
+        )
+
+    def guarded_lines(self) -> list[str]:
+        """What was cleaned, and what the guards left out by kind (the first `SHOWN` of each
+        listed)."""
+        cleaned = [self.cleaned_line()] if self.cleaned else []
+        return cleaned + listed(self.guarded_sections())
+
+    def guarded_sections(self) -> tuple[tuple[list[Refused], str], ...]:
+        name = self.path.name
+        yours = counted(self.yours, lambda n, what: f"{n} of your {what}s")
+        reowned = counted(self.reowned, lambda n, what: f"{n} {what}(s)")
+        absent = counted(self.absent, plural)
+        sections = (
+            (self.yours, f"{name} changes {yours}: not applied"),
+            (self.reowned, f"{name} gives {reowned} to another analyst: not applied"),
+            (
+                self.absent,
+                f"{name} holds {absent} under your name that your project does not have "
+                "(deleted here, or not made by you): not added",
+            ),
+            (self.refused, f"Not {self.verb} from {name} ({len(self.refused)})"),
+        )
+        return sections
 
     def _threads_and_reviews(self) -> str:
         """The comments' and decisions' counts, or "" for a file with neither."""
@@ -185,4 +255,28 @@ class InterchangeReport:
                 f"  “{d.decision}” by {d.reviewer} in “{d.document}”: {d.reason}"
                 for d in self.orphan_decisions
             )
+        lines.extend(self.guarded_lines())
         return "\n".join(lines)
+
+
+def plural(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def listed(sections: tuple[tuple[list[Refused], str], ...]) -> list[str]:
+    """Each non-empty list under its title, its first `SHOWN` entries one a line."""
+    lines: list[str] = []
+    for entries, title in sections:
+        if entries:
+            lines.append(f"{title}:")
+            lines.extend(entry.line() for entry in entries[:SHOWN])
+            if len(entries) > SHOWN:
+                lines.append(f"  … and {len(entries) - SHOWN} more")
+    return lines
+
+
+def counted(entries: list[Refused], phrase: Callable[[int, str], str]) -> str:
+    """“2 annotations and 1 comment”: how many of each kind, in the order first listed."""
+    counts = Counter(entry.what for entry in entries)
+    parts = [phrase(n, what) for what, n in counts.items()]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.core.interchange.guard_rules import Rules
 from annotator.core.interchange.model import ParsedAnnotation, ParsedLink
 from annotator.core.interchange.report import InterchangeReport, Orphan, SkippedLink
-from annotator.core.records import REVIEWED_LAYER_ID, AnalystId, AnnotationId
+from annotator.core.records import REVIEWED_LAYER_ID, Analyst, AnalystId, AnnotationId
 from annotator.core.store import Store, matching
 from annotator.core.store.bulk import AnnotationWriter, LinkWriter
 
@@ -28,10 +29,12 @@ class PendingLink:
 
 
 class ImportRun:
-    def __init__(self, store: Store, report: InterchangeReport, importer: AnalystId) -> None:
+    def __init__(self, store: Store, report: InterchangeReport, importer: Analyst) -> None:
         self.store = store
         self.report = report
-        self.importer = importer
+        self.importer = importer.id
+        #: What the file may not do here (`guard`), for the analyst importing.
+        self.rules = Rules(store, importer.name, strict=False)
         self.codebook = store.codebook.get()
         self.labels = {label.name: label for label in self.codebook.labels}
         self.analysts: dict[str, AnalystId] = {}
@@ -40,8 +43,8 @@ class ImportRun:
         self.pending: list[PendingLink] = []
         #: Claims of the file in a talking point: (claim id, (talking point id, name)).
         self.talking_points: list[tuple[str, tuple[str, str]]] = []
-        self.writer = AnnotationWriter(store, analyst_id=importer)
-        self.link_writer = LinkWriter(store, analyst_id=importer)
+        self.writer = AnnotationWriter(store, analyst_id=importer.id)
+        self.link_writer = LinkWriter(store, analyst_id=importer.id)
 
     def is_here(self, annotation_id: str) -> bool:
         """Whether the project has this annotation (imported now or before); call after
@@ -85,6 +88,21 @@ class ImportRun:
         self.orphaned[parsed.id] = (parsed.quote, reason)
         for link in parsed.links:
             self.skip(parsed.quote, link, "the claim itself was not imported")
+
+    def guarded(self, parsed: ParsedAnnotation, reason: str) -> None:
+        """The guards left the annotation out (it is listed there): what refers to it is
+        listed as referring to an annotation not imported, unless the project has it."""
+        if not self.is_here(parsed.id):
+            self.orphaned[parsed.id] = (parsed.quote, reason)
+
+    def report_guarded(self) -> None:
+        """What the guards left out and cleaned, into the report."""
+        out, report = self.rules.out, self.report
+        report.refused += out.refused
+        report.yours += out.yours
+        report.reowned += out.reowned
+        report.absent += out.absent
+        report.cleaned += out.cleaned
 
     def skip(self, claim: str, link: ParsedLink, reason: str) -> None:
         self.report.skipped_links.append(SkippedLink(link.kind, claim, reason, link.id))

@@ -1,5 +1,9 @@
 """Comments and review decisions of an annotation file, applied once its annotations are in.
 
+Each is first put to the guards (`guard`): one dated in the future, a change to the importing
+analyst's own, one that would change its author or reviewer, or one of theirs deleted here is
+listed there, not applied; control characters leave comments.
+
 Comments merge by id. A new one is added with its author (an analyst made by name if need be),
 time and text; one already here is replaced only by a later version: the file's `modified`
 against our newest edit of it (the history's last "update", else when it was written). One
@@ -22,9 +26,10 @@ from collections.abc import Sequence
 
 from annotator.core.errors import ValidationError
 from annotator.core.interchange.fields import later
+from annotator.core.interchange.guard import check_comment, check_decision
 from annotator.core.interchange.model import ParsedComment, ParsedDecision
 from annotator.core.interchange.placement import Placement
-from annotator.core.interchange.report import OrphanComment, OrphanDecision
+from annotator.core.interchange.report import OrphanComment, OrphanDecision, Refused
 from annotator.core.interchange.run import ImportRun
 from annotator.core.records import (
     AnnotationId,
@@ -61,6 +66,10 @@ def _thread_of(run: ImportRun, target: str, in_file: dict[str, ParsedComment]) -
 
 def _comment(run: ImportRun, parsed: ParsedComment, annotation_id: str) -> None:
     store, report = run.store, run.report
+    allowed = check_comment(run.rules, parsed)
+    if isinstance(allowed, Refused):
+        return  # listed by the guard
+    parsed = allowed
     annotation = store.annotations.find(AnnotationId(annotation_id))
 
     def orphan(reason: str) -> None:
@@ -130,6 +139,8 @@ def apply_decision(run: ImportRun, parsed: ParsedDecision, placement: Placement)
     if placement.document_id is None:
         orphan("no document in this project has its text or title")
         return
+    if check_decision(run.rules, parsed, placement.title) is not None:
+        return  # listed by the guard
     existing = store.reviews.find(DecisionId(parsed.id))
     if existing is None:
         deleted = run.deleted_at("review_decision", parsed.id)

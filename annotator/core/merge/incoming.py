@@ -22,6 +22,7 @@ from annotator.core.errors import ProjectError
 from annotator.core.export.jsonl import to_json
 from annotator.core.importing import normalise_text
 from annotator.core.interchange import AnnotationFileError, ParsedFile, read_annotation_file
+from annotator.core.interchange.guard_rules import clean_prose
 from annotator.core.merge.report import Refused
 
 #: C1 controls (ESC's 8-bit forms…), which `normalise_text` leaves in running text.
@@ -185,4 +186,4 @@ def _one_line(value: str) -> str:
 
 
 def _prose(value: str) -> str:
-    return normalise_text(value)[0]
+    return clean_prose(value)  # as an import cleans notes and comments

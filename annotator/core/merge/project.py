@@ -182,9 +182,12 @@ def merge_project(
                 raise MergeCancelled() from None  # interrupted, and rolled back
             raise
         report = MergeReport.of(other, applied)
-        report.refused = [*unexported, *damaged, *guarded.refused]
-        report.yours, report.reowned, report.absent = guarded.yours, guarded.reowned, guarded.absent
-        report.cleaned = cleaned
+        # The import checks again what the guard let through (and finds nothing to add).
+        report.refused = [*unexported, *damaged, *guarded.refused, *applied.refused]
+        report.yours = [*guarded.yours, *applied.yours]
+        report.reowned = [*guarded.reowned, *applied.reowned]
+        report.absent = [*guarded.absent, *applied.absent]
+        report.cleaned = cleaned + applied.cleaned
         report.conflicts = edited
         report.finished = carried
         return report
