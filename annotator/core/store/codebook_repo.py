@@ -2,12 +2,21 @@
 
 Labels are referenced by id from annotations, so a rename or a move keeps the id and every
 annotation follows; a label or sentiment value that annotations use is never removed.
+
+The codebook is read often (every annotation checked against it) and changes rarely, so it is
+kept in memory, with the version of the project it was read from: `PRAGMA data_version`, which
+moves when another connection commits (the command line, a second window, a sync), and a mark
+this connection's own temporary triggers set to a new random value whenever it writes a label or
+the sentiments. The mark lives in the connection's TEMP schema, inside its transactions: a
+rolled-back change (a transaction or a savepoint) takes the mark back with it, so the codebook
+it showed is read again. Where the triggers cannot be made, nothing is kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from typing import TYPE_CHECKING
 
 from annotator.core.codebook import (
@@ -29,10 +38,34 @@ if TYPE_CHECKING:
     from annotator.core.store.project import Store
 
 
+#: What the cache is keyed on: (data_version, this connection's mark of its own changes).
+_Version = tuple[int, int]
+
+#: The mark, and the triggers that move it on every write to labels or to the sentiments.
+_MARK_SQL = [
+    "CREATE TEMP TABLE IF NOT EXISTS codebook_mark (n INTEGER NOT NULL)",
+    "INSERT INTO temp.codebook_mark (n) SELECT 0 WHERE NOT EXISTS "
+    "(SELECT 1 FROM temp.codebook_mark)",
+    *(
+        f"CREATE TEMP TRIGGER IF NOT EXISTS codebook_mark_labels_{event.lower()} "
+        f"AFTER {event} ON main.labels BEGIN UPDATE codebook_mark SET n = random(); END"
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ),
+    *(
+        f"CREATE TEMP TRIGGER IF NOT EXISTS codebook_mark_meta_{event.lower()} "
+        f"AFTER {event} ON main.meta WHEN {row}.key = 'sentiments' "
+        "BEGIN UPDATE codebook_mark SET n = random(); END"
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    ),
+]
+_VERSION_SQL = "SELECT n, (SELECT data_version FROM pragma_data_version) FROM temp.codebook_mark"
+
+
 class CodebookRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._cached: Codebook | None = None
+        self._cached: tuple[_Version, Codebook] | None = None
+        self._marked: bool | None = None  # None: the triggers not tried yet
 
     def ensure_default(self) -> None:
         """Seed a new project with the shipped codebook (resources/codebook.json)."""
@@ -55,10 +88,35 @@ class CodebookRepo:
         self._cached = None
 
     def get(self) -> Codebook:
-        """The codebook, cached until it changes."""
-        if self._cached is None:
-            self._cached = self._read()
-        return self._cached
+        """The codebook as the project holds it now (kept in memory until it changes here or
+        elsewhere, or a change to it is rolled back)."""
+        version = self._version()
+        if version is None:
+            return self._read()
+        if self._cached is None or self._cached[0] != version:
+            self._cached = (version, self._read())
+        return self._cached[1]
+
+    def _version(self) -> _Version | None:
+        """The version the codebook would be read from; None if it cannot be known."""
+        conn = self._store.conn
+        if not self._marked:
+            # Made outside any transaction, so that no rollback takes the triggers away.
+            if self._marked is False or conn.in_transaction:
+                return None
+            try:
+                for sql in _MARK_SQL:
+                    conn.execute(sql)
+            except sqlite3.Error:  # a read-only connection (query_only), say: keep nothing
+                self._marked = False
+                return None
+            self._marked = True
+        try:
+            row = conn.execute(_VERSION_SQL).fetchone()
+        except sqlite3.Error:  # the TEMP schema is gone (the connection was reset)
+            self._marked = None
+            return None
+        return None if row is None else (int(row[0]), int(row[1]))
 
     def label_usage(self) -> dict[LabelId, int]:
         """How many annotations use each label (labels no annotation uses are absent)."""

@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self.workspace.show_layers(frozenset(), colour_by_layer=by_layer)
 
     def _apply_codebook(self) -> None:
-        codebook = self.store.codebook.get()
+        codebook = self.shown_codebook = self.store.codebook.get()
         self.label_bar.set_codebook(codebook)
         self._codebook_actions = bind_codebook_keys(
             self._annotation_widgets(),
@@ -275,6 +275,9 @@ class MainWindow(QMainWindow):
             return
         self._data_version = version
         self.inspector.commit_pending()
+        if self.store.codebook.get() != self.shown_codebook:  # labels added or renamed elsewhere
+            self._apply_codebook()
+            self.workspace.codebook_changed()
         self.reload_documents()
         self.search.refresh()
         if changed:  # data_version moves only when another connection commits
