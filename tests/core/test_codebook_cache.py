@@ -85,3 +85,17 @@ def test_the_codebook_is_kept_while_nothing_changes_it(fresh_store: Store) -> No
     fresh_store.codebook.save([*drafts(fresh_store), FRAME], list(first.sentiments),
                               analyst_id=None)  # fmt: skip
     assert fresh_store.codebook.get() is not first and "Frame" in names(fresh_store)
+
+
+def test_without_its_triggers_the_codebook_is_read_again(fresh_store: Store) -> None:
+    """Rebuilding `labels` (as a migration may) drops the triggers that mark its changes."""
+    names(fresh_store)
+    fresh_store.conn.execute("DROP TRIGGER temp.codebook_mark_labels_update")
+    fresh_store.conn.execute("UPDATE labels SET name = 'Assertion' WHERE name = 'Claim'")
+    assert "Assertion" in names(fresh_store)
+    fresh_store.conn.execute("UPDATE labels SET name = 'Statement' WHERE name = 'Assertion'")
+    assert "Statement" in names(fresh_store)
+    fresh_store.conn.execute("UPDATE labels SET name = 'Claim' WHERE name = 'Statement'")
+    assert "Claim" in names(fresh_store)  # the triggers are back: own changes are seen
+    first = fresh_store.codebook.get()
+    assert fresh_store.codebook.get() is first  # and the codebook is kept again

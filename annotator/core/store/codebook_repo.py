@@ -58,7 +58,13 @@ _MARK_SQL = [
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
     ),
 ]
-_VERSION_SQL = "SELECT n, (SELECT data_version FROM pragma_data_version) FROM temp.codebook_mark"
+_TRIGGERS = sum(1 for sql in _MARK_SQL if "TRIGGER" in sql)
+#: The version, and how many of the triggers are there (dropping `labels` drops them too).
+_VERSION_SQL = (
+    "SELECT n, (SELECT data_version FROM pragma_data_version), (SELECT count(*) FROM "
+    "sqlite_temp_master WHERE type = 'trigger' AND name GLOB 'codebook_mark_*') "
+    "FROM temp.codebook_mark"
+)
 
 
 class CodebookRepo:
@@ -114,9 +120,11 @@ class CodebookRepo:
         try:
             row = conn.execute(_VERSION_SQL).fetchone()
         except sqlite3.Error:  # the TEMP schema is gone (the connection was reset)
-            self._marked = None
+            row = None
+        if row is None or row[2] != _TRIGGERS:  # made again when next outside a transaction
+            self._marked, self._cached = None, None  # what was kept may be stale
             return None
-        return None if row is None else (int(row[0]), int(row[1]))
+        return int(row[0]), int(row[1])
 
     def label_usage(self) -> dict[LabelId, int]:
         """How many annotations use each label (labels no annotation uses are absent)."""
