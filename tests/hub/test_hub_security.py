@@ -99,6 +99,31 @@ def team(hub_admin: str, hub_login: Callable[..., str]) -> dict[str, str]:
         "decision, first_layer, second_layer, sources, results) "
         "VALUES ('R1', 'D-anna', 'id-rita', 't', 'first', 'id-anna', 'id-bert', '[]', '[]')",
     )
+    # Finished marks, talking points and attachments: each one's own (bert attaches his
+    # claim to anna's talking point).
+    for who, url, claim, point in (
+        ("anna", anna, "A-anna", "T-anna"),
+        ("bert", bert, "A-bert", "T-anna"),
+        ("rita", rita, "A-reviewed", "T-rita"),
+    ):
+        run(
+            url,
+            "INSERT INTO annotator_hub.finished_documents (id, document_id, analyst_id, finished)"
+            " VALUES (%s, 'D-anna', %s, 't')",
+            [f"D-anna/id-{who}", f"id-{who}"],
+        )
+        run(
+            url,
+            "INSERT INTO annotator_hub.talking_points (id, name, created_by, created, modified) "
+            "VALUES (%s, %s, %s, 't', 't')",
+            [f"T-{who}", f"{who.title()}'s point", f"id-{who}"],
+        )
+        run(
+            url,
+            "INSERT INTO annotator_hub.talking_point_claims (id, annotation_id, "
+            "talking_point_id, analyst_id, added) VALUES (%s, %s, %s, %s, 't')",
+            [claim, claim, point, f"id-{who}"],
+        )
     return urls
 
 

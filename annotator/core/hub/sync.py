@@ -2,7 +2,8 @@
 
 A sync (1) connects as the analyst's own login, (2) ties the login to the project's analyst
 (once), (3) pulls the team's analysts and codebook, (4) pushes this project's own new changes
-(`sync_push`), (5) pulls everyone else's (`sync_pull`). A first sync of an empty project is a
+(`sync_push`), (5) pulls everyone else's (`sync_pull`), (6) gives rows whose hub name was
+taken here that name if it is free now (`sync_names`). A first sync of an empty project is a
 clone. The hub's address is remembered in the project without its password (libpq finds that
 in PGPASSWORD or ~/.pgpass, or the caller's prompt asks).
 
@@ -21,6 +22,7 @@ from annotator.core.hub.connection import connect
 from annotator.core.hub.errors import HubError, require_psycopg
 from annotator.core.hub.roles import register_analyst, whoami
 from annotator.core.hub.sync_apply import Conflict
+from annotator.core.hub.sync_names import Held, release_held
 from annotator.core.hub.sync_pull import pull
 from annotator.core.hub.sync_push import push
 from annotator.core.hub.sync_rows import ANALYST, ANALYSTS, LABELS, Ids
@@ -44,6 +46,8 @@ class SyncReport:
     received: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     waiting: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Rows the hub names with a name this project gives another row (kept as they are here).
+    held: list[Held] = field(default_factory=list)
     changed_tables: set[str] = field(default_factory=set)
     stopped: bool = False
 
@@ -148,6 +152,7 @@ def _run(
     report.received = first.received + pulled.received
     report.conflicts = pushed.conflicts + first.conflicts + pulled.conflicts
     report.changed_tables = first.tables | pulled.tables
+    report.held = release_held(store)
     report.stopped = not go_on("Synced")
 
 

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.hub import sync_state
+from annotator.core.hub.sync_names import NameGuard
 from annotator.core.hub.sync_rows import (
     ANALYSTS,
     ANNOTATIONS,
+    CLAIMS,
     DOCUMENTS,
     LABELS,
+    TALKING_POINTS,
     Ids,
     Row,
     Table,
@@ -47,6 +50,9 @@ _INSERTED: dict[str, tuple[str, ...]] = {
         "id", "document_id", "reviewer_id", "decided", "decision", "first_layer",
         "second_layer", "sources", "results",
     ),
+    "finished_documents": ("document_id", "analyst_id", "finished"),
+    "talking_points": ("id", "name", "created_by", "created", "modified"),
+    "talking_point_claims": ("annotation_id", "talking_point_id", "analyst_id", "added"),
 }  # fmt: skip
 _UPDATED: dict[str, tuple[str, ...]] = {
     "analysts": ("name",),
@@ -56,6 +62,9 @@ _UPDATED: dict[str, tuple[str, ...]] = {
     "links": ("kind", "target_id", "name", "created"),
     "comments": ("created", "body"),
     "review_decisions": _INSERTED["review_decisions"][1:],
+    "finished_documents": ("finished",),
+    "talking_points": ("name", "created_by", "created", "modified"),
+    "talking_point_claims": ("talking_point_id", "analyst_id", "added"),
 }
 #: Whose change a row is, in the project's history.
 _BY = {
@@ -63,6 +72,9 @@ _BY = {
     "links": "analyst_id",
     "comments": "author_id",
     "review_decisions": "reviewer_id",
+    "finished_documents": "analyst_id",
+    "talking_points": "created_by",
+    "talking_point_claims": "analyst_id",
 }
 #: The history action of a batch of rows received at once (`Applier.summarised`).
 RECEIVED = "sync-received"
@@ -89,17 +101,28 @@ def _quoted(columns: Sequence[str]) -> str:
 
 
 def local_rows(conn: sqlite3.Connection, table: Table, ids: Sequence[str]) -> dict[str, Row]:
-    """The project's rows of `table` with these ids (project ids), as dicts."""
+    """The project's rows of `table` with these ids (project ids), as dicts (with "id")."""
     columns = _INSERTED[table.name]
     found: dict[str, Row] = {}
+    key = _quoted(table.key)
     for chunk in sync_state.chunks(list(ids)):
-        marks = ", ".join("?" * len(chunk))
-        cursor = conn.execute(
-            f"SELECT {_quoted(columns)} FROM {table.name} WHERE id IN ({marks})", list(chunk)
-        )
+        if len(table.key) == 1:
+            where, params = f"{key} IN ({', '.join('?' * len(chunk))})", list(chunk)
+        else:
+            one = f"({', '.join('?' * len(table.key))})"
+            where = f"({key}) IN (VALUES {', '.join([one] * len(chunk))})"
+            params = [part for ident in chunk for part in table.split(ident)]
+        cursor = conn.execute(f"SELECT {_quoted(columns)} FROM {table.name} WHERE {where}", params)
         for values in cursor:
-            found[values[0]] = dict(zip(columns, values, strict=True))
+            row = dict(zip(columns, values, strict=True))
+            row["id"] = table.compose(row)
+            found[row["id"]] = row
     return found
+
+
+def _key_match(table: Table) -> str:
+    """The WHERE clause matching one row by its key (`Table.split` gives the values)."""
+    return " AND ".join(f'"{c}" = ?' for c in table.key)
 
 
 class Applier:
@@ -117,7 +140,7 @@ class Applier:
         updated = _UPDATED[table.name]
         self._update = (
             f"UPDATE {table.name} SET {', '.join(f'{q} = ?' for q in _quoted(updated).split(', '))}"
-            " WHERE id = ?"
+            f" WHERE {_key_match(table)}"
         )
         self._texts: dict[str, str] = {}
         #: Rows this applier changed in the project (its own pushed rows coming back are not).
@@ -130,10 +153,13 @@ class Applier:
     def apply(self, hub_rows: Sequence[Row], *, pending: set[str]) -> list[Conflict]:
         """Bring these hub rows (hub ids, newest version of each) into the project."""
         table = self.table
-        if table in (ANALYSTS, LABELS, DOCUMENTS):
+        if table in (ANALYSTS, LABELS, DOCUMENTS, TALKING_POINTS):
             self._pair_by_key(hub_rows)
         incoming = [table.local_content(r, self.ids) for r in hub_rows]
         here = {} if self._empty() else local_rows(self.conn, table, [r["id"] for r in incoming])
+        names = NameGuard(self.conn, table.name) if table.named else None
+        # An attachment whose claim or talking point is not here (removed) is no attachment.
+        detached = self._detached(incoming) if table is CLAIMS else set()
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         deletes: list[str] = []
@@ -142,7 +168,7 @@ class Applier:
         now = now_iso()
         for hub, row in zip(hub_rows, incoming, strict=True):
             mine = here.get(row["id"])
-            deleted = bool(hub.get("deleted"))
+            deleted = bool(hub.get("deleted")) or row["id"] in detached
             if deleted and table in (LABELS,):
                 continue  # a label the team removed stays here until removed here
             if mine is not None and not deleted and table.same(self._comparable(mine), row):
@@ -156,6 +182,12 @@ class Applier:
             if table is ANNOTATIONS and not deleted:
                 row = self._anchored(row)
             full = self._complete(row, mine)
+            if names is not None:
+                if deleted:
+                    names.forget(row["id"], None if mine is None else mine["name"])
+                else:
+                    current = None if mine is None else mine["name"]
+                    full = {**full, "name": names.fit(row["id"], full["name"], current)}
             if deleted:
                 deletes.append(row["id"])
                 history.append(self._entry(now, "delete", row, mine, None))
@@ -164,15 +196,17 @@ class Applier:
                 if not self.summarised:
                     history.append(self._entry(now, "create", row, None, full))
             else:
-                updates.append((*(full[c] for c in _UPDATED[table.name]), row["id"]))
+                key = table.split(row["id"])
+                updates.append((*(full[c] for c in _UPDATED[table.name]), *key))
                 history.append(self._entry(now, "update", row, mine, full))
         self.changed += len(inserts) + len(updates) + len(deletes)
+        # Updates before inserts: a rename may free the name a new row takes.
         if deletes:
-            self._delete(deletes)
-        if inserts:
-            self.conn.executemany(self._insert, inserts)
+            history += self._delete(deletes, now)
         if updates:
             self.conn.executemany(self._update, updates)
+        if inserts:
+            self.conn.executemany(self._insert, inserts)
         if inserts and self.summarised:
             history.append(self._received(now, hub_rows, len(inserts)))
         if history:
@@ -212,7 +246,39 @@ class Applier:
             self._texts[doc_id] = (found.fetchone() or [""])[0]
         return self._texts[doc_id]
 
-    def _delete(self, ids: list[str]) -> None:
+    def _detached(self, incoming: Sequence[Row]) -> set[str]:
+        """Attachments (project content) whose claim or talking point is not in the project."""
+        claims = {r["annotation_id"] for r in incoming}
+        points = {r["talking_point_id"] for r in incoming}
+        here = _existing(self.conn, "annotations", claims) | _existing(
+            self.conn, "talking_points", points
+        )
+        return {
+            r["id"]
+            for r in incoming
+            if r["annotation_id"] not in here or r["talking_point_id"] not in here
+        }
+
+    def _delete(self, ids: list[str], now: str) -> list[tuple[Any, ...]]:
+        """Remove these rows; the history entries of what went with them (a talking point's
+        attachments here)."""
+        entries: list[tuple[Any, ...]] = []
+        if self.table is TALKING_POINTS:
+            # Its claims leave it first, each recorded (no cascade on this reference).
+            claims = Applier(self.conn, CLAIMS, self.ids)
+            for chunk in sync_state.chunks(ids):
+                marks = ", ".join("?" * len(chunk))
+                members = self.conn.execute(
+                    "SELECT annotation_id FROM talking_point_claims "
+                    f"WHERE talking_point_id IN ({marks})",
+                    list(chunk),
+                ).fetchall()
+                gone = local_rows(self.conn, CLAIMS, [m[0] for m in members])
+                self.conn.execute(
+                    f"DELETE FROM talking_point_claims WHERE talking_point_id IN ({marks})",
+                    list(chunk),
+                )
+                entries += [claims._entry(now, "delete", r, r, None) for r in gone.values()]
         if self.table is ANNOTATIONS:
             # Links go explicitly before their annotation, never by the cascade.
             for chunk in sync_state.chunks(ids):
@@ -221,7 +287,11 @@ class Applier:
                     f"DELETE FROM links WHERE source_id IN ({marks}) OR target_id IN ({marks})",
                     [*chunk, *chunk],
                 )
-        self.conn.executemany(f"DELETE FROM {self.table.name} WHERE id = ?", [(i,) for i in ids])
+        self.conn.executemany(
+            f"DELETE FROM {self.table.name} WHERE {_key_match(self.table)}",
+            [self.table.split(i) for i in ids],
+        )
+        return entries
 
     def _entry(
         self, now: str, action: str, row: Row, before: Row | None, after: Any
@@ -231,6 +301,11 @@ class Applier:
             assert isinstance(after, dict)
             after = {"kept": "hub", "hub_version": after["row_version"], "by": after["owner"]}
         document = row.get("document_id") if self.table is not DOCUMENTS else row["id"]
+        if self.table is CLAIMS:
+            found = self.conn.execute(
+                "SELECT document_id FROM annotations WHERE id = ?", [row["id"]]
+            ).fetchone()
+            document = None if found is None else found[0]
         if self.table is DOCUMENTS:
             before = _without_text(before)
             after = _without_text(after)
@@ -255,7 +330,10 @@ class Applier:
         return (now, None, RECEIVED, "hub", self.table.name, None, None, _ENCODER.encode(after))
 
     def _conflict(self, lost: Row, hub: Row) -> Conflict:
-        what = str(lost.get("quote") or lost.get("body") or lost.get("title") or lost["id"])
+        what = str(
+            lost.get("quote") or lost.get("body") or lost.get("title") or lost.get("name")
+            or lost["id"]
+        )  # fmt: skip
         return Conflict(
             self.table.name,
             lost["id"],
@@ -266,22 +344,28 @@ class Applier:
         )
 
     def _pair_by_key(self, hub_rows: Sequence[Row]) -> None:
-        """Hub analysts, labels and documents this project has under another id (the same
-        name, label name or text) are paired with it instead of added twice."""
+        """Hub analysts, labels, documents and talking points this project has under another id
+        (the same name, label name, text or talking point name) are paired with it instead of
+        added twice. A hub row known here under its own id is never paired with another."""
         key, local_key = {
             "analysts": ("name", "name"),
             "labels": ("name", "name"),
             "documents": ("text_sha256", "text_hash"),
+            "talking_points": ("name", "name"),
         }[self.table.name]
+        nocase = " COLLATE NOCASE" if self.table is TALKING_POINTS else ""
         kind = self.table.mapped[0][1]
         for hub in hub_rows:
-            if hub["id"] in self.ids.to_local_ids[kind]:
+            if hub["id"] in self.ids.to_local_ids[kind] or hub.get("deleted"):
                 continue
             found = self.conn.execute(
-                f"SELECT id FROM {self.table.name} WHERE {local_key} = ?", [hub[key]]
+                f"SELECT id FROM {self.table.name} WHERE {local_key} = ?{nocase}", [hub[key]]
             ).fetchone()
             if found is None or found[0] == hub["id"]:
                 continue
+            known = f"SELECT 1 FROM {self.table.name} WHERE id = ?"
+            if self.conn.execute(known, [hub["id"]]).fetchone() is not None:
+                continue  # the hub's row is here already: a rename onto another's name
             if found[0] in self.ids.to_hub_ids[kind]:
                 continue  # already the hub's other row of that name
             self.ids.pair(kind, found[0], hub["id"])
@@ -291,3 +375,13 @@ def _without_text(row: Row | None) -> Row | None:
     if row is None:
         return None
     return {k: v for k, v in row.items() if k != "text"}
+
+
+def _existing(conn: sqlite3.Connection, table: str, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in sync_state.chunks(sorted(ids)):
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+        )
+    return found

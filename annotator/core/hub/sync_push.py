@@ -11,6 +11,12 @@ with the hub's row and the version of it this project last saw:
   into both histories (hub: ``history`` kind ``sync-conflict``; here: a ``sync-conflict``
   entry) and onto the list shown to the analyst.
 
+A change to a colleague's row is not sent (theirs to send), except in the tables analysts
+share (talking points, claim attachments): there a change the hub does not allow this analyst
+(renaming a colleague's talking point, moving a claim a colleague attached) loses to the hub's
+version like a conflict, so that the analyst sees it. A held name (`sync_names`) is sent as
+the hub's, never as the stand-in used here.
+
 One hub transaction per batch, then one project transaction recording the versions written;
 killed between the two, the next push finds the hub already holding our content.
 """
@@ -24,17 +30,21 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.hub import sync_state
 from annotator.core.hub.sync_apply import Applier, Conflict, local_rows
+from annotator.core.hub.sync_names import held_names
+from annotator.core.hub.sync_points import gone_here, pair_points
 from annotator.core.hub.sync_rows import (
     ANNOTATIONS,
+    CLAIMS,
     DOCUMENT,
     DOCUMENTS,
-    LABEL,
     LABELS,
+    SHARED,
     TABLES,
+    TALKING_POINTS,
     Ids,
     Row,
     Table,
-    writes_layer,
+    may_change,
 )
 
 if TYPE_CHECKING:
@@ -113,10 +123,13 @@ def _push_batch(
 
     local = store.conn
     mine = local_rows(local, table, batch)
-    hub_id = {i: _hub_id(table, ids, i) for i in batch}
+    hub_id = {i: table.hub_id(ids, i) for i in batch}
     theirs = _hub_rows(hub, table, list(hub_id.values()))
     if table is DOCUMENTS:
         _pair_documents(hub, store, ids, mine, theirs, hub_id)
+    if table is TALKING_POINTS:
+        mine = pair_points(hub, store, ids, mine, theirs, hub_id)
+    held = held_names(local, table.name) if table.named else {}
     seen = sync_state.seen(local, table.name, list(hub_id.values()))
     inserts: list[Row] = []
     updates: list[tuple[Row, int]] = []
@@ -137,8 +150,13 @@ def _push_batch(
             if table is DOCUMENTS:
                 row = {**row, "added_by": me}
             content = table.hub_content(row, ids)
-        if not writes_layer(table, content, me=me, reviewer=reviewer):
-            done.append(local_id)  # a colleague's row: theirs to send
+            if local_id in held and row["name"] == held[local_id][1]:
+                content["name"] = held[local_id][0]  # the stand-in stays here
+        if not may_change(table, content, current, me=me, reviewer=reviewer):
+            if current is not None and _overruled(store, ids, table, content, current):
+                lost.append((content, current))
+            else:
+                done.append(local_id)  # a colleague's row: theirs to send
             continue
         if current is not None and table.same(content, current):
             same.append((hid, int(current["row_version"])))
@@ -153,7 +171,9 @@ def _push_batch(
                 inserts.append(content)
         elif table is DOCUMENTS and current["added_by"] != me and not reviewer:
             done.append(local_id)  # the description is the adder's to change
-        elif seen.get(hid) == current["row_version"]:
+        elif seen.get(hid) == current["row_version"] or (
+            table is CLAIMS and current.get("deleted")  # a detached claim is anyone's
+        ):
             updates.append((content, int(current["row_version"])))
         else:
             lost.append((content, current))
@@ -179,17 +199,24 @@ def _push_batch(
                 )
     except _refusals() as exc:
         written, refused = _one_by_one(hub, table, inserts, updates, exc)
-    if table is DOCUMENTS and any(c["id"] not in written for c in inserts):
-        # Sent by a colleague at the same moment (the same text): the same document.
-        _pair_documents(hub, store, ids, mine, theirs, hub_id)
+    sent_as = {v: k for k, v in hub_id.items()}  # hub id → local id, as sent
+    if table in (DOCUMENTS, TALKING_POINTS) and any(c["id"] not in written for c in inserts):
+        # Sent by a colleague at the same moment (the same text, the same name): the same.
+        if table is DOCUMENTS:
+            _pair_documents(hub, store, ids, mine, theirs, hub_id)
+        else:
+            pair_points(hub, store, ids, mine, theirs, hub_id)
+        paired: set[str] = set()
         for local_id in batch:
             if hub_id[local_id] in theirs and hub_id[local_id] not in written:
                 done.append(local_id)
-        inserts = [c for c in inserts if c["id"] in written]
+                paired.add(local_id)
+        # The rest was not taken (e.g. a name the hub gives a point it has here as another).
+        inserts = [c for c in inserts if c["id"] in written or sent_as[c["id"]] not in paired]
     local_of = {v: k for k, v in hub_id.items()}
     for content in inserts:
         if content["id"] not in written and content["id"] not in dict(refused):
-            waiting.append((local_of[content["id"]], "changed on the hub meanwhile"))
+            waiting.append((sent_as[content["id"]], _not_taken(table, content)))
     for content, _version in updates:
         if content["id"] not in written and content["id"] not in dict(refused):
             waiting.append((local_of[content["id"]], "changed on the hub meanwhile"))
@@ -227,8 +254,10 @@ def _write(
         if inserts:
             cur.executemany(
                 f"INSERT INTO annotator_hub.{table.name} ({quoted}) VALUES ({marks}) "
-                # Documents: the same text sent by a colleague meanwhile is no error either.
-                f"ON CONFLICT {'' if table is DOCUMENTS else '(id) '}DO NOTHING "
+                # Documents, talking points: the same text or name sent by a colleague
+                # meanwhile is no error either.
+                f"ON CONFLICT {'' if table in (DOCUMENTS, TALKING_POINTS) else '(id) '}"
+                "DO NOTHING "
                 "RETURNING id, row_version",
                 [[r[c] for c in columns] for r in inserts],
                 returning=True,
@@ -254,6 +283,9 @@ _FIXED = {
     "links": ("id", "analyst_id", "source_id"),
     "comments": ("id", "author_id", "annotation_id"),
     "review_decisions": ("id", "reviewer_id", "document_id"),
+    "finished_documents": ("id", "document_id", "analyst_id"),
+    "talking_points": ("id", "created_by", "created"),
+    "talking_point_claims": ("id", "annotation_id"),
 }
 
 
@@ -298,12 +330,21 @@ def _why(exc: Exception) -> str:
     return f"the hub refused it: {text}"
 
 
-def _hub_id(table: Table, ids: Ids, local_id: str) -> str:
-    if table is DOCUMENTS:
-        return ids.hub(DOCUMENT, local_id) or local_id
-    if table is LABELS:
-        return ids.hub(LABEL, local_id) or local_id
-    return local_id
+def _not_taken(table: Table, content: Row) -> str:
+    if table is TALKING_POINTS:
+        return (
+            f"the hub has another talking point named “{content['name']}”: rename this one "
+            "here (or put its claims into that one), then sync again"
+        )
+    return "changed on the hub meanwhile"
+
+
+def _overruled(store: Store, ids: Ids, table: Table, content: Row, current: Row) -> bool:
+    """Whether a change the hub does not allow this analyst loses to the hub's version (kept
+    here, listed): in the shared tables, when the hub's row differs and means something here."""
+    if table not in SHARED or table.same(content, current):
+        return False
+    return not (table is CLAIMS and gone_here(store, ids, current))
 
 
 def _hub_rows(hub: psycopg.Connection, table: Table, hub_ids: list[str]) -> dict[str, Row]:

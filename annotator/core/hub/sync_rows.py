@@ -2,8 +2,10 @@
 
 Every synced table has a `Table`: its columns on the hub (the *content* both sides compare),
 how a project row becomes hub content (`to_hub`) and back (`to_local`). Ids are the same on
-both sides except for analysts, labels and documents, which two projects may know under
-different ids (the same name, label name or text): `Ids` translates those.
+both sides except for analysts, labels, documents and talking points, which two projects may
+know under different ids (the same name, label name, text or talking point name): `Ids`
+translates those. A finished mark has no id of its own: on both sides it is known as
+"DOCUMENT/ANALYST" (the key columns joined, each translated).
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from annotator.core.records import REVIEWED_LAYER_ID
 Row = dict[str, Any]
 
 #: Kinds of ids translated between project and hub.
-ANALYST, LABEL, DOCUMENT = "analyst", "label", "document"
+ANALYST, LABEL, DOCUMENT, TALKING_POINT = "analyst", "label", "document", "talking_point"
+_KINDS = (ANALYST, LABEL, DOCUMENT, TALKING_POINT)
 
 
 class Ids:
-    """Project id ↔ hub id for analysts, labels and documents (the same id unless recorded)."""
+    """Project id ↔ hub id for analysts, labels, documents and talking points (the same id
+    unless recorded)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self.to_hub_ids: dict[str, dict[str, str]] = {ANALYST: {}, LABEL: {}, DOCUMENT: {}}
-        self.to_local_ids: dict[str, dict[str, str]] = {ANALYST: {}, LABEL: {}, DOCUMENT: {}}
+        self.to_hub_ids: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS}
+        self.to_local_ids: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS}
         for kind, local, hub in conn.execute("SELECT kind, local_id, hub_id FROM hub_ids"):
             self.to_hub_ids[kind][local] = hub
             self.to_local_ids[kind][hub] = local
@@ -68,11 +72,15 @@ class Table:
     local_select: str  # SELECT of the project's rows, `{ids}` for the placeholders
     to_hub: Callable[[Row], Row]
     to_local: Callable[[Row], Row]
+    #: The project's key columns; a row's id on either side is their values joined by "/".
+    key: tuple[str, ...] = ("id",)
 
     def hub_content(self, local: Row, ids: Ids) -> Row:
         row = self.to_hub(local)
         for column, kind in self.mapped:
             row[column] = ids.hub(kind, row[column])
+        if self.key != ("id",):
+            row["id"] = self.compose(row)
         return row
 
     def local_content(self, hub: Row, ids: Ids) -> Row:
@@ -82,7 +90,31 @@ class Table:
                 value = row[column]
                 if value is not None:
                     row[column] = ids.to_local_ids[kind].get(value, value)
+        if self.key != ("id",):
+            row["id"] = self.compose(row)
         return row
+
+    def compose(self, row: Row) -> str:
+        """The row's id: its key columns' values joined by "/"."""
+        return "/".join(str(row[c]) for c in self.key)
+
+    def split(self, ident: str) -> list[str]:
+        """The key columns' values of an id (`compose` the other way)."""
+        return ident.split("/", len(self.key) - 1) if len(self.key) > 1 else [ident]
+
+    def hub_id(self, ids: Ids, local_id: str) -> str:
+        """The hub's id of the project's row `local_id`."""
+        kinds = dict(self.mapped)
+        parts = self.split(local_id)
+        return "/".join(
+            (ids.hub(kinds[c], part) or part) if c in kinds else part
+            for c, part in zip(self.key, parts, strict=True)
+        )
+
+    @property
+    def named(self) -> bool:
+        """Whether rows are unique by name in the project (analysts, labels, talking points)."""
+        return self.name in NAMED
 
     def same(self, a: Row, b: Row) -> bool:
         """Whether two versions (hub content, or project rows) hold the same."""
@@ -188,6 +220,9 @@ DOCUMENT_SHARED = (
 LABEL_LOCAL = ("id", "name", "role", "shortcut", "color", "description", "position")
 LINK_LOCAL = ("id", "source_id", "kind", "target_id", "name", "analyst_id", "created")
 COMMENT_LOCAL = ("id", "annotation_id", "author_id", "created", "body")
+FINISHED_LOCAL = ("document_id", "analyst_id", "finished")
+POINT_LOCAL = ("id", "name", "created_by", "created", "modified")
+CLAIM_LOCAL = ("annotation_id", "talking_point_id", "analyst_id", "added")
 DECISION_LOCAL = (
     "id",
     "document_id",
@@ -199,6 +234,10 @@ DECISION_LOCAL = (
     "sources",
     "results",
 )
+
+
+#: Tables whose rows are unique by name in the project (a rename may collide there).
+NAMED = ("analysts", "labels", "talking_points")
 
 
 def _select(table: str, columns: Iterable[str]) -> str:
@@ -289,14 +328,67 @@ DECISIONS = Table(
     _plain(DECISION_LOCAL),
 )
 
+FINISHED = Table(
+    "finished_documents",
+    "finished",
+    ("id", *FINISHED_LOCAL, "deleted"),
+    ("finished", "deleted"),
+    "analyst_id",
+    (("document_id", DOCUMENT), ("analyst_id", ANALYST)),
+    "",
+    _with_deleted(FINISHED_LOCAL),
+    _plain(FINISHED_LOCAL),
+    key=("document_id", "analyst_id"),
+)
+TALKING_POINTS = Table(
+    "talking_points",
+    "talking_point",
+    (*POINT_LOCAL, "deleted"),
+    ("name", "deleted"),
+    "created_by",
+    (("id", TALKING_POINT), ("created_by", ANALYST)),
+    "",
+    _with_deleted(POINT_LOCAL),
+    _plain(POINT_LOCAL),
+)
+CLAIMS = Table(
+    "talking_point_claims",
+    "talking_point_claim",
+    ("id", *CLAIM_LOCAL, "deleted"),
+    ("talking_point_id", "analyst_id", "deleted"),
+    "analyst_id",
+    (("talking_point_id", TALKING_POINT), ("analyst_id", ANALYST)),
+    "",
+    _with_deleted(CLAIM_LOCAL),
+    _plain(CLAIM_LOCAL),
+    key=("annotation_id",),
+)
+
 #: In the order rows must arrive (a row's references first).
-TABLES: tuple[Table, ...] = (ANALYSTS, LABELS, DOCUMENTS, ANNOTATIONS, LINKS, COMMENTS, DECISIONS)
+TABLES: tuple[Table, ...] = (
+    ANALYSTS,
+    LABELS,
+    DOCUMENTS,
+    ANNOTATIONS,
+    LINKS,
+    COMMENTS,
+    DECISIONS,
+    FINISHED,
+    TALKING_POINTS,
+    CLAIMS,
+)
 BY_ENTITY = {t.entity: t for t in TABLES}
+#: Tables where an analyst may change some rows they did not make (a talking point's creator
+#: renames it, anyone moves a claim they attached): a change the hub does not let this
+#: analyst make loses to the hub's version, listed as a conflict, rather than stay unsent.
+SHARED = (TALKING_POINTS, CLAIMS)
 
 
 def writes_layer(table: Table, row: Row, *, me: str, reviewer: bool) -> bool:
     """Whether the hub lets the analyst `me` (hub id) write this row (hub content): their own
-    layer, comments and decisions; reviewers also the reviewed layer and the codebook."""
+    layer, comments, decisions, finished marks and claim attachments; reviewers also the
+    reviewed layer, the codebook and any talking point or attachment (`may_change` says
+    whether a particular hub row may be changed into this one)."""
     if table is LABELS:
         return reviewer
     if table is DOCUMENTS:
@@ -304,8 +396,24 @@ def writes_layer(table: Table, row: Row, *, me: str, reviewer: bool) -> bool:
     if table is ANALYSTS:
         return False
     owner = row[table.layer] if table.layer else None
+    if table is FINISHED:
+        return owner == me
+    if table in SHARED:
+        return owner == me or reviewer
     if table is DECISIONS:
         return reviewer and owner == me
     if owner == REVIEWED_LAYER_ID and table is not COMMENTS:
         return reviewer
     return owner == me
+
+
+def may_change(table: Table, content: Row, current: Row | None, *, me: str, reviewer: bool) -> bool:
+    """Whether the hub lets `me` write `content` over the hub's row `current` (None: no row):
+    `writes_layer`, and for talking points and attachments the hub's row's own rule (its
+    creator or attacher, or a reviewer; a detached claim is anyone's to attach)."""
+    if table not in SHARED:
+        return writes_layer(table, content, me=me, reviewer=reviewer)
+    layer = table.layer or ""
+    if current is None or (table is CLAIMS and current.get("deleted")):
+        return content.get(layer) == me
+    return reviewer or (current.get(layer) == me and content.get(layer) == me)

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from annotator.core.records import now_iso
 
 #: The project's history entities a sync carries.
-SYNCED_ENTITIES = ("document", "label", "annotation", "link", "comment", "review_decision")
+SYNCED_ENTITIES = (
+    "document",
+    "label",
+    "annotation",
+    "link",
+    "comment",
+    "review_decision",
+    "finished",
+    "talking_point",
+    "talking_point_claim",
+)
 #: The history action of a version that lost a conflict (kept in history on both sides).
 CONFLICT = "sync-conflict"
 #: Ids per statement (SQLite's variable limit is far above; this keeps statements short).
