@@ -26,6 +26,9 @@ _WHAT = {
     "review_decisions": "review decision",
     "documents": "document",
     "labels": "label",
+    "finished_documents": "finished mark",
+    "talking_points": "talking point",
+    "talking_point_claims": "claim in a talking point",
 }
 
 
@@ -96,6 +99,10 @@ def sync_command(
         say(f"{len(report.waiting)} changes wait to be sent:")
         for entity, ident, why in report.waiting[:20]:
             say(f"  {entity} {ident[:8]}: {why}")
+    if report.held:
+        say(f"{len(report.held)} names from the hub wait (kept as they are here meanwhile):")
+        for held in report.held[:20]:
+            say(f"  {held.why}")
 
 
 def _prompt(url: str | None) -> Callable[[], str] | None:

@@ -62,3 +62,22 @@ def test_sync_with_another_hub_is_refused(team: Team, tmp_path: Path) -> None:
     run("sync", team.url("rita"), "--db", str(db), "--analyst", "Rita")
     code, out = run("sync", team.url("rita").replace("/hub_", "/other_"), "--db", str(db))
     assert code == 1 and "syncs with the hub at" in out
+
+
+def test_sync_lists_a_name_held_back_and_completes(team: Team, tmp_path: Path) -> None:
+    import psycopg
+
+    db = tmp_path / "ben.db"
+    assert (
+        run("sync", team.url("anna"), "--db", str(tmp_path / "a.db"), "--analyst", "Anna")[0] == 0
+    )
+    assert run("sync", team.url("ben"), "--db", str(db), "--analyst", "Ben")[0] == 0
+    with Store.open(db) as store:
+        store.ensure_analyst("Carla")  # someone only Ben's project knows
+    with psycopg.connect(team.url("anna", password=True)) as conn:
+        conn.execute("UPDATE annotator_hub.analysts SET name = 'Carla' WHERE role_name = 'anna'")
+    code, out = run("sync", "--db", str(db))
+    assert code == 0, out
+    assert "1 names from the hub wait" in out
+    assert "the analyst “Anna” is called “Carla” on the hub" in out
+    assert "Traceback" not in out

@@ -42,6 +42,9 @@ _WHAT = {
     "review_decisions": "review decision",
     "documents": "document",
     "labels": "label",
+    "finished_documents": "finished mark",
+    "talking_points": "talking point",
+    "talking_point_claims": "claim in a talking point",
 }
 
 
@@ -188,6 +191,16 @@ class SyncController(QObject):
         self.update_status()
         said = f"Synced: sent {report.sent}, received {report.received} changes."
         self.window.statusBar().showMessage(said, 6000)
+        if report.held and not quiet:
+            _message(
+                self.window,
+                "Names from the team hub",
+                f"{len(report.held)} names from the hub could not be used here, because this "
+                "project gives them to something else; each keeps its name here meanwhile:\n\n"
+                + "\n".join(f"• {held.why}" for held in report.held[:30]),
+                warning=False,
+                name="syncHeldNames",
+            )
         if report.conflicts:
             lines = [
                 f"• {_WHAT.get(c.table, c.table)} “{c.what}” (the hub's version, by {c.hub_owner})"
