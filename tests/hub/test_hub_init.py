@@ -95,3 +95,26 @@ def test_without_psycopg_the_hub_imports_and_says_to_install_the_extra() -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "install annotator[team]" in out.stdout
     assert psycopg  # the extra is installed where these tests run
+
+
+def test_init_upgrades_a_hub_made_by_an_earlier_release(
+    postgres_hub: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core.hub import schema
+
+    with hub.connect(postgres_hub) as conn:
+        monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:1])
+        assert hub.init_hub(conn) == (0, 1)
+        monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+        with pytest.raises(hub.HubError, match="upgrades it with `annotator hub init URL`"):
+            hub.require_hub(conn)
+        assert hub.init_hub(conn) == (1, len(MIGRATIONS))
+        hub.require_hub(conn)
+        tables = {
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'annotator_hub'"
+            )
+        }
+        assert {"finished_documents", "talking_points", "talking_point_claims"} <= tables
+        assert hub.init_hub(conn) == (len(MIGRATIONS), len(MIGRATIONS))

@@ -349,3 +349,87 @@ def test_set_role_to_a_colleague_is_refused(team: dict[str, str]) -> None:
     assert "must be owner" in refused(
         team["anna"], "ALTER TABLE annotator_hub.annotations DISABLE ROW LEVEL SECURITY"
     )
+
+
+def test_finished_marks_are_each_analysts_own(team: dict[str, str]) -> None:
+    anna, rita = team["anna"], team["rita"]
+    before = snapshot(team["admin"])
+    for who in ("id-bert", "id-rita"):
+        assert "row-level security" in refused(
+            anna,
+            "INSERT INTO annotator_hub.finished_documents (id, document_id, analyst_id, finished)"
+            " VALUES (%s, 'D-bert', %s, 't')",
+            [f"D-bert/{who}", who],
+        )
+    # Unmarking (a tombstone) or changing a colleague's mark: no row is hers to change, and
+    # reviewers are not special here.
+    assert run(anna, "UPDATE annotator_hub.finished_documents SET deleted = true") == 1
+    assert run(rita, "UPDATE annotator_hub.finished_documents SET finished = 'x' "
+                     "WHERE analyst_id <> 'id-rita'") == 0  # fmt: skip
+    after = snapshot(team["admin"])
+    unchanged_unless_annas(before, after)
+    assert after["history"] == before["history"]
+    assert "id-anna" in next(r for r in after["finished_documents"] if r[-3] is True)
+
+
+def test_talking_points_are_renamed_and_deleted_by_their_creator_or_a_reviewer(
+    team: dict[str, str],
+) -> None:
+    anna, bert, rita = team["anna"], team["bert"], team["rita"]
+    before = snapshot(team["admin"])
+    for point in ("T-bert", "T-rita"):
+        for change in ("name = 'Mine now'", "deleted = true", "modified = 'x'"):
+            assert run(anna, f"UPDATE annotator_hub.talking_points SET {change} "
+                             "WHERE id = %s", [point]) == 0  # fmt: skip
+    assert "permission denied" in refused(
+        anna, "UPDATE annotator_hub.talking_points SET created_by = 'id-anna'"
+    )
+    assert "row-level security" in refused(
+        anna,
+        "INSERT INTO annotator_hub.talking_points (id, name, created_by, created, modified) "
+        "VALUES ('T-x', 'In his name', 'id-bert', 't', 't')",
+    )
+    # Names are unique among live points, ignoring case as the projects do.
+    assert "talking_points_by_name" in refused(
+        anna,
+        "INSERT INTO annotator_hub.talking_points (id, name, created_by, created, modified) "
+        "VALUES ('T-x', 'BERT''S POINT', 'id-anna', 't', 't')",
+    )
+    unchanged_unless_annas(before, snapshot(team["admin"]))
+    # Her own point she renames; a reviewer renames and deletes anyone's.
+    assert run(anna, "UPDATE annotator_hub.talking_points SET name = 'Renamed' "
+                     "WHERE id = 'T-anna'") == 1  # fmt: skip
+    assert run(rita, "UPDATE annotator_hub.talking_points SET name = 'Tidied' "
+                     "WHERE id = 'T-bert'") == 1  # fmt: skip
+    assert run(bert, "UPDATE annotator_hub.talking_points SET deleted = true "
+                     "WHERE id = 'T-bert'") == 1  # fmt: skip
+
+
+def test_a_claims_attachment_is_its_attachers(team: dict[str, str]) -> None:
+    anna, bert, rita = team["anna"], team["bert"], team["rita"]
+    before = snapshot(team["admin"])
+    # Bert attached his claim to Anna's point: Anna may neither move nor detach it.
+    assert run(anna, "UPDATE annotator_hub.talking_point_claims SET deleted = true "
+                     "WHERE id = 'A-bert'") == 0  # fmt: skip
+    assert run(anna, "UPDATE annotator_hub.talking_point_claims SET talking_point_id = 'T-rita',"
+                     " analyst_id = 'id-anna' WHERE id = 'A-bert'") == 0  # fmt: skip
+    assert "row-level security" in refused(
+        anna,
+        "INSERT INTO annotator_hub.talking_point_claims (id, annotation_id, talking_point_id, "
+        "analyst_id, added) VALUES ('A-anna2', 'A-anna', 'T-anna', 'id-bert', 't')",
+    )
+    assert "permission denied" in refused(
+        anna, "UPDATE annotator_hub.talking_point_claims SET annotation_id = 'A-anna'"
+    )
+    assert snapshot(team["admin"]) == before
+    # Detached by Bert, the claim is anyone's to attach again; a reviewer moves any.
+    assert run(bert, "UPDATE annotator_hub.talking_point_claims SET deleted = true "
+                     "WHERE id = 'A-bert'") == 1  # fmt: skip
+    assert run(anna, "UPDATE annotator_hub.talking_point_claims SET deleted = false, "
+                     "analyst_id = 'id-anna', talking_point_id = 'T-anna' "
+                     "WHERE id = 'A-bert'") == 1  # fmt: skip
+    assert run(rita, "UPDATE annotator_hub.talking_point_claims SET talking_point_id = 'T-rita'"
+                     " WHERE id = 'A-anna'") == 1  # fmt: skip
+    # Taking over a live attachment is refused even so.
+    assert run(bert, "UPDATE annotator_hub.talking_point_claims SET analyst_id = 'id-bert' "
+                     "WHERE id = 'A-bert'") == 0  # fmt: skip
