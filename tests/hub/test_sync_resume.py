@@ -16,7 +16,9 @@ import pytest
 from sync_support import PASSWORD, Team, add_document, make_team
 
 from annotator.core.hub.sync import sync
+from annotator.core.records import AnnotationId, DocumentId
 from annotator.core.search import search_annotations, sync_index
+from annotator.core.session import Session
 from annotator.core.store import Store
 from annotator.core.store.bulk import AnnotationWriter
 
@@ -46,6 +48,25 @@ def many_annotations(store: Store, analyst: str, count: int) -> None:
             )
             writer.put(a, before=None)
         writer.flush()
+
+
+def groupings(store: Store, analyst: str) -> None:
+    """A finished mark and a talking point of a few claims (synced tables of their own)."""
+    session = Session(store, store.ensure_analyst(analyst))
+    claims = [AnnotationId(r[0]) for r in store.conn.execute("SELECT id FROM annotations LIMIT 3")]
+    session.group_claims(claims, name="Word lists")
+    session.mark_finished(DocumentId(store.conn.execute("SELECT id FROM documents").fetchone()[0]))
+
+
+def grouped(store: Store) -> tuple[set[tuple], set[tuple]]:
+    marks = set(store.conn.execute("SELECT document_id, analyst_id FROM finished_documents"))
+    members = set(
+        store.conn.execute(
+            "SELECT m.annotation_id, p.name FROM talking_point_claims m "
+            "JOIN talking_points p ON p.id = m.talking_point_id"
+        )
+    )
+    return marks, members
 
 
 def run_child(db: Path, url: str, analyst: str, point: str, nth: int) -> int:
@@ -123,6 +144,7 @@ def test_a_clone_killed_anywhere_completes_next_time(
     sync(Store.open(tmp_path / "rita.db"), team.url("rita"), "Rita")
     anna = Store.open(tmp_path / "anna.db")
     many_annotations(anna, "Anna", COUNT)
+    groupings(anna, "Anna")
     sync(anna, team.url("anna"), "Anna")
     db = tmp_path / "ben.db"
     Store.open(db).close()
@@ -134,6 +156,7 @@ def test_a_clone_killed_anywhere_completes_next_time(
         assert report.conflicts == [] and report.sent == 0
         assert contents(ben) == contents(anna)
         assert ben.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+        assert grouped(ben) == grouped(anna) and grouped(anna)[0]
         # The indexes and triggers a killed clone had set aside are back, and what it had
         # loaded is searchable.
         assert schema(ben) == schema(anna)
