@@ -163,6 +163,8 @@ def test_the_migration_builds_the_table_for_an_existing_project(
     version = next(m.version for m in MIGRATIONS if m.name == "0015_analysis_names")
     conn.executescript(
         "DROP TABLE analysis_names; "
+        # and the tables of the migrations after it
+        + "DROP TABLE deferred_upkeep; DROP TABLE hub_held_names; "
         + "".join(
             f"DROP TRIGGER {name}; "
             for (name,) in conn.execute(

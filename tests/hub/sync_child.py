@@ -50,6 +50,7 @@ def main() -> None:
     wrap(sync_push, "_write", "hub-write")
     wrap(sync_state, "clear_waiting", "hub-committed")  # only a push calls it
     wrap(sync_apply.Applier, "apply", "pull-apply")
+    wrap(sync_apply.Applier, "load", "pull-apply")  # a clone's batches
 
     def progress(_text: str) -> bool:
         passage("committed")

@@ -76,7 +76,7 @@ _BY = {
     "talking_points": "created_by",
     "talking_point_claims": "analyst_id",
 }
-#: The history action of a batch of rows received at once (`Applier.summarised`).
+#: The history action of a batch of rows received at once (`Applier.load`).
 RECEIVED = "sync-received"
 _HISTORY = (
     "INSERT INTO history (at, analyst_id, action, entity, entity_id, document_id, before, "
@@ -145,8 +145,9 @@ class Applier:
         self._texts: dict[str, str] = {}
         #: Rows this applier changed in the project (its own pushed rows coming back are not).
         self.changed = 0
-        #: New rows get one history entry per batch, not one each (a clone into a table whose
-        #: upkeep is set aside: each row's first version is the row itself, and the hub's).
+        #: The table's upkeep is set aside for this pull (a clone): batches go through `load`,
+        #: with one history entry per batch rather than one per row (each row's first version
+        #: is the row itself, and the hub's history has it).
         self.summarised = False
         self._was_empty: bool | None = None
 
@@ -193,8 +194,7 @@ class Applier:
                 history.append(self._entry(now, "delete", row, mine, None))
             elif mine is None:
                 inserts.append(tuple(full[c] for c in _INSERTED[table.name]))
-                if not self.summarised:
-                    history.append(self._entry(now, "create", row, None, full))
+                history.append(self._entry(now, "create", row, None, full))
             else:
                 key = table.split(row["id"])
                 updates.append((*(full[c] for c in _UPDATED[table.name]), *key))
@@ -207,11 +207,57 @@ class Applier:
             self.conn.executemany(self._update, updates)
         if inserts:
             self.conn.executemany(self._insert, inserts)
-        if inserts and self.summarised:
-            history.append(self._received(now, hub_rows, len(inserts)))
         if history:
             self.conn.executemany(_HISTORY, history)
         return conflicts
+
+    def load(
+        self, names: Sequence[str], hub_rows: Sequence[tuple[Any, ...]]
+    ) -> list[tuple[str, int, str]]:
+        """Insert these hub rows (tuples of `names`), all new here, into a table whose upkeep is
+        set aside (`summarised`: the table was empty and this pull is the only writer of hub
+        rows into it); tombstones are skipped. The same rows `apply` would insert, without
+        building a dict per row. Returns (id, hub version, layer) of each row added."""
+        table = self.table
+        at = {name: i for i, name in enumerate(names)}
+        columns = _INSERTED[table.name]
+        take = [at[c] for c in columns]
+        translated = [
+            (columns.index(column), self.ids.to_local_ids[kind])
+            for column, kind in table.mapped
+            if column in columns
+        ]
+        deleted, version = at["deleted"], at["row_version"]
+        layer = columns.index(table.layer) if table.layer else 0
+        anchored = table is ANNOTATIONS
+        if anchored:
+            doc, start, end, quote, prefix, suffix = (
+                columns.index(c)
+                for c in ("document_id", "start", "end", "quote", "prefix", "suffix")
+            )
+        inserts: list[list[Any]] = []
+        loaded: list[tuple[str, int, str]] = []
+        for hub in hub_rows:
+            if hub[deleted]:
+                continue
+            values = [hub[i] for i in take]
+            for position, local in translated:
+                value = values[position]
+                if value is not None:
+                    values[position] = local.get(value, value)
+            if anchored and (values[quote] is None or values[prefix] is None):
+                text = self._text(values[doc])
+                values[quote], values[prefix], values[suffix] = anchor(
+                    text, values[start], values[end]
+                )
+            inserts.append(values)
+            loaded.append((values[0], int(hub[version]), values[layer]))
+        if inserts:
+            self.conn.executemany(self._insert, inserts)
+            versions = [int(r[version]) for r in hub_rows]
+            self.conn.execute(_HISTORY, self._received(now_iso(), versions, len(inserts)))
+        self.changed += len(inserts)
+        return loaded
 
     # -- details ----------------------------------------------------------------------------
 
@@ -320,9 +366,8 @@ class Applier:
             None if after is None else _ENCODER.encode(after),
         )
 
-    def _received(self, now: str, hub_rows: Sequence[Row], count: int) -> tuple[Any, ...]:
+    def _received(self, now: str, versions: Sequence[int], count: int) -> tuple[Any, ...]:
         """The history entry of a batch of new rows received together (see `summarised`)."""
-        versions = [int(r["row_version"]) for r in hub_rows]
         after = {
             "table": self.table.name, "rows": count,
             "hub_versions": [min(versions), max(versions)],

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 #: Rows per project transaction.
 BATCH = 5000
+#: A table loaded with its upkeep set aside takes this many batches per transaction (fewer
+#: commits; a transaction still holds a few seconds' work, so a kill loses little).
+LOAD_BATCHES = 4
 
 #: SQLite's page cache while pulling (KiB, as `PRAGMA cache_size` takes it negated): a clone
 #: inserts rows at random places of the tables' indexes, and with the default 2 MB cache most
@@ -67,33 +70,46 @@ def pull(
     reader.isolation_level = IsolationLevel.REPEATABLE_READ
     reader.read_only = True
     deferred_upkeep.put_back_abandoned(store, mine_too=True)
-    with _large_cache(store.conn), _upkeep_put_back(store), reader.transaction():
+    with _pull_settings(store.conn), _upkeep_put_back(store), reader.transaction():
         for table in tables:
             applier = Applier(store.conn, table, ids)  # one per table: it knows a clone
+            size = BATCH
             while True:
                 after = sync_state.pulled(store.conn, table.name)
                 cursor = reader.execute(
                     hub_select(table) + " WHERE row_version > %s ORDER BY row_version LIMIT %s",
-                    [after, BATCH],
+                    [after, size],
                 )
                 names = [d.name for d in cursor.description or ()]
-                rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-                if not rows:
+                found = cursor.fetchall()
+                if not found:
                     break
-                if len(rows) == BATCH and not applier.summarised:
+                last = len(found) < size
+                if len(found) == BATCH and not applier.summarised:
                     applier.summarised = _set_aside(store, table)
-                if _apply(writer, store, applier, rows, me, reviewer, out):
+                    if applier.summarised:
+                        size = BATCH * LOAD_BATCHES
+                if applier.summarised:
+                    changed = _load(store, applier, names, found, me, reviewer)
+                    out.received += changed
+                else:
+                    rows = [dict(zip(names, r, strict=True)) for r in found]
+                    changed = _apply(writer, store, applier, rows, me, reviewer, out)
+                if changed:
                     out.tables.add(table.name)
                 if not progress(f"Received {out.received} changes"):
                     return out
-                if len(rows) < BATCH:
+                if last:
                     break
     return out
 
 
 @contextlib.contextmanager
-def _large_cache(conn: sqlite3.Connection) -> Iterator[None]:
-    """The project's page cache at least `PULL_CACHE_KIB` while pulling, as it was after."""
+def _pull_settings(conn: sqlite3.Connection) -> Iterator[None]:
+    """While pulling, as they were after: the project's page cache at least `PULL_CACHE_KIB`,
+    a longer write-ahead log, and `synchronous = NORMAL`. NORMAL leaves a commit durable if
+    the program is killed; a power cut may take back the last batches, and with them the
+    cursor that says they were received (one transaction), so the next sync fetches them again."""
     before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
     if before > 0:  # in pages rather than KiB
         size = before * int(conn.execute("PRAGMA page_size").fetchone()[0]) // 1024
@@ -104,11 +120,14 @@ def _large_cache(conn: sqlite3.Connection) -> Iterator[None]:
     checkpoint = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     if 0 < checkpoint < PULL_CHECKPOINT_PAGES:
         conn.execute(f"PRAGMA wal_autocheckpoint = {PULL_CHECKPOINT_PAGES}")
+    synchronous = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+    conn.execute("PRAGMA synchronous = NORMAL")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {before}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
 
 
 def _set_aside(store: Store, table: Table) -> bool:
@@ -129,6 +148,39 @@ def _upkeep_put_back(store: Store) -> Iterator[None]:
         if deferred_upkeep.set_aside_now(store.conn):
             with store.transaction():
                 deferred_upkeep.put_back(store.conn)
+
+
+def _load(
+    store: Store,
+    applier: Applier,
+    names: Sequence[str],
+    found: Sequence[tuple[Any, ...]],
+    me: str,
+    reviewer: bool,
+) -> int:
+    """Write one batch into a table whose upkeep is set aside (`Applier.load`); returns how
+    many rows it added."""
+    conn = store.conn
+    table = applier.table
+    with store.transaction():
+        state = sync_state.remembered(conn)
+        assert state is not None
+        before = sync_state.last_seq(conn)
+        loaded = applier.load(names, found)
+        sync_state.set_seen(
+            conn,
+            table.name,
+            (
+                (ident, version)
+                for ident, version, owner in loaded
+                if writes_layer(table, {table.layer or "": owner}, me=me, reviewer=reviewer)
+            ),
+        )
+        at = names.index("row_version")
+        sync_state.set_pulled(conn, table.name, max(int(r[at]) for r in found))
+        if before == state.pushed_through:
+            sync_state.set_pushed_through(conn, sync_state.last_seq(conn))
+    return len(loaded)
 
 
 def _apply(
