@@ -23,7 +23,8 @@ from annotator.core.store import deferred_upkeep as upkeep
 
 TEXT = (
     "Minister Wang Yi said Łódź would host the talks. "
-    "外交部发言人表示会谈将继续。 The envoy Ελλάδα denied it, said Straße officials."
+    "外交部发言人表示会谈将继续。 The envoy Ελλάδα denied it, said Straße officials. "
+    "Said Minister\n  Zhao\u3000Lijian: sanctions failed."
 )
 
 
@@ -72,6 +73,22 @@ def pair(tmp_path: Path) -> tuple[Store, Store]:
     other = tag("Claim", "会谈将继续")
     session.set_link(source_id=other.id, kind="said_by", name="外交部发言人")
     tag("Claim", "Straße officials")
+    spaced = tag("Speaker", "Minister\n  Zhao\u3000Lijian")
+    failed = tag("Claim", "sanctions failed")
+    session.set_link(source_id=failed.id, kind="said_by", target_id=spaced.id)
+    # Older and same-time links of the same kind (as merges leave them): the newest counts,
+    # by created, then by id.
+    with tagged.transaction():
+        for ident, created, name in (
+            ("0-older", "2000-01-01T00:00:00.000Z", "Older name"),
+            ("zz-tie", "2001-01-01T00:00:00.000Z", "Tie, larger id"),
+            ("aa-tie", "2001-01-01T00:00:00.000Z", "Tie, smaller id"),
+        ):
+            tagged.conn.execute(
+                "INSERT INTO links (id, source_id, kind, target_id, name, analyst_id, created) "
+                "VALUES (?, ?, 'about', NULL, ?, ?, ?)",
+                [ident, other.id if ident != "0-older" else failed.id, name, ana.id, created],
+            )
     loaded = Store.open(tmp_path / "loaded.db")
     return tagged, loaded
 

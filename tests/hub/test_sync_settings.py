@@ -1,4 +1,5 @@
-"""A pull works with a larger page cache and write-ahead log, and gives both back after."""
+"""A pull works with a larger page cache, a memory map, a longer write-ahead log and
+synchronous = NORMAL, and gives all four back after."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from sync_support import ARTICLE, PASSWORD, Team, add_document, make_team, tag
 
 from annotator.core.hub.sync import sync
-from annotator.core.hub.sync_pull import PULL_CACHE_KIB, PULL_CHECKPOINT_PAGES
+from annotator.core.hub.sync_pull import PULL_CACHE_KIB, PULL_CHECKPOINT_PAGES, PULL_MMAP_BYTES
 from annotator.core.store import Store
 
 
@@ -18,11 +19,11 @@ def team(postgres_hub: str, monkeypatch: pytest.MonkeyPatch) -> Team:
     return make_team(postgres_hub)
 
 
-def _settings(store: Store) -> tuple[int, int]:
+def _settings(store: Store) -> tuple[int, ...]:
     conn = store.conn
-    return (
-        int(conn.execute("PRAGMA cache_size").fetchone()[0]),
-        int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]),
+    return tuple(
+        int(conn.execute(f"PRAGMA {name}").fetchone()[0])
+        for name in ("cache_size", "wal_autocheckpoint", "mmap_size", "synchronous")
     )
 
 
@@ -34,7 +35,7 @@ def test_a_clone_pulls_with_a_large_cache_and_gives_it_back(team: Team, tmp_path
         sync(anna, team.url("anna"), "Anna")
     clone = Store.open(tmp_path / "clone.db")
     before = _settings(clone)
-    while_receiving: list[tuple[int, int]] = []
+    while_receiving: list[tuple[int, ...]] = []
 
     def progress(text: str) -> bool:
         if text.startswith("Received"):
@@ -45,6 +46,8 @@ def test_a_clone_pulls_with_a_large_cache_and_gives_it_back(team: Team, tmp_path
     assert report.received >= 2
     assert clone.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 1
     assert while_receiving
-    assert all(s == (-PULL_CACHE_KIB, PULL_CHECKPOINT_PAGES) for s in while_receiving)
-    assert _settings(clone) == before
+    normal = 1
+    pulling = (-PULL_CACHE_KIB, PULL_CHECKPOINT_PAGES, PULL_MMAP_BYTES, normal)
+    assert all(s == pulling for s in while_receiving)
+    assert _settings(clone) == before != pulling
     clone.close()

@@ -134,12 +134,42 @@ def _alive(pid: int, host: str, *, mine_too: bool = False) -> bool:
 
 
 def _recompute_analysis_names(conn: sqlite3.Connection) -> None:
-    """`analysis_names` whole, by the statement its triggers run for one annotation."""
+    """`analysis_names` whole: what its triggers compute for one annotation (migration 0015's
+    `refresh`), for all at once. The newest link of each claim and kind is found in one pass
+    over `links_for_analysis` (the row with the largest created, then id: `max()` over the two
+    joined by a character below any in a time) instead of a lookup per claim; the rest is the
+    triggers' own expressions (`_flag`)."""
     module = importlib.import_module("annotator.core.store.migrations.0015_analysis_names")
+    flag = module._flag
+    newest = "temp.upkeep_newest_links"
+    conn.execute(f"DROP TABLE IF EXISTS {newest}")
+    conn.execute(
+        f"CREATE TABLE {newest} (source_id TEXT, kind TEXT, target_id TEXT, name TEXT, "
+        "latest TEXT, PRIMARY KEY (source_id, kind)) WITHOUT ROWID"
+    )
+    conn.execute(
+        f"INSERT INTO {newest} SELECT source_id, kind, target_id, name, "
+        "max(created || char(1) || id) FROM links GROUP BY source_id, kind"
+    )
+    spans = "(SELECT id FROM labels WHERE role IN ('speaker', 'target'))"
     conn.execute("DELETE FROM analysis_names")
-    for statement in module.refresh("SELECT DISTINCT source_id FROM links").split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO analysis_names "
+        "(id, label_id, sentiment, analyst_id, document_id, speaker, target, spaced) "
+        "SELECT c.id, c.label_id, c.sentiment, c.analyst_id, c.document_id, "
+        "coalesce(ls.name, sp.speaker_name, sp.quote), "
+        "coalesce(lt.name, tg.speaker_name, tg.quote), "
+        f"{flag('ls', 'sp')} + 2 * {flag('lt', 'tg')} "
+        f"FROM (SELECT DISTINCT source_id FROM {newest}) m "
+        "CROSS JOIN annotations c ON c.id = m.source_id "
+        f"LEFT JOIN {newest} ls ON ls.source_id = m.source_id AND ls.kind = 'said_by' "
+        "LEFT JOIN annotations sp ON sp.id = ls.target_id "
+        f"AND sp.document_id = c.document_id AND sp.label_id IN {spans} "
+        f"LEFT JOIN {newest} lt ON lt.source_id = m.source_id AND lt.kind = 'about' "
+        "LEFT JOIN annotations tg ON tg.id = lt.target_id "
+        f"AND tg.document_id = c.document_id AND tg.label_id IN {spans}"
+    )
+    conn.execute(f"DROP TABLE {newest}")
 
 
 @functools.cache
