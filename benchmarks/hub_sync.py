@@ -14,6 +14,7 @@
    project ends with every annotation, none lost or twice.
 
     python benchmarks/hub_sync.py [--analysts 50 --per-analyst 20000 --projects 20]
+                                  [--no-links] [--store-floor]
 """
 
 from __future__ import annotations
@@ -373,6 +374,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--load-each", type=int, default=1_000)
     parser.add_argument(
+        "--no-links", action="store_true", help="annotations only, no links between them"
+    )
+    parser.add_argument(
         "--store-floor",
         action="store_true",
         help="also time the annotations through the project's own bulk writer (minutes)",
@@ -390,8 +394,9 @@ def main() -> None:
             total = args.analysts * args.per_analyst
             start = time.perf_counter()
             analysts, _docs = build_hub(
-                server, "hub_bench", args.analysts, args.per_analyst, args.documents
-            )
+                server, "hub_bench", args.analysts, args.per_analyst, args.documents,
+                with_links=not args.no_links,
+            )  # fmt: skip
             built = time.perf_counter() - start
             print(f"Hub of {args.analysts} × {args.per_analyst:,} = {total:,} annotations, "
                   f"{args.documents:,} documents, built in {built:.1f} s")  # fmt: skip
@@ -406,9 +411,10 @@ def main() -> None:
             report = sync(store, _login_url(server, "hub_bench", "a00"), "Analyst 00")
             took = time.perf_counter() - start
             count = store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
+            links = store.conn.execute("SELECT count(*) FROM links").fetchone()[0]
             print("Clone (first sync of an empty project):")
-            print(f"  sync:  {took:6.1f} s (target ≤ 60 s), {count:,} annotations, "
-                  f"received {report.received:,}")  # fmt: skip
+            print(f"  sync:  {took:6.1f} s (target ≤ 60 s), {count:,} annotations and "
+                  f"{links:,} links, received {report.received:,}")  # fmt: skip
             from annotator.core.search import sync_index
 
             start = time.perf_counter()
