@@ -4,12 +4,14 @@ and unmarking travels as a tombstone. Agreement and the review's document filter
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from sync_support import ARTICLE, PASSWORD, Team, add_document, make_team, tag
 
+from annotator.core import session as session_module
 from annotator.core.agreement.report import agreement_report
 from annotator.core.hub.sync import status, sync
 from annotator.core.records import AnalystId, DocumentId
@@ -119,7 +121,11 @@ def test_a_mark_made_on_two_computers_is_one_mark(team: Team, tmp_path: Path) ->
     laptop = Store.open(tmp_path / "laptop.db")
     sync(laptop, team.url("anna"), "Anna")
     mark(office, "Anna", doc)
-    mark(laptop, "Anna", doc_id(laptop, "First"))
+    # A minute later on the laptop (two marks in the same millisecond would be one version).
+    with pytest.MonkeyPatch.context() as later:
+        stamp = (datetime.now(UTC) + timedelta(minutes=1)).isoformat(timespec="milliseconds")
+        later.setattr(session_module, "now_iso", lambda: stamp.replace("+00:00", "Z"))
+        mark(laptop, "Anna", doc_id(laptop, "First"))
     sync(office, None, "Anna")
     report = sync(laptop, None, "Anna")
     # Both sides marked it: the hub's time is kept, the laptop's stays in its history.
