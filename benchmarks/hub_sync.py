@@ -2,7 +2,7 @@
 
 1. Clone: a hub of ANALYSTS × PER_ANALYST annotations (default 50 × 20,000 = 1,000,000) over
    DOCUMENTS articles, in threes: a speaker span and two claims, each claim linked to the
-   speaker (said_by) and to a named target (about), so 1,333,332 links; cloned into an empty
+   speaker (said_by) and to a named target (about), so 1,333,300 links; cloned into an empty
    project by one analyst's login (target ≤ 60 s). Floor: the same annotations and links read
    with COPY and written with executemany into bare SQLite tables (no indexes, triggers or
    history). Also printed: the first search's indexing of what the clone brought (a search

@@ -26,7 +26,7 @@ from annotator.core.hub.sync_names import Held, release_held
 from annotator.core.hub.sync_pull import pull
 from annotator.core.hub.sync_push import push
 from annotator.core.hub.sync_rows import ANALYST, ANALYSTS, LABELS, Ids
-from annotator.core.hub.urls import without_password
+from annotator.core.hub.urls import same_hub, to_remember, without_password
 from annotator.core.records import REVIEWED_LAYER_ID, now_iso
 
 if TYPE_CHECKING:
@@ -78,10 +78,11 @@ def hub_url(store: Store, url: str | None) -> str:
                 "e.g. `annotator sync postgresql://anna@hub.example.org/annotator`."
             )
         return state.url
-    if state is not None and without_password(url) != state.url:
+    if state is not None and not same_hub(url, state.url):
         raise HubError(
             f"This project syncs with the hub at {state.url}, not {without_password(url)}. "
-            "A project belongs to one hub: clone the other hub into a new project "
+            "A project belongs to one hub (the same login, server, port and database; "
+            "parameters such as sslmode may change): clone the other hub into a new project "
             "(`annotator sync URL --db NEW_PROJECT`)."
         )
     return url
@@ -100,12 +101,19 @@ def sync(
     address = hub_url(store, url)
     ask = _once(password_prompt)
     go_on = progress or (lambda _text: True)
-    with connect(address, password_prompt=ask) as hub:
+    try:
+        hub = connect(address, password_prompt=ask)
+    except HubError as exc:
+        if sync_state.remembered(store.conn) is not None:
+            with store.transaction():
+                sync_state.finished(store.conn, str(exc))
+        raise
+    with hub:
         me = whoami(hub)
         local_id, hub_me, name = _identity(store, hub, me.analyst_id, analyst)
         report = SyncReport(without_password(address), name)
         with store.transaction():
-            sync_state.remember(store.conn, without_password(address), local_id)
+            sync_state.remember(store.conn, to_remember(address), local_id)
         try:
             with connect(address, password_prompt=ask) as reader:
                 _run(store, hub, reader, hub_me, me.is_reviewer, go_on, report)

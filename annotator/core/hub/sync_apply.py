@@ -143,6 +143,8 @@ class Applier:
             f" WHERE {_key_match(table)}"
         )
         self._texts: dict[str, str] = {}
+        #: Project ids paired with a hub row by name or text in this pull (`_pair_by_key`).
+        self._paired: set[str] = set()
         #: Rows this applier changed in the project (its own pushed rows coming back are not).
         self.changed = 0
         #: The table's upkeep is set aside for this pull (a clone): batches go through `load`,
@@ -176,7 +178,7 @@ class Applier:
                 continue
             if mine is None and deleted:
                 continue
-            if row["id"] in pending:
+            if row["id"] in pending and not self._never_edited(row["id"]):
                 lost = mine if mine is not None else {"id": row["id"], "deleted": True}
                 conflicts.append(self._conflict(lost, hub))
                 history.append(self._entry(now, sync_state.CONFLICT, row, lost, hub))
@@ -388,6 +390,19 @@ class Applier:
             str(hub.get("owner", "")),
         )
 
+    def _never_edited(self, local_id: str) -> bool:
+        """A row paired by its name in this batch that this project only ever created (a new
+        project's shipped codebook meeting the team's on its first sync): the hub's version is
+        simply taken, it is no edit of ours that lost."""
+        if local_id not in self._paired:
+            return False
+        edited = self.conn.execute(
+            "SELECT 1 FROM history WHERE entity = ? AND entity_id = ? AND action != 'create' "
+            "LIMIT 1",
+            [self.table.entity, local_id],
+        ).fetchone()
+        return edited is None
+
     def _pair_by_key(self, hub_rows: Sequence[Row]) -> None:
         """Hub analysts, labels, documents and talking points this project has under another id
         (the same name, label name, text or talking point name) are paired with it instead of
@@ -414,6 +429,7 @@ class Applier:
             if found[0] in self.ids.to_hub_ids[kind]:
                 continue  # already the hub's other row of that name
             self.ids.pair(kind, found[0], hub["id"])
+            self._paired.add(found[0])
 
 
 def _without_text(row: Row | None) -> Row | None:
