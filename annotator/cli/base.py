@@ -161,12 +161,12 @@ def open_store(db_path: Path) -> Iterator[Store]:
 
 
 def _keeps_nothing(store: Store) -> bool:
-    """A project this command made holds nothing of the user's (an import refused whole):
-    it is not left behind. A synced one keeps its hub's address, so it stays."""
-    context = click.get_current_context(silent=True)
-    if context is not None and context.info_name == "sync":
-        return False
+    """A project this command made holds nothing of the user's (an import refused whole, a
+    first sync that never reached the hub): it is not left behind. One that synced keeps its
+    hub's address, so it stays, empty or not."""
     try:
+        if store.conn.execute("SELECT 1 FROM hub_sync LIMIT 1").fetchone() is not None:
+            return False
         return not store.documents.list()
     except Exception:  # noqa: BLE001 (unreadable: leave the file for the user to look at)
         return False

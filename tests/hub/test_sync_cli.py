@@ -81,3 +81,17 @@ def test_sync_lists_a_name_held_back_and_completes(team: Team, tmp_path: Path) -
     assert "1 names from the hub wait" in out
     assert "the analyst “Anna” is called “Carla” on the hub" in out
     assert "Traceback" not in out
+
+
+def test_a_first_sync_that_never_reaches_the_hub_leaves_no_project(
+    team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "new.db"
+    monkeypatch.setenv("PGPASSWORD", "not-the-password")
+    code, out = run("sync", team.url("anna"), "--db", str(db), "--analyst", "Anna")
+    assert code == 1 and "password" in out
+    assert not db.exists()
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    code, out = run("sync", team.url("anna"), "--db", str(db), "--analyst", "Anna")
+    assert code == 0, out
+    assert db.exists()  # synced, even with nothing in it yet: it keeps its hub's address
