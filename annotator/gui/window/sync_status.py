@@ -5,12 +5,17 @@ minutes, and colleagues' changes arriving live.
 Every sync runs in a worker thread on its own connection to the project (`own_store`) and its
 own connections to the hub; the window re-reads what changed once it is done. Live arrival: a
 listener thread waits on the hub's ``annotator_hub`` channel (its triggers notify on every
-write) and asks for a sync soon after a colleague's change. The password is asked at most
-once per window (when libpq finds none in PGPASSWORD or ~/.pgpass) and kept only in memory.
+write) and asks for a sync soon after a colleague's change. The password is asked when
+libpq finds none in PGPASSWORD or ~/.pgpass and kept only in memory while the window is open;
+a password the hub refuses is forgotten (and, on a click, asked again).
+
+The status line says when the last sync failed (with why, in full in its tooltip) until one
+succeeds, and how many changes wait to be sent (why, in the tooltip).
 """
 
 from __future__ import annotations
 
+import textwrap
 import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,7 +26,8 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QToolButton
 from annotator.core.errors import AnnotatorError
 from annotator.core.hub.sync import SyncReport, SyncStatus, status, sync
 from annotator.gui.background import BackgroundJob, JobProgress, own_store
-from annotator.gui.reading.plain_text import plain_label
+from annotator.gui.reading.plain_text import plain_label, tooltip_text
+from annotator.gui.window import projects
 
 if TYPE_CHECKING:
     from annotator.gui.window.main_window import MainWindow
@@ -34,6 +40,10 @@ STATUS_EVERY_MS = 30 * 1000
 LIVE_DELAY_MS = 2000
 #: The listener checks whether to stop this often (seconds).
 LISTEN_POLL_S = 1.0
+#: The failure's reason in the status line is cut to this many characters (all in the tooltip).
+REASON_CHARS = 60
+#: The tooltip lists this many of the changes that wait.
+WAITING_SHOWN = 10
 
 _WHAT = {
     "annotations": "annotation",
@@ -48,20 +58,47 @@ _WHAT = {
 }
 
 
-def describe(now: SyncStatus, at: datetime | None = None) -> str:
-    """The status bar's words for `now`."""
-    if now.url is None:
+def describe(
+    now: SyncStatus, at: datetime | None = None, *, error: str | None = None, waiting: int = 0
+) -> str:
+    """The status bar's words for `now`; `error` is why the last sync failed (shown cut short),
+    `waiting` how many of the changes to send the hub could not take yet."""
+    if now.url is None and not error:
         return "Not synced with a team hub"
     parts = []
-    if now.last_error:
+    if error:
+        parts.append(f"Last sync failed: {_short(error)}")
+    elif now.last_error:
         parts.append("Last sync failed")
     elif now.synced_at is None:
         parts.append("Not synced yet")
     else:
         parts.append(f"Synced {_ago(now.synced_at, at or datetime.now(UTC))}")
-    if now.to_send:
-        parts.append(f"{now.to_send} change{'s' if now.to_send != 1 else ''} to send")
+    to_send = max(now.to_send - waiting, 0)
+    if to_send:
+        parts.append(f"{to_send} change{'s' if to_send != 1 else ''} to send")
+    if waiting:
+        parts.append(f"{waiting} change{'s wait' if waiting != 1 else ' waits'}")
     return " · ".join(parts)
+
+
+def waiting_text(waiting: list[tuple[str, str, str]]) -> str:
+    """Why changes wait to be sent (the first few), as plain text."""
+    lines = [f"{len(waiting)} of your changes wait to be sent:"]
+    lines += [f"• {entity} {ident[:8]}: {why}" for entity, ident, why in waiting[:WAITING_SHOWN]]
+    if len(waiting) > WAITING_SHOWN:
+        lines.append(f"… and {len(waiting) - WAITING_SHOWN} more (annotator sync lists them)")
+    return "\n".join(lines)
+
+
+def _wrapped(text: str) -> str:
+    """Lines a tooltip can show (its plain text keeps every space: no breaks of its own)."""
+    return "\n".join(textwrap.fill(line, 90) for line in text.splitlines())
+
+
+def _short(error: str) -> str:
+    line = " ".join(error.split())
+    return line if len(line) <= REASON_CHARS else line[: REASON_CHARS - 1].rstrip() + "…"
 
 
 def _ago(stamp: str, now: datetime) -> str:
@@ -125,8 +162,12 @@ class SyncController(QObject):
             now = status(self.window.store)
         except AnnotatorError:
             return
-        self.label.setText("Syncing…" if self.running else describe(now))
-        self.label.setToolTip(now.last_error or (now.url or ""))
+        error = self.last_error or now.last_error
+        waiting = self.last_report.waiting if self.last_report and not error else []
+        text = describe(now, error=error, waiting=len(waiting))
+        self.label.setText("Syncing…" if self.running else text)
+        tip = error or (waiting_text(waiting) if waiting else now.url or "")
+        self.label.setToolTip(tooltip_text(_wrapped(tip)) if tip else "")
         if now.url is not None:
             self._listen(now.url)
 
@@ -136,12 +177,13 @@ class SyncController(QObject):
 
     # -- syncing ----------------------------------------------------------------------------
 
-    def sync_now(self, *, quiet: bool = False) -> bool:
+    def sync_now(self, *, quiet: bool = False, url: str | None = None) -> bool:
         """Start a sync in the background (False: none started). The first one asks for the
-        hub's address; `quiet` (the timer, a colleague's notice) never asks anything."""
+        hub's address (unless given as `url`); `quiet` (the timer, a colleague's notice) never
+        asks anything."""
         if self.running or self.window.closed:
             return False
-        url = status(self.window.store).url
+        url = url or status(self.window.store).url
         if url is None:
             if quiet:
                 return False
@@ -163,21 +205,30 @@ class SyncController(QObject):
                 )
 
         self.job = BackgroundJob(work, name="sync")
-        self.job.finished.connect(lambda job=self.job, q=quiet: self._finished(job, q))
+        self.job.finished.connect(
+            lambda job=self.job, q=quiet, u=url, p=password: self._finished(job, q, u, p)
+        )
         self.label.setText("Syncing…")
         self.button.setEnabled(False)
         self.job.start()
         return True
 
-    def _finished(self, job: BackgroundJob[SyncReport], quiet: bool) -> None:
+    def _finished(
+        self, job: BackgroundJob[SyncReport], quiet: bool, url: str, password: str | None
+    ) -> None:
         self.button.setEnabled(True)
         try:
             report = job.result()
         except AnnotatorError as exc:
             self.last_error = str(exc)
+            # A typed password the hub refused is forgotten (libpq's own is not ours to ask).
+            refused = password is not None and "password authentication failed" in str(exc)
+            if refused and self._password == password:
+                self._password = None
             self.update_status()
-            if "no password supplied" in str(exc) and not quiet and self._ask_password():
-                self.sync_now()
+            wants = refused or "no password supplied" in str(exc)
+            if wants and not quiet and self._ask_password(refused=refused):
+                self.sync_now(url=url)
                 return
             if not quiet:
                 _message(self.window, "Sync with team hub", str(exc), warning=True)
@@ -188,8 +239,12 @@ class SyncController(QObject):
         self.last_report = report
         if not self.window.closed:
             self.window.refresh()
+            if report.received and self.window.current_document is None:
+                projects.reopen(self.window)  # a clone's first documents: the first one open
         self.update_status()
         said = f"Synced: sent {report.sent}, received {report.received} changes."
+        if report.waiting:
+            said += f" {len(report.waiting)} wait to be sent: point at the sync status for why."
         self.window.statusBar().showMessage(said, 6000)
         if report.held and not quiet:
             _message(
@@ -225,11 +280,12 @@ class SyncController(QObject):
         )
         return url.strip() if ok else ""
 
-    def _ask_password(self) -> bool:
+    def _ask_password(self, *, refused: bool = False) -> bool:
+        why = "The hub refused that password. " if refused else ""
         password, ok = QInputDialog.getText(
             self.window,
             "Sync with team hub",
-            "Your password for the team hub (kept only while this window is open):",
+            f"{why}Your password for the team hub (kept only while this window is open):",
             QLineEdit.EchoMode.Password,
         )
         if ok and password:
