@@ -213,6 +213,10 @@ class Applier:
             self.conn.executemany(_HISTORY, history)
         return conflicts
 
+    def load_columns(self) -> tuple[str, ...]:
+        """The hub columns `load` reads fastest, in this order."""
+        return (*_INSERTED[self.table.name], "deleted", "row_version")
+
     def load(
         self, names: Sequence[str], hub_rows: Sequence[tuple[Any, ...]]
     ) -> list[tuple[str, int, str]]:
@@ -224,6 +228,8 @@ class Applier:
         at = {name: i for i, name in enumerate(names)}
         columns = _INSERTED[table.name]
         take = [at[c] for c in columns]
+        width = len(columns)
+        in_order = take == list(range(width))  # `load_columns`: a slice per row
         translated = [
             (columns.index(column), self.ids.to_local_ids[kind])
             for column, kind in table.mapped
@@ -242,7 +248,7 @@ class Applier:
         for hub in hub_rows:
             if hub[deleted]:
                 continue
-            values = [hub[i] for i in take]
+            values = list(hub[:width]) if in_order else [hub[i] for i in take]
             for position, local in translated:
                 value = values[position]
                 if value is not None:

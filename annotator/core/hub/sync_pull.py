@@ -81,8 +81,13 @@ def pull(
             size = BATCH
             while True:
                 after = sync_state.pulled(store.conn, table.name)
+                select = (
+                    hub_select(table, applier.load_columns())
+                    if applier.summarised
+                    else hub_select(table)
+                )
                 cursor = reader.execute(
-                    hub_select(table) + " WHERE row_version > %s ORDER BY row_version LIMIT %s",
+                    select + " WHERE row_version > %s ORDER BY row_version LIMIT %s",
                     [after, size],
                 )
                 names = [d.name for d in cursor.description or ()]

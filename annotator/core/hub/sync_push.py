@@ -65,9 +65,11 @@ class Pushed:
     waiting: list[tuple[str, str, str]] = field(default_factory=list)  # (entity, id, why)
 
 
-def hub_select(table: Table) -> str:
-    columns = ", ".join(f'"{c}"' for c in (*_hub_columns(table), "row_version", "owner"))
-    return f"SELECT {columns} FROM annotator_hub.{table.name}"
+def hub_select(table: Table, columns: Sequence[str] | None = None) -> str:
+    """SELECT of the hub's rows of `table`: every synced column, or `columns`."""
+    chosen = columns or (*_hub_columns(table), "row_version", "owner")
+    listed = ", ".join(f'"{c}"' for c in chosen)
+    return f"SELECT {listed} FROM annotator_hub.{table.name}"
 
 
 def _hub_columns(table: Table) -> tuple[str, ...]:
