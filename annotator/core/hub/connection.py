@@ -55,7 +55,8 @@ def _wants_password(exc: Exception) -> bool:
 
 
 def _refusal(url: str, exc: Exception) -> HubError:
-    reason = redacted(" ".join(str(exc).split()), url)
+    lines = [" ".join(line.split()) for line in str(exc).splitlines()]
+    reason = redacted("; ".join(line for line in lines if line), url).rstrip(".?!; ")
     hint = "Check the address, that the server runs, and your login and password"
     if "password authentication failed" in reason or "no password supplied" in reason:
         hint = (
