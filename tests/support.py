@@ -22,3 +22,11 @@ def find_top_level(kind: type[Any], name: str | None = None) -> Any:
         ):
             return widget
     return None
+
+
+def find_active_dialog(kind: type[Any]) -> Any:
+    """The dialog of this type once it has the keyboard, as a user types into it: keys sent
+    to a dialog that is shown but not yet active go through the shortcut map of the window
+    that still has focus (its Escape shortcut takes them), and the dialog waits forever."""
+    dialog = find_top_level(kind)
+    return dialog if dialog is not None and dialog.isActiveWindow() else None

@@ -12,21 +12,14 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from test_import_pdf import make_pdf, statement_page
 
 from annotator.gui.window.main_window import MainWindow
-from support import find_top_level
-
-
-def _active_prompt() -> QInputDialog | None:
-    """The password dialog once it has the keyboard, as a user types into it: keys typed
-    before that go to the window that still has focus (its shortcuts take Escape)."""
-    dialog = find_top_level(QInputDialog)
-    return dialog if dialog is not None and dialog.isActiveWindow() else None
+from support import find_active_dialog
 
 
 def _answer(answers: list[str], prompts: list[str]) -> None:
     """Type the next answer into the password dialog when it shows (Escape when none left)."""
 
     def fill() -> None:
-        dialog = _active_prompt()
+        dialog = find_active_dialog(QInputDialog)
         if dialog is None:
             QTimer.singleShot(50, fill)
             return
@@ -87,7 +80,7 @@ def test_the_file_name_in_the_password_prompt_is_plain_text(open_window, tmp_pat
     texts: list[str] = []
 
     def look() -> None:
-        dialog = _active_prompt()
+        dialog = find_active_dialog(QInputDialog)
         if dialog is None:
             QTimer.singleShot(50, look)
             return
